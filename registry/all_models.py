@@ -1,0 +1,2 @@
+"""Import every area's models so the metadata (create_all, Alembic) sees all tables. One line per area."""
+import registry.models  # noqa: F401

@@ -1,0 +1,63 @@
+"""The admin CLI: ``flask --app registry <command>``."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from registry.services.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["enterprise", "town", "bureau", "expert", "admin"]))
+@click.option("--password", required=True)
+@click.option("--name", "display_name", default=None)
+@click.option("--enterprise", "enterprise_uscc", default=None, help="USCC of the enterprise (role enterprise).")
+@click.option("--jurisdiction", "jurisdiction_code", default=None, help="Division code (role town).")
+def create_user_command(email, role, password, display_name, enterprise_uscc, jurisdiction_code):
+    """Create an account."""
+    from registry.services.accounts import create_user
+
+    try:
+        user = create_user(email, role, password, display_name, enterprise_uscc, jurisdiction_code)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created user {user.id} {user.email} ({user.role})")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="cli")
+def token_command(email, label):
+    """Print a new API token for the account."""
+    from sqlalchemy import func, select
+
+    from registry.auth.tokens import issue_token
+    from registry.extensions import db
+    from registry.models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no such user: {email}")
+    click.echo(issue_token(user, label))
+
+
+@click.command("seed-catalogues")
+def seed_catalogues_command():
+    """Add the jurisdictions and industries of domain.md (idempotent)."""
+    from registry.seeds.catalogues import seed_catalogues
+
+    j, i = seed_catalogues()
+    click.echo(f"jurisdictions added: {j}, industries added: {i}")
+
+
+def register(app: Flask) -> None:
+    from registry.command_modules import COMMANDS
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_catalogues_command)
+    for command in COMMANDS():
+        app.cli.add_command(command)

@@ -1,0 +1,71 @@
+"""Database connection behaviour that differs by backend.
+
+SQLite (the embedded default) gets WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for
+transactions that will write, so that two writers queue instead of failing with "database is locked".
+Use cases that write call ``begin_write()`` before their first statement.
+"""
+from __future__ import annotations
+
+import contextvars
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from registry import history
+from registry.extensions import db
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def configure_database(app: Flask) -> None:
+    """Bind ``db`` to the app, with the per-backend engine options and hooks."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30, "check_same_thread": False}
+    else:
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 20)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    history.install(FlaskSession)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            _install_sqlite_hooks(db.engine)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if _write_intent.get():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _write_intent.set(False)
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def begin_write() -> None:
+    """End any open read transaction and make the next one a write transaction.
+
+    On SQLite this takes the write lock up front (``BEGIN IMMEDIATE``), so a read-then-write cannot
+    fail half way with "database is locked". On PostgreSQL it only ends the read transaction.
+    """
+    session = db.session
+    if session.in_transaction():
+        session.commit()
+    if db.engine.dialect.name == "sqlite":
+        _write_intent.set(True)

@@ -1,0 +1,63 @@
+"""Error pages and JSON errors: domain errors map to 403/404/409/422; nothing leaks a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from registry.services.errors import Conflict, DomainError, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+_TITLES = {400: "请求无效", 401: "请先登录", 403: "没有权限", 404: "未找到", 405: "不支持的操作", 409: "数据已变更或重复",
+           413: "文件过大", 422: "输入有误", 429: "操作过于频繁,请稍后再试", 500: "系统错误"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str | None = None, errors: dict | None = None, **extra):
+    message = message or _TITLES.get(status, "错误")
+    if wants_json():
+        body = {"error": message, **extra}
+        if errors is not None:
+            body["errors"] = errors
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, title=_TITLES.get(status, "错误"),
+                           message=message, errors=errors), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ValidationFailed)
+    def _validation(exc: ValidationFailed):
+        return error_response(422, exc.message, errors=exc.errors)
+
+    @app.errorhandler(Conflict)
+    def _conflict(exc: Conflict):
+        extra = {"existing_id": exc.existing_id} if exc.existing_id else {}
+        errors = {exc.field: [exc.message]} if exc.field else None
+        return error_response(409, exc.message, errors=errors, **extra)
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        return error_response(exc.status, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return error_response(400, "表单已过期或缺少安全令牌(CSRF),请刷新页面后重试。")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        message = exc.description if exc.code not in _TITLES or exc.code == 429 else None
+        return error_response(exc.code or 500, None if exc.code in (404, 405, 413) else message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from registry.extensions import db
+
+        db.session.rollback()
+        return error_response(500)

@@ -1,0 +1,26 @@
+"""Landing page after sign-in, and the health endpoint."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from registry.extensions import db
+from registry.services.health import heartbeat_age_seconds
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    if current_user.role == "enterprise" and current_user.enterprise_id:
+        return redirect(url_for("enterprises.show", enterprise_id=current_user.enterprise_id))
+    return render_template("home/index.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    age = heartbeat_age_seconds()
+    return jsonify({"database": "ok", "worker_heartbeat_age_seconds": age})

@@ -1,0 +1,31 @@
+"""Editable catalogues: jurisdictions (镇街/开发区) and industries (产业)."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.extensions import db
+
+
+class Jurisdiction(db.Model):
+    """A town (镇), street (街道) or development zone (开发区) of Linhai; identified by its division code."""
+
+    __tablename__ = "jurisdictions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # registry.vocab.JURISDICTION_KINDS
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Industry(db.Model):
+    """One of the plan's industries (七大产业, plus 其他); ``cluster`` marks the 三大千亿产业集群."""
+
+    __tablename__ = "industries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    cluster: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

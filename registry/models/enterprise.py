@@ -1,0 +1,42 @@
+"""The enterprise master record (企业主档): one row per enterprise, everything else hangs off it."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.base import TimestampMixin
+from registry.models.catalogues import Industry, Jurisdiction
+
+
+class Enterprise(TimestampMixin, db.Model):
+    __tablename__ = "enterprises"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码, normalised
+    # Set when bureau staff accepted a code whose check character fails (some real codes do).
+    uscc_override_reason: Mapped[str | None] = mapped_column(Text)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    industry_id: Mapped[int] = mapped_column(ForeignKey("industries.id"), index=True)
+    above_scale: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 规上
+    established_on: Mapped[date | None] = mapped_column(Date)
+    legal_representative: Mapped[str | None] = mapped_column(String(64))
+    group_name: Mapped[str | None] = mapped_column(String(200))  # 所属集团, for conflict-of-interest checks
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    contact_email: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
+    industry: Mapped[Industry] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_enterprise_id(self) -> int:
+        return self.id

@@ -1,0 +1,35 @@
+"""Main navigation by role, and template helpers every page uses."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from registry.vocab import USER_ROLES
+
+# (endpoint, label, roles that see it). Areas add their entries here.
+NAV = [
+    ("home.index", "首页", {"enterprise", "town", "bureau", "expert", "admin"}),
+]
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label, roles in NAV:
+        if current_user.role not in roles:
+            continue
+        try:
+            url = url_for(endpoint)
+        except BuildError:  # an area not registered in this build
+            continue
+        items.append({"url": url, "label": _(label), "active": request.endpoint == endpoint})
+    return items
+
+
+def register(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(nav_items=nav_items, role_label=USER_ROLES.label, get_locale=get_locale)

@@ -1,0 +1,14 @@
+"""What Celery imports and what beat runs: one table, extended by each area (stable task names)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+# Modules whose @shared_task functions the worker must register.
+TASK_MODULES: list[str] = [
+    "registry.tasks",
+]
+
+# Beat entries: name -> {"task": stable task name, "schedule": seconds or timedelta/crontab, "kwargs": {...}}
+BEAT_SCHEDULE: dict[str, dict] = {
+    "heartbeat": {"task": "registry.heartbeat", "schedule": timedelta(seconds=30)},
+}

@@ -1,0 +1,46 @@
+"""Catalogue seed data from domain.md section 1: Linhai's jurisdictions and the plan's industries.
+
+``seed_catalogues()`` is idempotent: it adds what is missing and leaves edited rows alone.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import Industry, Jurisdiction
+
+JURISDICTIONS = [
+    ("331082001", "古城街道", "street"), ("331082002", "大洋街道", "street"), ("331082003", "江南街道", "street"),
+    ("331082004", "大田街道", "street"), ("331082005", "邵家渡街道", "street"),
+    ("331082100", "汛桥镇", "town"), ("331082101", "东塍镇", "town"), ("331082103", "汇溪镇", "town"),
+    ("331082104", "小芝镇", "town"), ("331082105", "河头镇", "town"), ("331082106", "白水洋镇", "town"),
+    ("331082107", "括苍镇", "town"), ("331082108", "永丰镇", "town"), ("331082109", "尤溪镇", "town"),
+    ("331082110", "涌泉镇", "town"), ("331082111", "沿江镇", "town"), ("331082112", "杜桥镇", "town"),
+    ("331082113", "上盘镇", "town"), ("331082114", "桃渚镇", "town"),
+    # The zones have no division code of their own; these codes are the registry's.
+    ("331082Z01", "头门港经济开发区", "zone"), ("331082Z02", "临海经济开发区", "zone"),
+]
+
+INDUSTRIES = [
+    ("auto_machinery", "汽车机械", True), ("medical_health", "医药健康", True), ("fashion_leisure", "时尚休闲", True),
+    ("building_materials", "建筑建材", False), ("new_materials", "新材料", False),
+    ("trade_logistics", "商贸物流", False), ("culture_tourism", "文化旅游", False), ("other", "其他", False),
+]
+
+
+def seed_catalogues() -> tuple[int, int]:
+    """Insert missing jurisdictions and industries; commit; return how many of each were added."""
+    have_j = set(db.session.scalars(select(Jurisdiction.code)))
+    added_j = 0
+    for order, (code, name, kind) in enumerate(JURISDICTIONS):
+        if code not in have_j:
+            db.session.add(Jurisdiction(code=code, name=name, kind=kind, sort_order=order))
+            added_j += 1
+    have_i = set(db.session.scalars(select(Industry.code)))
+    added_i = 0
+    for order, (code, name, cluster) in enumerate(INDUSTRIES):
+        if code not in have_i:
+            db.session.add(Industry(code=code, name=name, cluster=cluster, sort_order=order))
+            added_i += 1
+    db.session.commit()
+    return added_j, added_i

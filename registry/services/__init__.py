@@ -1,0 +1,1 @@
+"""Use cases: each checks permission, validates, changes, commits, and raises registry.services.errors."""

@@ -1,0 +1,28 @@
+"""Worker liveness: the canary task's heartbeat and its age."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from registry.extensions import db
+from registry.models.base import utcnow
+from registry.models.heartbeat import Heartbeat
+
+
+def record_heartbeat(name: str = "worker") -> datetime:
+    """Stamp the heartbeat row (insert or update) and commit; return the time written."""
+    now = utcnow()
+    row = db.session.get(Heartbeat, name)
+    if row is None:
+        db.session.add(Heartbeat(name=name, beat_at=now))
+    else:
+        row.beat_at = now
+    db.session.commit()
+    return now
+
+
+def heartbeat_age_seconds(name: str = "worker") -> float | None:
+    row = db.session.get(Heartbeat, name)
+    if row is None:
+        return None
+    beat = row.beat_at if row.beat_at.tzinfo else row.beat_at.replace(tzinfo=utcnow().tzinfo)
+    return (utcnow() - beat).total_seconds()

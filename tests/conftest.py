@@ -1,0 +1,168 @@
+"""Fixtures: a real database and Redis per test session, the app, clients, sign-in helpers, a real worker."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import tempfile
+import uuid
+
+import pytest
+
+from tests.services import test_database, test_redis
+
+KEEP_TABLES = {"jurisdictions", "industries", "alembic_version"}
+
+
+@pytest.fixture(scope="session")
+def service_urls():
+    with tempfile.TemporaryDirectory(prefix="registry-test-") as tmp:
+        with test_database(tmp) as database_url, test_redis(tmp) as redis_url:
+            yield {"database": database_url, "redis": redis_url, "tmp": tmp,
+                   "queue": f"test-{uuid.uuid4().hex[:8]}"}
+
+
+class IsolatedClient:
+    """Mixin for the test client: each request runs in its own app context, as in production.
+
+    Tests keep an app context open for factories and services; without this, requests would share its
+    ``g`` and database session. The test's own transaction is ended around each request so that both
+    sides see each other's committed rows.
+    """
+
+    def open(self, *args, **kwargs):
+        from registry.extensions import db
+
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.commit()
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(service_urls):
+    os.environ["REGISTRY_ENV"] = "testing"
+    from registry import create_app
+    from registry.extensions import db
+    from registry.seeds.catalogues import seed_catalogues
+
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": service_urls["database"],
+        "REDIS_URL": service_urls["redis"],
+        "INSTANCE_DIR": service_urls["tmp"],
+        "CELERY_QUEUE": service_urls["queue"],
+        "RATELIMIT_KEY_PREFIX": service_urls["queue"],
+        "SERVER_NAME": "localhost",
+    })
+    from flask.testing import FlaskClient
+
+    app.test_client_class = type("TestClient", (IsolatedClient, FlaskClient), {})
+    with app.app_context():
+        db.create_all()
+        seed_catalogues()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, app):
+    """Each test starts with catalogues only: rows of every other table are deleted afterwards."""
+    ctx = app.app_context()
+    ctx.push()
+    yield
+    from registry.extensions import db, limiter
+
+    db.session.rollback()
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in KEEP_TABLES:
+                conn.execute(table.delete())
+    try:
+        limiter.reset()
+    except Exception:  # noqa: BLE001  (storage unreachable in a test that stopped Redis)
+        pass
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+class Auth:
+    """Signs a test client in and out through the real login form (CSRF included)."""
+
+    PASSWORD = "correct-horse-battery"
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str | None = None):
+        email = getattr(user_or_email, "email", user_or_email)
+        page = self.client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        return self.client.post("/login", data={"email": email, "password": password or self.PASSWORD,
+                                                "csrf_token": token})
+
+    def csrf(self, path: str = "/") -> str:
+        """A valid CSRF token for this client's session, taken from a rendered page."""
+        return csrf_token_from(self.client.get(path).get_data(as_text=True))
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf()})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user of a role (with enterprise / jurisdiction) through the real service."""
+    from tests.factories import UserFactory
+
+    def _make(role: str = "bureau", **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def api(app):
+    """Build Authorization headers for a user."""
+    from registry.auth.tokens import issue_token
+
+    def _headers(user):
+        return {"Authorization": f"Bearer {issue_token(user)}"}
+
+    return _headers
+
+
+@pytest.fixture(scope="session")
+def celery_worker(app, service_urls):
+    """A real Celery worker process consuming this session's queue (started once, on first use)."""
+    from tests.worker import WorkerProcess
+
+    worker = WorkerProcess(service_urls)
+    worker.start()
+    yield worker
+    worker.stop()
