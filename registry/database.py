@@ -64,7 +64,7 @@ def begin_write() -> None:
     On SQLite this takes the write lock up front (``BEGIN IMMEDIATE``), so a read-then-write cannot
     fail half way with "database is locked". On PostgreSQL it only ends the read transaction.
     """
-    session = db.session
+    session = db.session()
     if session.in_transaction():
         session.commit()
     if db.engine.dialect.name == "sqlite":

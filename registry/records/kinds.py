@@ -1,0 +1,228 @@
+"""The record kinds of an enterprise's quality file, as data.
+
+Each ``RecordKind`` names its URL/API slug, Chinese label, model, fields, the domain rules that cross
+fields (``check``), and how a duplicate is found. Pages, the API and Excel imports all read these specs,
+so a rule is written once. Standards are the one kind stored in two tables (a standard and its drafters);
+``registry.services.records`` handles that difference.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select
+
+from registry.identifiers import IdentifierError, parse_patent_number, parse_standard_number, parse_trademark
+from registry.models import Certification, CreditRecord, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
+from registry.records.fields import FieldSpec as F
+from registry.vocab import (CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES, GI_STATUSES, HONOUR_LEVELS,
+                            HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES, STANDARD_LEVELS,
+                            STANDARD_STATUSES, Vocab)
+
+# "expired" is never recorded: it follows from the expiry date.
+RECORDED_CERT_STATUSES = Vocab({k: v for k, v in CERTIFICATION_STATUSES.items() if k != "expired"})
+
+Errors = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    slug: str
+    label: str
+    model: type
+    fields: tuple[F, ...]
+    check: Callable[[dict, Errors], None]  # normalises values in place, adds cross-field errors
+    duplicate: Callable[[int, dict], select] | None = None  # (enterprise_id, values) -> query for a clash
+    describe: Callable[[object], str] = str
+    order_by: tuple = ()
+    enterprise_editable: bool = True  # False: only bureau staff record it (credit listings, incidents)
+    extra: dict = field(default_factory=dict)
+
+
+def _after(values: dict, errors: Errors, first: str, second: str, message: str) -> None:
+    a, b = values.get(first), values.get(second)
+    if a and b and b < a:
+        errors.setdefault(second, []).append(message)
+
+
+# --- per-kind rules ----------------------------------------------------------------------------------------
+
+def _check_standard(values: dict, errors: Errors) -> None:
+    if values.get("number"):
+        try:
+            parsed = parse_standard_number(values["number"])
+        except IdentifierError as exc:
+            errors.setdefault("number", []).append(str(exc))
+        else:
+            values["number"] = parsed.value
+            values["level"] = parsed.level
+    _after(values, errors, "published_on", "effective_on", "实施日期不能早于发布日期。")
+    if values.get("status") == "withdrawn" and not values.get("withdrawn_on"):
+        errors.setdefault("withdrawn_on", []).append("标准废止时请填写废止日期。")
+
+
+def _check_certification(values: dict, errors: Errors) -> None:
+    _after(values, errors, "issued_on", "expires_on", "有效期至必须晚于发证日期。")
+    if values.get("cert_type") == "green_product" and not values.get("product_domain"):
+        errors.setdefault("product_domain", []).append("绿色产品认证请填写产品领域。")
+    if values.get("status") not in (None, "valid") and not values.get("status_changed_on"):
+        errors.setdefault("status_changed_on", []).append("证书暂停、撤销或注销时请填写状态变更日期。")
+
+
+def _check_honour(values: dict, errors: Errors) -> None:
+    if values.get("revoked_on") and not values.get("revoke_reason"):
+        errors.setdefault("revoke_reason", []).append("撤销荣誉时请填写撤销原因。")
+
+
+def _check_patent(values: dict, errors: Errors) -> None:
+    if values.get("number"):
+        try:
+            parsed = parse_patent_number(values["number"])
+        except IdentifierError as exc:
+            errors.setdefault("number", []).append(str(exc))
+        else:
+            values["number"] = parsed.application_number
+            values["patent_type"] = parsed.patent_type
+    _after(values, errors, "filed_on", "granted_on", "授权日期不能早于申请日期。")
+
+
+def _check_trademark(values: dict, errors: Errors) -> None:
+    if values.get("reg_number") is not None and values.get("nice_class") is not None:
+        try:
+            values["reg_number"], values["nice_class"] = parse_trademark(values["reg_number"], values["nice_class"])
+        except IdentifierError as exc:
+            field_name = "nice_class" if "类别" in str(exc) else "reg_number"
+            errors.setdefault(field_name, []).append(str(exc))
+    _after(values, errors, "registered_on", "expires_on", "有效期至必须晚于注册日期。")
+    if values.get("geographical_indication") and not values.get("gi_status"):
+        errors.setdefault("gi_status", []).append("地理标志商标请选择地理标志状态。")
+
+
+def _check_credit(values: dict, errors: Errors) -> None:
+    _after(values, errors, "listed_on", "removed_on", "移出日期不能早于列入日期。")
+
+
+def _no_rules(values: dict, errors: Errors) -> None:
+    return None
+
+
+# --- the kinds ----------------------------------------------------------------------------------------------
+
+STANDARDS = RecordKind(
+    slug="standards", label="标准", model=StandardDrafter,
+    fields=(
+        F("number", "标准编号", required=True, max_length=64, hint="如 T/ZZB 2109-2021、GB/T 19580-2012"),
+        F("level", "标准层级", "choice", choices=STANDARD_LEVELS, readonly=True),
+        F("title", "标准名称", required=True, max_length=300),
+        F("role", "起草角色", "choice", required=True, choices=ENTERPRISE_ROLES),
+        F("status", "标准状态", "choice", required=True, choices=STANDARD_STATUSES),
+        F("published_on", "发布日期", "date"), F("effective_on", "实施日期", "date"),
+        F("withdrawn_on", "废止日期", "date"),
+    ),
+    check=_check_standard,
+    describe=lambda d: f"{d.standard.number} {d.standard.title}",
+    extra={"standard_fields": ("number", "level", "title", "status", "published_on", "effective_on", "withdrawn_on")},
+)
+
+CERTIFICATIONS = RecordKind(
+    slug="certifications", label="认证证书", model=Certification,
+    fields=(
+        F("cert_type", "认证类型", "choice", required=True, choices=CERTIFICATION_TYPES),
+        F("number", "证书编号", required=True, max_length=64), F("issuer", "发证机构", max_length=200),
+        F("scope", "产品/范围", max_length=300), F("product_domain", "产品领域(绿色产品)", max_length=100),
+        F("issued_on", "发证日期", "date", required=True), F("expires_on", "有效期至", "date"),
+        F("status", "登记状态", "choice", required=True, choices=RECORDED_CERT_STATUSES,
+          hint="过期由系统按有效期自动判断,无需修改"),
+        F("status_changed_on", "状态变更日期", "date"),
+    ),
+    check=_check_certification,
+    duplicate=lambda _e, v: select(Certification).where(
+        Certification.cert_type == v.get("cert_type"), Certification.number == v.get("number")),
+    describe=lambda c: f"{CERTIFICATION_TYPES.label(c.cert_type)} {c.number}",
+    order_by=(Certification.issued_on.desc(),),
+)
+
+HONOURS = RecordKind(
+    slug="honours", label="荣誉", model=Honour,
+    fields=(
+        F("honour_type", "荣誉类型", "choice", required=True, choices=HONOUR_TYPES),
+        F("level", "级别", "choice", required=True, choices=HONOUR_LEVELS),
+        F("year", "年度", "int", required=True, minimum=1980, maximum=2100),
+        F("awarded_on", "授予日期", "date"), F("title", "名称/项目", max_length=300),
+        F("issuer", "授予机关", max_length=200), F("revoked_on", "撤销日期", "date"),
+        F("revoke_reason", "撤销原因", "text"),
+    ),
+    check=_check_honour,
+    duplicate=lambda e, v: select(Honour).where(
+        Honour.enterprise_id == e, Honour.honour_type == v.get("honour_type"), Honour.level == v.get("level"),
+        Honour.year == v.get("year"), Honour.title.is_(None) if not v.get("title") else Honour.title == v["title"]),
+    describe=lambda h: f"{h.year} {HONOUR_LEVELS.label(h.level)}{HONOUR_TYPES.label(h.honour_type)} {h.title or ''}",
+    order_by=(Honour.year.desc(),),
+)
+
+PATENTS = RecordKind(
+    slug="patents", label="专利", model=Patent,
+    fields=(
+        F("number", "申请号/专利号", required=True, max_length=20, hint="如 201710601862.3 或 ZL201710601862.3"),
+        F("patent_type", "专利类型", "choice", choices=PATENT_TYPES, readonly=True),
+        F("title", "专利名称", required=True, max_length=300), F("filed_on", "申请日期", "date"),
+        F("granted_on", "授权日期", "date"),
+        F("status", "法律状态", "choice", required=True, choices=PATENT_STATUSES),
+    ),
+    check=_check_patent,
+    duplicate=lambda _e, v: select(Patent).where(Patent.number == v.get("number")),
+    describe=lambda p: f"{p.number} {p.title}",
+    order_by=(Patent.filed_on.desc(),),
+)
+
+TRADEMARKS = RecordKind(
+    slug="trademarks", label="商标", model=Trademark,
+    fields=(
+        F("reg_number", "注册号", required=True, max_length=20), F("nice_class", "类别", "int", required=True),
+        F("mark", "商标名称", required=True, max_length=200), F("registered_on", "注册日期", "date"),
+        F("expires_on", "有效期至", "date"), F("madrid", "马德里国际注册", "bool"),
+        F("madrid_registered_on", "马德里注册日期", "date"),
+        F("geographical_indication", "地理标志", "bool"),
+        F("gi_status", "地理标志状态", "choice", choices=GI_STATUSES), F("gi_applied_on", "地理标志申请日期", "date"),
+    ),
+    check=_check_trademark,
+    duplicate=lambda _e, v: select(Trademark).where(
+        Trademark.reg_number == v.get("reg_number"), Trademark.nice_class == v.get("nice_class")),
+    describe=lambda t: f"第{t.nice_class}类 {t.reg_number} {t.mark}",
+    order_by=(Trademark.registered_on.desc(),),
+)
+
+CREDIT_RECORDS = RecordKind(
+    slug="credit-records", label="信用记录", model=CreditRecord,
+    fields=(
+        F("list_type", "名单类型", "choice", required=True, choices=CREDIT_LIST_TYPES),
+        F("listed_on", "列入日期", "date", required=True), F("removed_on", "移出日期", "date"),
+        F("authority", "列入机关", max_length=200), F("reason", "列入原因", "text"),
+    ),
+    check=_check_credit,
+    duplicate=lambda e, v: select(CreditRecord).where(
+        CreditRecord.enterprise_id == e, CreditRecord.list_type == v.get("list_type"),
+        CreditRecord.listed_on == v.get("listed_on")),
+    describe=lambda c: f"{CREDIT_LIST_TYPES.label(c.list_type)} {c.listed_on}",
+    order_by=(CreditRecord.listed_on.desc(),),
+    enterprise_editable=False,
+)
+
+INCIDENTS = RecordKind(
+    slug="incidents", label="质量安全事件", model=IncidentRecord,
+    fields=(
+        F("occurred_on", "发生日期", "date", required=True),
+        F("kind", "事件类型", "choice", required=True, choices=INCIDENT_KINDS),
+        F("description", "情况说明", "text"),
+    ),
+    check=_no_rules,
+    duplicate=lambda e, v: select(IncidentRecord).where(
+        IncidentRecord.enterprise_id == e, IncidentRecord.occurred_on == v.get("occurred_on"),
+        IncidentRecord.kind == v.get("kind")),
+    describe=lambda i: f"{i.occurred_on} {INCIDENT_KINDS.label(i.kind)}",
+    order_by=(IncidentRecord.occurred_on.desc(),),
+    enterprise_editable=False,
+)
+
+KINDS: dict[str, RecordKind] = {k.slug: k for k in (STANDARDS, CERTIFICATIONS, HONOURS, PATENTS, TRADEMARKS,
+                                                     CREDIT_RECORDS, INCIDENTS)}

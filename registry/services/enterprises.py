@@ -1,0 +1,250 @@
+"""Use cases on the enterprise master record (企业主档): search, create, update, delete, and the full page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from registry import scoping
+from registry.clock import today
+from registry.database import begin_write
+from registry.extensions import db
+from registry.history import set_actor
+from registry.identifiers import IdentifierError, parse_uscc
+from registry.models import Certification, CreditRecord, Enterprise, Industry, Jurisdiction, User
+from registry.records.fields import FieldSpec as F
+from registry.records.fields import coerce, to_json
+from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+ENTERPRISE_FIELDS: tuple[F, ...] = (
+    F("name", "企业名称", required=True, max_length=200),
+    F("uscc", "统一社会信用代码", required=True, max_length=40),
+    F("jurisdiction", "所属镇街", required=True, max_length=64, hint="行政区划代码或名称,如 331082112 或 杜桥镇"),
+    F("industry", "所属产业", required=True, max_length=64),
+    F("above_scale", "规上企业", "bool"),
+    F("established_on", "成立日期", "date"),
+    F("legal_representative", "法定代表人", max_length=64),
+    F("group_name", "所属集团", max_length=200),
+    F("contact_name", "联系人", max_length=64),
+    F("contact_phone", "联系电话", max_length=32),
+    F("contact_email", "联系邮箱", max_length=120),
+    F("address", "地址", max_length=300),
+    F("uscc_override_reason", "信用代码校验例外说明", "text",
+      hint="仅当代码真实有效但校验位不通过时,由市局人员填写原因"),
+)
+
+SORTS = {
+    "name": Enterprise.name, "uscc": Enterprise.uscc, "established": Enterprise.established_on,
+    "updated": Enterprise.updated_at,
+}
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class EnterpriseFilters:
+    q: str = ""
+    jurisdiction: str = ""  # division code
+    industry: str = ""  # industry code
+    above_scale: str = ""  # "1" / "0" / ""
+    pinzibiao: str = ""  # "1": holds a valid 品字标 certificate today; "0": does not
+    credit: str = ""  # "listed": an active credit listing today; "clean": none
+    sort: str = "name"
+    direction: str = "asc"
+
+
+def _valid_pinzibiao(day: date):
+    return exists().where(
+        Certification.enterprise_id == Enterprise.id, Certification.cert_type == "pinzibiao",
+        Certification.status == "valid", Certification.issued_on <= day,
+        or_(Certification.expires_on.is_(None), Certification.expires_on >= day))
+
+
+def _active_listing(day: date):
+    return exists().where(
+        CreditRecord.enterprise_id == Enterprise.id, CreditRecord.listed_on <= day,
+        or_(CreditRecord.removed_on.is_(None), CreditRecord.removed_on > day))
+
+
+def filtered_query(user: User, filters: EnterpriseFilters):
+    """The scoped, filtered enterprise query (no ordering or paging), shared by the list and the export."""
+    query = scoping.scoped_enterprises(user)
+    q = (filters.q or "").strip()
+    if q:
+        code = q.replace(" ", "").upper()
+        query = query.where(or_(Enterprise.name.contains(q, autoescape=True), Enterprise.uscc == code))
+    if filters.jurisdiction:
+        query = query.join(Jurisdiction, Enterprise.jurisdiction_id == Jurisdiction.id).where(
+            Jurisdiction.code == filters.jurisdiction)
+    if filters.industry:
+        query = query.join(Industry, Enterprise.industry_id == Industry.id).where(Industry.code == filters.industry)
+    if filters.above_scale in ("1", "0"):
+        query = query.where(Enterprise.above_scale.is_(filters.above_scale == "1"))
+    day = today()
+    if filters.pinzibiao == "1":
+        query = query.where(_valid_pinzibiao(day))
+    elif filters.pinzibiao == "0":
+        query = query.where(~_valid_pinzibiao(day))
+    if filters.credit == "listed":
+        query = query.where(_active_listing(day))
+    elif filters.credit == "clean":
+        query = query.where(~_active_listing(day))
+    return query
+
+
+def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, per_page: int = 20) -> Page:
+    """A page of enterprises in the user's scope matching the filters."""
+    page = max(1, page)
+    per_page = max(1, min(per_page, 200))
+    query = filtered_query(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    column = SORTS.get(filters.sort, Enterprise.name)
+    ordered = query.order_by(column.desc() if filters.direction == "desc" else column.asc(), Enterprise.id)
+    items = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).unique())
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def serialize(enterprise: Enterprise) -> dict:
+    return {
+        "id": enterprise.id, "name": enterprise.name, "uscc": enterprise.uscc,
+        "jurisdiction": enterprise.jurisdiction.code, "jurisdiction_name": enterprise.jurisdiction.name,
+        "industry": enterprise.industry.code, "industry_name": enterprise.industry.name,
+        "above_scale": enterprise.above_scale, "established_on": to_json(enterprise.established_on),
+        "legal_representative": enterprise.legal_representative, "group_name": enterprise.group_name,
+        "contact_name": enterprise.contact_name, "contact_phone": enterprise.contact_phone,
+        "contact_email": enterprise.contact_email, "address": enterprise.address,
+        "uscc_override_reason": enterprise.uscc_override_reason, "version": enterprise.version,
+    }
+
+
+def form_values(enterprise: Enterprise) -> dict:
+    data = serialize(enterprise)
+    data["established_on"] = enterprise.established_on
+    return data
+
+
+def _lookup(model, raw: str | None):
+    text = (raw or "").strip()
+    if not text:
+        return None
+    return db.session.scalar(select(model).where(or_(model.code == text, model.name == text)))
+
+
+def _validate(user: User, data: dict, current: Enterprise | None) -> dict:
+    values, errors = coerce(ENTERPRISE_FIELDS, data, partial=current is not None)
+    if "jurisdiction" in values and values["jurisdiction"] is not None:
+        values["jurisdiction"] = _lookup(Jurisdiction, values["jurisdiction"]) or errors.setdefault(
+            "jurisdiction", []).append("所属镇街不存在,请填写行政区划代码或名称。")
+    if "industry" in values and values["industry"] is not None:
+        values["industry"] = _lookup(Industry, values["industry"]) or errors.setdefault(
+            "industry", []).append("所属产业不存在。")
+    if values.get("uscc"):
+        try:
+            parsed = parse_uscc(values["uscc"])
+        except IdentifierError as exc:
+            errors.setdefault("uscc", []).append(str(exc))
+        else:
+            values["uscc"] = parsed.value
+            reason = values.get("uscc_override_reason",
+                                current.uscc_override_reason if current is not None else None)
+            if not parsed.check_ok:
+                if not scoping.can_override_uscc(user):
+                    errors.setdefault("uscc", []).append("统一社会信用代码校验位不正确,请核对;如确属真实代码,请联系市局登记。")
+                elif not reason:
+                    errors.setdefault("uscc", []).append(
+                        "统一社会信用代码校验位不正确。如确属真实代码,请在“信用代码校验例外说明”中填写原因后保存。")
+            elif "uscc" in data:
+                values["uscc_override_reason"] = None  # a code that passes needs no exception
+    if "uscc_override_reason" in values and values["uscc_override_reason"] and not scoping.can_override_uscc(user):
+        values.pop("uscc_override_reason")
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def _refuse_duplicate_uscc(uscc: str, own_id: int | None) -> None:
+    clash = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
+    if clash is not None and clash.id != own_id:
+        raise Conflict(f"统一社会信用代码 {uscc} 已登记为“{clash.name}”(记录 #{clash.id})。",
+                       existing_id=clash.id, field="uscc")
+
+
+def _apply(enterprise: Enterprise, values: dict) -> None:
+    for key, value in values.items():
+        if key == "jurisdiction":
+            enterprise.jurisdiction = value
+        elif key == "industry":
+            enterprise.industry = value
+        else:
+            setattr(enterprise, key, value)
+
+
+def create_enterprise(user: User, data: dict) -> Enterprise:
+    """Register an enterprise (bureau staff). Raises Forbidden, ValidationFailed, Conflict."""
+    if not scoping.can_create_enterprise(user):
+        raise Forbidden("只有市局人员可以新增企业。")
+    begin_write()
+    values = _validate(user, data, None)
+    _refuse_duplicate_uscc(values["uscc"], None)
+    set_actor(db.session, user.id)
+    enterprise = Enterprise()
+    _apply(enterprise, values)
+    db.session.add(enterprise)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"统一社会信用代码 {values['uscc']} 已登记。", field="uscc") from None
+    return enterprise
+
+
+def update_enterprise(user: User, enterprise_id: int, data: dict, expected_version: int | None = None) -> Enterprise:
+    """Change the master record; absent fields keep their values. An enterprise account cannot move itself to
+    another jurisdiction or change its credit code. Raises NotFound, Forbidden, ValidationFailed, Conflict."""
+    begin_write()
+    enterprise = scoping.get_enterprise(user, enterprise_id, for_edit=True)
+    if expected_version is not None and expected_version != enterprise.version:
+        raise Conflict("该企业信息已被他人修改,请刷新后重试。")
+    if not scoping.can_create_enterprise(user):
+        data = {k: v for k, v in data.items() if k not in ("uscc", "jurisdiction", "uscc_override_reason")}
+    values = _validate(user, data, enterprise)
+    if "uscc" in values:
+        _refuse_duplicate_uscc(values["uscc"], enterprise.id)
+    set_actor(db.session, user.id)
+    _apply(enterprise, values)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("统一社会信用代码已被其他企业使用。", field="uscc") from None
+    return enterprise
+
+
+def delete_enterprise(user: User, enterprise_id: int) -> None:
+    """Delete an enterprise and its records (bureau staff). Raises NotFound, Forbidden."""
+    begin_write()
+    enterprise = scoping.get_enterprise(user, enterprise_id)
+    if not scoping.can_delete_enterprise(user):
+        raise Forbidden("只有市局人员可以删除企业。")
+    set_actor(db.session, user.id)
+    db.session.delete(enterprise)
+    db.session.commit()
+
+
+def get_enterprise(user: User, enterprise_id: int) -> Enterprise:
+    enterprise = scoping.get_enterprise(user, enterprise_id)
+    if enterprise is None:
+        raise NotFound("未找到该企业。")
+    return enterprise
