@@ -8,7 +8,7 @@ from registry.auth.sessions import close_all_sessions
 from registry.extensions import db
 from registry.models import ROLES, Enterprise, Jurisdiction, User
 from registry.models.base import utcnow
-from registry.services.errors import Conflict, ValidationFailed
+from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 def normalise_email(email: str) -> str:
@@ -78,3 +78,29 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     close_all_sessions(user.id)
     db.session.commit()
+
+
+def list_users(actor: User, role: str | None = None) -> list[User]:
+    """Every account (administrators and bureau staff). Raises Forbidden."""
+    if actor.role not in ("admin", "bureau"):
+        raise Forbidden("只有系统管理员或市局人员可以管理用户。")
+    query = select(User).order_by(User.role, User.email)
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query))
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """Enable or disable an account; disabling ends its sessions. Raises Forbidden, NotFound."""
+    if actor.role != "admin":
+        raise Forbidden("只有系统管理员可以停用或启用用户。")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("未找到该用户。")
+    if user.id == actor.id:
+        raise Forbidden("不能停用自己的账户。")
+    user.is_active_account = active
+    if not active:
+        close_all_sessions(user.id)
+    db.session.commit()
+    return user

@@ -1,0 +1,72 @@
+"""Catalogue use cases (administrators): jurisdictions and industries are data, edited here."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import Industry, Jurisdiction, User
+from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
+from registry.records.fields import FieldSpec as F
+from registry.records.fields import coerce
+from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.vocab import JURISDICTION_KINDS
+
+CATALOGUES = {
+    "jurisdictions": (Jurisdiction, "镇街与开发区", (
+        F("code", "代码", required=True, max_length=12), F("name", "名称", required=True, max_length=64),
+        F("kind", "类型", "choice", required=True, choices=JURISDICTION_KINDS),
+        F("sort_order", "排序", "int", minimum=0, maximum=9999), F("active", "启用", "bool"))),
+    "industries": (Industry, "产业", (
+        F("code", "代码", required=True, max_length=32), F("name", "名称", required=True, max_length=64),
+        F("cluster", "三大千亿产业集群", "bool"), F("sort_order", "排序", "int", minimum=0, maximum=9999),
+        F("active", "启用", "bool"))),
+}
+
+
+def _require_admin(user: User) -> None:
+    if user.role not in (ROLE_ADMIN, ROLE_BUREAU):
+        raise Forbidden("只有系统管理员或市局人员可以维护目录。")
+
+
+def catalogue(name: str):
+    """(model, label, fields) of a catalogue. Raises NotFound."""
+    if name not in CATALOGUES:
+        raise NotFound("未知的目录。")
+    return CATALOGUES[name]
+
+
+def list_entries(user: User, name: str) -> list:
+    _require_admin(user)
+    model, _label, _fields = catalogue(name)
+    return list(db.session.scalars(select(model).order_by(model.sort_order, model.id)))
+
+
+def save_entry(user: User, name: str, data: dict, entry_id: int | None = None):
+    """Create (``entry_id`` None) or update a catalogue entry. Codes and names stay unique.
+
+    Raises Forbidden, NotFound, ValidationFailed, Conflict.
+    """
+    _require_admin(user)
+    model, _label, fields = catalogue(name)
+    begin_write()
+    entry = None
+    if entry_id is not None:
+        entry = db.session.get(model, entry_id)
+        if entry is None:
+            raise NotFound("未找到该目录项。")
+    values, errors = coerce(fields, data)
+    if errors:
+        raise ValidationFailed(errors)
+    clash = db.session.scalar(select(model).where(or_(model.code == values["code"], model.name == values["name"])))
+    if clash is not None and (entry is None or clash.id != entry.id):
+        field = "code" if clash.code == values["code"] else "name"
+        raise Conflict(f"已存在相同{'代码' if field == 'code' else '名称'}的目录项:{clash.code} {clash.name}。",
+                       existing_id=clash.id, field=field)
+    if entry is None:
+        entry = model()
+        db.session.add(entry)
+    for key, value in values.items():
+        setattr(entry, key, value if value is not None else (0 if key == "sort_order" else value))
+    db.session.commit()
+    return entry
