@@ -3,4 +3,6 @@ from __future__ import annotations
 
 
 def COMMANDS() -> list:  # noqa: N802
-    return []
+    from registry.demo.cli import seed_demo_command  # demo data (registry/demo)
+
+    return [seed_demo_command]

@@ -1,0 +1,27 @@
+"""``flask --app registry seed-demo``: load the demo data once and print the demo accounts."""
+from __future__ import annotations
+
+import click
+
+_LABELS = {"enterprises": "企业", "standards": "标准", "standard_drafters": "标准起草单位", "certifications": "认证证书",
+           "honours": "荣誉", "patents": "专利", "trademarks": "商标", "credit_records": "信用记录",
+           "incidents": "事故/抽查记录"}
+
+
+@click.command("seed-demo")
+@click.option("--seed", "rng_seed", default=20260, show_default=True, help="Random seed (same seed, same data).")
+def seed_demo_command(rng_seed: int) -> None:
+    """Create demo enterprises, records and one account per role (idempotent), and print the credentials."""
+    from registry.demo import seed_demo
+
+    summary = seed_demo(rng_seed=rng_seed)
+    if summary["skipped"]:
+        click.echo("演示数据已存在,未重复创建 (demo data already present; nothing written).")
+    else:
+        click.echo("演示数据已创建 (demo data created):")
+        for key, label in _LABELS.items():
+            click.echo(f"  {label} {key}: {summary.get(key, 0)}")
+    click.echo("演示账号 (demo accounts):")
+    for a in summary["accounts"]:
+        scope = f"  [{a['scope']}]" if a["scope"] else ""
+        click.echo(f"  {a['role']:<10} {a['email']:<26} {a['password']:<22} {a['name']}{scope}")
