@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -23,6 +23,10 @@ class EnterpriseRecordMixin:
     """A record that belongs to one enterprise; its changes go to that enterprise's history."""
 
     __audited__ = True
+
+    @declared_attr
+    def enterprise(cls) -> Mapped["Enterprise"]:  # noqa: F821  (resolved by name at mapper configuration)
+        return relationship("Enterprise")
 
     @property
     def audit_enterprise_id(self) -> int | None:
