@@ -1,5 +1,8 @@
-"""Celery entry point: ``celery -A celery_worker worker`` / ``celery -A celery_worker beat``."""
+"""Celery entry point: ``celery -A celery_worker worker`` / ``celery -A celery_worker beat``.
+
+The Flask app is named ``flask_app`` (not ``app``) so that Celery's app discovery finds ``celery_app``.
+"""
 from registry import create_app
 
-app = create_app()
-celery_app = app.extensions["celery"]
+flask_app = create_app()
+celery_app = flask_app.extensions["celery"]
