@@ -1,0 +1,78 @@
+"""Fixtures for workflow tests: a cast of users around one enterprise, and applications placed at any stage."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select, update
+
+from registry.extensions import db
+from registry.models import Jurisdiction, User
+from tests.factories import EnterpriseFactory, StandardFactory, UserFactory
+
+
+@dataclass
+class Cast:
+    enterprise: object
+    applicant: User
+    other_applicant: User
+    town: User
+    other_town: User
+    bureau: User
+    admin: User
+    expert: User
+
+
+@pytest.fixture
+def cast(app):
+    jurisdictions = list(db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)))
+    home, away = jurisdictions[0], jurisdictions[1]
+    enterprise = EnterpriseFactory(jurisdiction=home)
+    other = EnterpriseFactory(jurisdiction=away)
+    return Cast(
+        enterprise=enterprise,
+        applicant=UserFactory(role="enterprise", enterprise=enterprise),
+        other_applicant=UserFactory(role="enterprise", enterprise=other),
+        town=UserFactory(role="town", jurisdiction=home),
+        other_town=UserFactory(role="town", jurisdiction=away),
+        bureau=UserFactory(role="bureau"),
+        admin=UserFactory(role="admin"),
+        expert=UserFactory(role="expert"),
+    )
+
+
+@pytest.fixture
+def draft(cast):
+    """A complete draft 品字标 application of the cast's enterprise; call with overrides for more."""
+    from workflows.services import applications
+
+    def _make(**fields):
+        data = {"product": "高精度汽车齿轮", "standard_proposal": "汽车变速器齿轮", "self_assessment": "自评 85 分"}
+        data.update(fields)
+        return applications.start(cast.applicant, "pinzibiao", None, data)
+
+    return _make
+
+
+def place(application_id: int, stage: str, status: str) -> None:
+    """Test helper: put an application at (stage, status) with an open stage run, bypassing the engine."""
+    from registry import clock
+    from workflows import engine, stageruns
+    from workflows.models import Application
+
+    application = db.session.get(Application, application_id)
+    workflow = engine.definition_of(application)
+    stageruns.close(stageruns.current_run(application_id), clock.now())
+    run = stageruns.open_run(application_id, workflow, workflow.stage(stage), clock.now())
+    db.session.flush()
+    db.session.execute(update(Application).where(Application.id == application_id)
+                       .values(stage=stage, status=status, due_at=run.due_at))
+    if status == "returned":
+        run.paused_at = clock.now()
+    db.session.commit()
+    db.session.expire_all()
+
+
+@pytest.fixture
+def published_standard():
+    return StandardFactory(status="published")

@@ -1,0 +1,200 @@
+"""The engine on the 品字标 flow: the whole journey, reasons, versions, the paused clock, definition versions,
+optional stages and the history chain."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from registry.extensions import db
+from registry.models import Certification
+from registry.services.errors import Conflict, ValidationFailed
+from tests.factories import StandardFactory
+from workflows import chain, definitions, engine, settings
+from workflows.definitions import pinzibiao
+from workflows.models import Application, Notification, Outbox, StageRun, Transition
+from workflows.services import applications, sweeps
+from workflows.spec import NEXT, Stage, act
+
+
+def _walk_to_certified(cast, application_id, standard_id):
+    engine.apply(application_id, "submit", cast.applicant)
+    engine.apply(application_id, "recommend", cast.town)
+    engine.apply(application_id, "accept", cast.bureau)
+    engine.apply(application_id, "link_standard", cast.applicant, payload={"standard_id": standard_id})
+
+
+def test_full_journey_creates_the_certification(cast, draft):
+    standard = StandardFactory(status="drafting")
+    application = draft()
+    _walk_to_certified(cast, application.id, standard.id)
+    with pytest.raises(ValidationFailed):  # the standard is not published yet
+        engine.apply(application.id, "standard_published", cast.bureau)
+    assert sweeps.apply_automatic(datetime.now(timezone.utc)) == 0
+    db.session.get(type(standard), standard.id).status = "published"
+    db.session.commit()
+    assert sweeps.apply_automatic(datetime.now(timezone.utc)) == 1  # the beat sweep moves it on by itself
+    for action in ("body_accepted", "testing_passed", "audit_passed"):
+        engine.apply(application.id, action, cast.bureau)
+    outcome = engine.apply(application.id, "issue_certificate", cast.bureau,
+                           payload={"cert_number": "ZJM-2026-001", "issuer": "方圆标志认证集团",
+                                    "issued_on": "2026-03-01"})
+    assert (outcome.stage, outcome.status) == ("certified", "done")
+    cert = db.session.scalar(select(Certification).where(Certification.number == "ZJM-2026-001"))
+    assert cert.cert_type == "pinzibiao" and cert.expires_on == date(2029, 3, 1)
+    assert cert.enterprise_id == cast.enterprise.id and cert.scope == "高精度汽车齿轮"
+    engine.apply(application.id, "suspend", cast.bureau, reason="监督抽查不合格")
+    assert db.session.get(Certification, cert.id).status == "suspended"
+    engine.apply(application.id, "restore", cast.bureau, reason="整改完成")
+    assert db.session.get(Certification, cert.id).status == "valid"
+    engine.apply(application.id, "revoke", cast.bureau, reason="严重质量问题")
+    assert db.session.get(Certification, cert.id).status == "revoked"
+    steps = [t.action for t in applications.history(application.id)]
+    assert steps == ["create", "submit", "recommend", "accept", "link_standard", "standard_published",
+                     "body_accepted", "testing_passed", "audit_passed", "issue_certificate", "suspend", "restore",
+                     "revoke"]
+    assert chain.verify() == []
+
+
+def test_reason_version_and_status_are_enforced(cast, draft):
+    application = draft()
+    engine.apply(application.id, "submit", cast.applicant)
+    with pytest.raises(ValidationFailed) as info:
+        engine.apply(application.id, "reject", cast.town, reason="  ")
+    assert "reason" in info.value.errors
+    with pytest.raises(Conflict):
+        engine.apply(application.id, "recommend", cast.town, version=1)  # stale: submit made it 2
+    engine.apply(application.id, "recommend", cast.town, version=2)
+    with pytest.raises(Conflict):  # already processed
+        engine.apply(application.id, "recommend", cast.town)
+    with pytest.raises(ValidationFailed):
+        engine.apply(application.id, "fly_to_the_moon", cast.bureau)
+
+
+def test_incomplete_draft_cannot_be_submitted(cast, draft):
+    application = draft(self_assessment="", standard_proposal="")
+    with pytest.raises(ValidationFailed) as info:
+        engine.apply(application.id, "submit", cast.applicant)
+    assert "自评价" in info.value.errors["action"][0]
+
+
+def test_return_pauses_the_clock_until_resubmission(cast, draft):
+    application = draft()
+    t0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Linhai
+    engine.apply(application.id, "submit", cast.applicant, now=t0)
+    run = db.session.scalar(select(StageRun).where(StageRun.application_id == application.id,
+                                                   StageRun.ended_at.is_(None)))
+    due = run.due_at.replace(tzinfo=timezone.utc) if run.due_at.tzinfo is None else run.due_at
+    assert due == datetime(2026, 3, 9, 23, 59, 59, tzinfo=timezone(timedelta(hours=8)))  # 5 working days
+    engine.apply(application.id, "return", cast.town, reason="请补充检测报告", now=t0 + timedelta(days=1))
+    app_row = db.session.get(Application, application.id)
+    assert app_row.status == "returned" and app_row.paused
+    engine.apply(application.id, "resubmit", cast.applicant, now=t0 + timedelta(days=4))
+    db.session.expire_all()
+    run = db.session.get(StageRun, run.id)
+    moved = run.due_at.replace(tzinfo=timezone.utc) if run.due_at.tzinfo is None else run.due_at
+    assert moved - due == timedelta(days=3)
+    assert db.session.get(Application, application.id).paused is False
+
+
+def test_application_keeps_its_definition_version(cast, draft, monkeypatch):
+    application = draft()
+    v1 = pinzibiao.PINZIBIAO_V1
+    # Version 2 drops the town recommendation.
+    v2 = replace(v1, version=2, stages=tuple(s for s in v1.stages if s.name != "town_recommendation"))
+    monkeypatch.setattr(pinzibiao, "VERSIONS", (v1, v2))
+    newer = applications.start(cast.applicant, "pinzibiao", None,
+                               {"product": "新产品", "standard_proposal": "x", "self_assessment": "y"})
+    assert (application.definition_version, newer.definition_version) == (1, 2)
+    assert engine.apply(application.id, "submit", cast.applicant).stage == "town_recommendation"
+    assert engine.apply(newer.id, "submit", cast.applicant).stage == "pool_review"
+
+
+def test_optional_stage_follows_its_setting(cast, draft, monkeypatch):
+    v1 = pinzibiao.PINZIBIAO_V1
+    optional = Stage("site_visit", "现场核查", frozenset({"bureau"}),
+                     (act("visited", "核查完成", {"bureau"}, target=NEXT),), enabled_setting="pinzibiao.site_visit")
+    stages = list(v1.stages)
+    stages.insert(2, optional)
+    monkeypatch.setattr(pinzibiao, "VERSIONS", (v1, replace(v1, version=3, stages=tuple(stages))))
+    first = draft()
+    engine.apply(first.id, "submit", cast.applicant)
+    assert engine.apply(first.id, "recommend", cast.town).stage == "pool_review"  # switched off by default
+    settings.put("pinzibiao.site_visit", True)
+    db.session.commit()
+    second = draft()
+    engine.apply(second.id, "submit", cast.applicant)
+    assert engine.apply(second.id, "recommend", cast.town).stage == "site_visit"
+
+
+def test_transition_writes_history_notifications_and_outbox_together(cast, draft):
+    from workflows.models import NotificationPreference
+
+    db.session.add(NotificationPreference(user_id=cast.town.id, email_enabled=True,
+                                          webhook_enabled=True, webhook_url="http://127.0.0.1:9/hook"))
+    db.session.commit()
+    application = draft()
+    outcome = engine.apply(application.id, "submit", cast.applicant)
+    notes = db.session.scalars(select(Notification).where(Notification.transition_id == outcome.transition_id)).all()
+    assert {n.user_id for n in notes} == {cast.town.id}  # the actor is not told about their own action
+    keys = sorted(o.effect_key for o in db.session.scalars(select(Outbox)))
+    assert keys == [f"t{outcome.transition_id}:u{cast.town.id}:email", f"t{outcome.transition_id}:u{cast.town.id}:webhook"]
+
+
+def test_a_failing_effect_rolls_everything_back(cast, draft):
+    application = draft()
+    for action, actor in (("submit", cast.applicant), ("recommend", cast.town), ("accept", cast.bureau)):
+        engine.apply(application.id, action, actor)
+    db.session.execute(update(Application).where(Application.id == application.id)
+                       .values(stage="cert_decision", status="in_progress"))
+    db.session.commit()
+    count = db.session.query(Transition).count()
+    with pytest.raises(ValidationFailed):
+        engine.apply(application.id, "issue_certificate", cast.bureau,
+                     payload={"cert_number": "N1", "issuer": "x", "issued_on": "2026-01-01",
+                              "expires_on": "2025-01-01"})
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).stage == "cert_decision"
+    assert db.session.query(Transition).count() == count
+    assert db.session.scalar(select(Certification.id)) is None
+
+
+def test_history_chain_detects_tampering(cast, draft, app):
+    application = draft()
+    for action, actor in (("submit", cast.applicant), ("recommend", cast.town), ("accept", cast.bureau)):
+        engine.apply(application.id, action, actor)
+    assert chain.verify() == []
+    rows = db.session.scalars(select(Transition).order_by(Transition.seq)).all()
+
+    def restore():
+        db.session.rollback()
+
+    # 1. edit a reason
+    rows[1].reason = "改过的理由"
+    db.session.flush()
+    assert chain.verify(); restore()
+    # 2. delete a row
+    db.session.delete(rows[2])
+    db.session.flush()
+    assert chain.verify(); restore()
+    # 3. swap two rows' positions
+    rows = db.session.scalars(select(Transition).order_by(Transition.seq)).all()
+    a, b = rows[1], rows[2]
+    a.seq, b.seq = -1, -2
+    db.session.flush()
+    a.seq, b.seq = 3, 2
+    db.session.flush()
+    assert chain.verify(); restore()
+    # 4. edit and rebuild the whole chain with a guessed key
+    rows = db.session.scalars(select(Transition).order_by(Transition.seq)).all()
+    rows[1].to_status = "done"
+    prev = chain.GENESIS
+    for row in rows:
+        row.prev_hash = prev
+        row.hash = chain.row_digest(prev, row, b"guessed-key")
+        prev = row.hash
+    db.session.flush()
+    assert chain.verify(); restore()
+    assert chain.verify() == []

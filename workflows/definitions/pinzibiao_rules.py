@@ -1,0 +1,84 @@
+"""Guards and effects of the 品字标 workflow: the registry side of its actions (standards, certificates)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import Certification, Standard
+from registry.services.errors import ValidationFailed
+from workflows import settings
+
+PUBLISHED = ("published", "in_force")
+
+
+def ready_to_submit(application, _actor, _values) -> str | None:
+    data = application.data or {}
+    missing = []
+    if not (data.get("product") or "").strip():
+        missing.append("产品名称")
+    if not (application.standard_id or (data.get("standard_proposal") or "").strip()):
+        missing.append("“浙江制造”标准(已有标准或拟制定标准的名称)")
+    if not (data.get("self_assessment") or "").strip():
+        missing.append("自评价")
+    return "请先填写:" + "、".join(missing) if missing else None
+
+
+def standard_published(application, _actor, _values) -> str | None:
+    if application.standard_id is None:
+        return "尚未关联“浙江制造”标准。"
+    status = db.session.scalar(select(Standard.status).where(Standard.id == application.standard_id))
+    return None if status in PUBLISHED else "关联的标准尚未发布。"
+
+
+def link_standard(application, _actor, values, _now) -> None:
+    standard = db.session.get(Standard, values["standard_id"])
+    if standard is None:
+        raise ValidationFailed({"standard_id": ["未找到该标准。"]})
+    application.standard_id = standard.id
+
+
+def create_certification(application, _actor, values, _now) -> None:
+    """The recorded certificate becomes a registry Certification (cert_type ``pinzibiao``)."""
+    issued: date = values["issued_on"]
+    expires: date | None = values.get("expires_on")
+    if expires is None:
+        years = int(settings.get("pinzibiao.validity_years", 3))
+        expires = issued.replace(year=issued.year + years) if not (issued.month == 2 and issued.day == 29) \
+            else date(issued.year + years, 3, 1)
+    if expires <= issued:
+        raise ValidationFailed({"expires_on": ["有效期至必须晚于发证日期。"]})
+    number = values["cert_number"]
+    taken = db.session.scalar(select(Certification.id).where(Certification.cert_type == "pinzibiao",
+                                                             Certification.number == number))
+    if taken:
+        raise ValidationFailed({"cert_number": ["该证书编号已登记。"]})
+    cert = Certification(enterprise_id=application.enterprise_id, cert_type="pinzibiao", number=number,
+                         issuer=values["issuer"], scope=(application.data or {}).get("product"), issued_on=issued,
+                         expires_on=expires, status="valid")
+    db.session.add(cert)
+    db.session.flush()
+    application.certification_id = cert.id
+
+
+def _set_certificate_status(status: str):
+    def effect(application, _actor, _values, now) -> None:
+        cert = db.session.get(Certification, application.certification_id) if application.certification_id else None
+        if cert is not None:
+            cert.status = status
+            cert.status_changed_on = now.date() if status != "valid" else None
+    effect.__name__ = f"certificate_{status}"
+    return effect
+
+
+suspend_certificate = _set_certificate_status("suspended")
+restore_certificate = _set_certificate_status("valid")
+revoke_certificate = _set_certificate_status("revoked")
+
+
+def record_surveillance(application, _actor, values, now) -> None:
+    records = list((application.data or {}).get("surveillances", []))
+    records.append({"on": values["surveyed_on"].isoformat(), "result": values.get("result", ""),
+                    "recorded_at": now.isoformat()})
+    application.data = {**(application.data or {}), "surveillances": records}

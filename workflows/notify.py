@@ -1,0 +1,59 @@
+"""Write notifications inside the caller's transaction: an in-app row per recipient (always) and one outbox row
+per extra channel the recipient chose. Effect keys make every (event, recipient, channel) deliverable once."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import User
+from workflows.models import Notification, NotificationPreference, Outbox
+
+SEND_TASK = "workflows.send_notification"
+# The after-commit publish normally runs the job at once; the relay only steps in when that did not happen.
+RELAY_GRACE = timedelta(seconds=30)
+
+
+def channels_for(pref: NotificationPreference | None) -> list[str]:
+    found = []
+    if pref is not None and pref.email_enabled:
+        found.append("email")
+    if pref is not None and pref.webhook_enabled and pref.webhook_url:
+        found.append("webhook")
+    return found
+
+
+def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now: datetime,
+           application_id: int | None = None, transition_id: int | None = None) -> list[tuple[int, str]]:
+    """Add notifications for ``users`` under effect key ``{key}:u{user}`` (caller commits).
+
+    Returns the (outbox id, task) pairs to publish after commit.
+    """
+    users = list({u.id: u for u in users}.values())
+    if not users:
+        return []
+    ids = [u.id for u in users]
+    prefs = {p.user_id: p for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id.in_(ids)))}
+    notes = []
+    for user in users:
+        note = Notification(effect_key=f"{key}:u{user.id}", user_id=user.id, application_id=application_id,
+                            transition_id=transition_id, kind=kind, title=title[:200], body=body, created_at=now)
+        db.session.add(note)
+        notes.append(note)
+    db.session.flush()
+    rows = []
+    for note in notes:
+        for channel in channels_for(prefs.get(note.user_id)):
+            rows.append(Outbox(effect_key=f"{note.effect_key}:{channel}", task=SEND_TASK,
+                               payload={"notification_id": note.id, "channel": channel},
+                               created_at=now, next_attempt_at=now + RELAY_GRACE))
+    if rows:
+        db.session.add_all(rows)
+        db.session.flush()
+    return [(row.id, row.task) for row in rows]
+
+
+def recipients_except(users: list[User], actor: User | None) -> list[User]:
+    return [u for u in users if actor is None or u.id != actor.id]

@@ -1,0 +1,131 @@
+"""Use cases of an application's owner and readers: start, save a draft, act (through the engine), read."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import Enterprise, Standard, User
+from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from workflows import actors, definitions, engine
+from workflows.models import Application, Transition
+from workflows.spec import DRAFT, RETURNED
+
+EDITABLE_STATUSES = (DRAFT, RETURNED)
+
+
+def _clean_data(workflow_name: str, fields: dict) -> tuple[str, dict, int | None]:
+    """Validate the applicant's fields against the definition; returns (title, data, standard_id)."""
+    try:
+        workflow = definitions.get(workflow_name)
+    except KeyError:
+        raise ValidationFailed({"workflow": ["未知的申报类型。"]}) from None
+    data, errors = {}, {}
+    for f in workflow.fields:
+        value = fields.get(f.name)
+        value = "" if value is None else str(value).strip()
+        if len(value) > 5000:
+            errors[f.name] = [f"{f.label}过长。"]
+        data[f.name] = value
+    standard_id = fields.get("standard_id") or None
+    if standard_id is not None:
+        try:
+            standard_id = int(standard_id)
+        except (TypeError, ValueError):
+            errors["standard_id"] = ["标准编号无效。"]
+            standard_id = None
+        else:
+            if db.session.get(Standard, standard_id) is None:
+                errors["standard_id"] = ["未找到该标准。"]
+    title = (data.get("product") or "").strip()[:200]
+    if not title:
+        errors["product"] = ["请填写产品名称。"]
+    if errors:
+        raise ValidationFailed(errors)
+    return title, data, standard_id
+
+
+def start(user: User, workflow_name: str, enterprise_id: int | None, fields: dict,
+          idempotency_key: str | None = None) -> Application:
+    """Create a draft for the user's enterprise (bureau staff may name any enterprise) and commit.
+
+    Raises Forbidden (not an applicant), NotFound (enterprise out of scope), ValidationFailed. The same
+    ``idempotency_key`` from the same user returns the existing draft instead of a second one.
+    """
+    if user.role == "enterprise":
+        enterprise_id = user.enterprise_id
+    elif not user.is_bureau:
+        raise Forbidden("只有企业用户或市局工作人员可以发起申请。")
+    if not enterprise_id or db.session.get(Enterprise, int(enterprise_id)) is None:
+        raise NotFound("未找到该企业。")
+    title, data, standard_id = _clean_data(workflow_name, fields)
+    begin_write()
+    if idempotency_key:
+        existing = db.session.scalar(select(Application).where(Application.created_by_id == user.id,
+                                                               Application.idempotency_key == idempotency_key))
+        if existing is not None:
+            db.session.commit()
+            return existing
+    try:
+        application = engine.start(workflow_name, int(enterprise_id), user, title=title, data=data,
+                                   idempotency_key=idempotency_key)
+        application.standard_id = standard_id
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(select(Application).where(Application.created_by_id == user.id,
+                                                               Application.idempotency_key == idempotency_key))
+        if existing is None:
+            raise
+        return existing
+    return application
+
+
+def save_draft(user: User, application_id: int, version: int, fields: dict) -> Application:
+    """Update the applicant's fields while the application is a draft or returned for material; commit.
+
+    Raises NotFound, Forbidden (not the applicant), Conflict (changed meanwhile or not editable), ValidationFailed.
+    """
+    begin_write()
+    application = get(user, application_id)
+    if "applicant" not in actors.relations(user, application):
+        raise Forbidden("只有申请企业可以修改申请内容。")
+    if application.status not in EDITABLE_STATUSES or application.version != version:
+        raise Conflict(engine.CONFLICT_MESSAGE)
+    title, data, standard_id = _clean_data(application.workflow, fields)
+    application.title = title
+    application.data = {**(application.data or {}), **data}
+    if standard_id is not None:
+        application.standard_id = standard_id
+    db.session.commit()
+    return application
+
+
+def act(user: User, application_id: int, action: str, *, reason: str | None = None, version: int | None = None,
+        payload: dict | None = None) -> engine.Outcome:
+    """Apply an action through the engine (see ``engine.apply`` for what it raises)."""
+    return engine.apply(application_id, action, user, reason=reason, version=version, payload=payload)
+
+
+def get(user: User, application_id: int) -> Application:
+    """The application if ``user`` may see it; NotFound otherwise (ids cannot be probed)."""
+    application = db.session.get(Application, application_id)
+    if application is None or not actors.can_see(user, application):
+        raise NotFound("未找到该申请。")
+    return application
+
+
+def history(application_id: int) -> list[Transition]:
+    return list(db.session.scalars(select(Transition).where(Transition.application_id == application_id)
+                                   .order_by(Transition.seq)))
+
+
+def mine(user: User) -> list[Application]:
+    """The user's enterprise's applications, newest first."""
+    if not user.enterprise_id:
+        return []
+    return list(db.session.scalars(select(Application).where(Application.enterprise_id == user.enterprise_id)
+                                   .order_by(Application.id.desc())))
+
+

@@ -1,0 +1,102 @@
+"""Reviewer inboxes: what awaits a user now, by role and jurisdiction (or assignment), with due dates."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, false, func, or_, select
+
+from registry import clock
+from registry.extensions import db
+from registry.models import Enterprise, User
+from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
+from registry.services.errors import Conflict, DomainError
+from workflows import actors, calendar, definitions, engine
+from workflows.models import Application
+from workflows.spec import IN_PROGRESS, RETURNED
+
+_RELATION_OF_ROLE = {ROLE_TOWN: "town", ROLE_BUREAU: "bureau", ROLE_ADMIN: "bureau", ROLE_EXPERT: "expert",
+                     ROLE_ENTERPRISE: "applicant"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    workflow: str | None = None
+    stage: str | None = None
+    jurisdiction_id: int | None = None
+    overdue_only: bool = False
+    q: str | None = None
+
+
+def _awaiting_condition(relation: str):
+    """(workflow, version, stage) triples whose stage expects ``relation`` to act, across all versions."""
+    parts = []
+    for name, versions in definitions.registry().items():
+        for version, workflow in versions.items():
+            stages = [s.name for s in workflow.stages if relation in s.actors and not s.final]
+            if stages:
+                parts.append(and_(Application.workflow == name, Application.definition_version == version,
+                                  Application.stage.in_(stages)))
+    return or_(*parts) if parts else false()
+
+
+def inbox_query(user: User, filters: Filters = Filters(), now: datetime | None = None):
+    relation = _RELATION_OF_ROLE.get(user.role)
+    query = select(Application).join(Enterprise, Enterprise.id == Application.enterprise_id) \
+        .where(actors.visible_condition(user))
+    if relation == "applicant":
+        query = query.where(or_(Application.status == RETURNED,
+                                and_(Application.status == IN_PROGRESS, _awaiting_condition(relation))))
+    elif relation is None:
+        return query.where(false())
+    else:
+        query = query.where(Application.status == IN_PROGRESS, _awaiting_condition(relation))
+    if filters.workflow:
+        query = query.where(Application.workflow == filters.workflow)
+    if filters.stage:
+        query = query.where(Application.stage == filters.stage)
+    if filters.jurisdiction_id:
+        query = query.where(Enterprise.jurisdiction_id == filters.jurisdiction_id)
+    if filters.overdue_only:
+        query = query.where(Application.due_at < (now or clock.now()), Application.paused.is_(False))
+    if filters.q:
+        like = f"%{filters.q.strip()[:50]}%"
+        query = query.where(or_(Application.title.like(like), Enterprise.name.like(like)))
+    return query.order_by(Application.due_at.is_(None), Application.due_at, Application.id)
+
+
+def inbox(user: User, filters: Filters = Filters(), page: int = 1, per_page: int = 20, now: datetime | None = None):
+    """(items, total) where items are dicts with the application, its due date and overdue flag."""
+    now = now or clock.now()
+    query = inbox_query(user, filters, now)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((max(page, 1) - 1) * per_page)).unique().all()
+    known = calendar.overrides()
+    items = []
+    for application in rows:
+        due = application.due_at
+        if due is not None and due.tzinfo is None:
+            from datetime import timezone
+            due = due.replace(tzinfo=timezone.utc)
+        left = None
+        if due is not None:
+            left = calendar.working_days_between(clock.local_date(now), clock.local_date(due), known)
+        items.append({"application": application, "due_at": due, "working_days_left": left,
+                      "overdue": due is not None and due < now and not application.paused,
+                      "stage_label": engine.definition_of(application).stage(application.stage).label})
+    return items, total
+
+
+def bulk_act(user: User, action: str, versions: dict[int, int], reason: str | None = None) -> dict[int, str]:
+    """Apply ``action`` to several applications (e.g. a town recommending many); each through the engine on its
+    own. Returns id -> "ok" or the error message (a conflict on one does not stop the others)."""
+    results: dict[int, str] = {}
+    for application_id, version in versions.items():
+        try:
+            engine.apply(application_id, action, user, reason=reason, version=version)
+            results[application_id] = "ok"
+        except Conflict as exc:
+            results[application_id] = exc.message
+        except DomainError as exc:
+            results[application_id] = exc.message or "操作失败"
+    return results

@@ -1,0 +1,184 @@
+"""Time-driven work the beat jobs run: reminders before a deadline, escalation after it, stages that complete by
+themselves (a standard published, a notice window closed), and certificate surveillance/expiry reminders.
+
+Each effect is claimed with a compare-and-set or a unique effect key, so running a sweep twice does nothing twice;
+automatic actions go through ``engine.apply`` like anybody's.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select, update
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import Certification, User
+from registry.services.errors import DomainError
+from workflows import actors, definitions, dispatch, engine, settings
+from workflows.models import Application, Notification, StageRun, Transition
+from workflows.notify import notify
+from workflows.spec import IN_PROGRESS
+
+log = logging.getLogger(__name__)
+
+
+def _claim_run(run_id: int, column: str, now: datetime) -> bool:
+    col = getattr(StageRun, column)
+    result = db.session.execute(update(StageRun).where(StageRun.id == run_id, col.is_(None), StageRun.ended_at.is_(None),
+                                                       StageRun.paused_at.is_(None)).values({column: now}))
+    return result.rowcount == 1
+
+
+def _waiting_on(application: Application, run: StageRun) -> list[User]:
+    """The stage's expected actors who have not acted in this run yet."""
+    stage = engine.definition_of(application).stage(application.stage)
+    acted = set(db.session.scalars(select(Transition.actor_id).where(Transition.stage_run_id == run.id)))
+    people = []
+    for relation in sorted(stage.actors - {"system"}):
+        people += actors.holders(relation, application, stage.name)
+    return [u for u in people if u.id not in acted]
+
+
+def _open_runs(condition, limit: int):
+    return db.session.execute(
+        select(StageRun, Application).join(Application, Application.id == StageRun.application_id)
+        .where(StageRun.ended_at.is_(None), StageRun.paused_at.is_(None), Application.status == IN_PROGRESS,
+               StageRun.stage == Application.stage, condition).order_by(StageRun.id).limit(limit)).all()
+
+
+def send_reminders(now: datetime, limit: int = 500) -> int:
+    """Remind whoever has not acted yet, once per stage run, when the reminder time has come."""
+    count = 0
+    for run, application in _open_runs(and_(StageRun.reminded_at.is_(None), StageRun.remind_at <= now,
+                                            StageRun.due_at > now), limit):
+        begin_write()
+        if not _claim_run(run.id, "reminded_at", now):
+            db.session.rollback()
+            continue
+        people = _waiting_on(application, run)
+        jobs = notify(people, key=f"remind:r{run.id}", kind="reminder",
+                      title=f"办理提醒:{application.title} 即将到期", now=now, application_id=application.id,
+                      body=f"请在 {_local(run.due_at)} 前办理。")
+        db.session.commit()
+        dispatch.publish(jobs)
+        count += 1
+    return count
+
+
+def escalate_overdue(now: datetime, limit: int = 500) -> int:
+    """After the deadline, tell the bureau (and those still waited on), once per stage run. Stages that close by
+    themselves on timeout (a notice window) are left to ``apply_automatic``."""
+    count = 0
+    for run, application in _open_runs(and_(StageRun.escalated_at.is_(None), StageRun.due_at <= now), limit):
+        stage = engine.definition_of(application).stage(application.stage)
+        if any(auto.on_timeout for auto in stage.auto):
+            continue
+        begin_write()
+        if not _claim_run(run.id, "escalated_at", now):
+            db.session.rollback()
+            continue
+        bureau = list(db.session.scalars(select(User).where(User.role == "bureau", User.is_active_account.is_(True))))
+        people = bureau + _waiting_on(application, run)
+        jobs = notify(people, key=f"escalate:r{run.id}", kind="escalation",
+                      title=f"超期督办:{application.title}({stage.label})", now=now, application_id=application.id,
+                      body=f"办理期限 {_local(run.due_at)} 已过,请尽快处理。")
+        db.session.commit()
+        dispatch.publish(jobs)
+        count += 1
+    return count
+
+
+def apply_automatic(now: datetime, limit: int = 500) -> int:
+    """Apply stages' automatic actions as the system: conditions met (``Auto.when``) or windows closed."""
+    applied = 0
+    for name, versions in definitions.registry().items():
+        for version, workflow in versions.items():
+            for stage in workflow.stages:
+                for auto in stage.auto:
+                    query = select(Application.id, Application.version).where(
+                        Application.workflow == name, Application.definition_version == version,
+                        Application.stage == stage.name, Application.status == IN_PROGRESS)
+                    if auto.on_timeout:
+                        query = query.where(Application.due_at <= now)
+                    for application_id, app_version in db.session.execute(query.order_by(Application.id).limit(limit)).all():
+                        application = db.session.get(Application, application_id)
+                        if auto.when is not None and auto.when(application, None, {}) is not None:
+                            continue
+                        try:
+                            engine.apply(application_id, auto.action, None, version=app_version, now=now)
+                            applied += 1
+                        except DomainError as exc:  # someone acted first, or a guard holds it (an open objection)
+                            log.info("automatic %s on %s skipped: %s", auto.action, application_id, exc.message)
+    db.session.commit()
+    return applied
+
+
+def sweep_deadlines(now: datetime) -> dict:
+    return {"reminded": send_reminders(now), "escalated": escalate_overdue(now), "automatic": apply_automatic(now)}
+
+
+def advance_for_standard(standard_id: int, now: datetime) -> int:
+    """Call when a standard is saved: applications waiting on it move on if it is now published."""
+    ids = db.session.execute(select(Application.id, Application.version).where(
+        Application.standard_id == standard_id, Application.status == IN_PROGRESS,
+        Application.stage == "standard_drafting")).all()
+    moved = 0
+    for application_id, version in ids:
+        try:
+            engine.apply(application_id, "standard_published", None, version=version, now=now)
+            moved += 1
+        except DomainError:
+            pass
+    return moved
+
+
+def sweep_certificates(now: datetime) -> int:
+    """Yearly surveillance and expiry reminders for certificates won through a workflow; each once (effect key)."""
+    today = now.date()
+    surv_days = int(settings.get("pinzibiao.surveillance_notice_days", 30))
+    expiry_days = int(settings.get("pinzibiao.expiry_notice_days", 90))
+    sent = 0
+    rows = db.session.execute(select(Application, Certification).join(
+        Certification, Certification.id == Application.certification_id).where(
+        Certification.status == "valid")).all()
+    for application, cert in rows:
+        events = []
+        for year in range(1, 10):
+            try:
+                anniversary = cert.issued_on.replace(year=cert.issued_on.year + year)
+            except ValueError:
+                anniversary = cert.issued_on.replace(year=cert.issued_on.year + year, day=28)
+            if cert.expires_on and anniversary >= cert.expires_on:
+                break
+            if anniversary - timedelta(days=surv_days) <= today < anniversary:
+                done = any(s.get("on", "") >= (anniversary - timedelta(days=365)).isoformat()
+                           for s in (application.data or {}).get("surveillances", []))
+                if not done:
+                    events.append((f"surv:a{application.id}:y{year}", "surveillance",
+                                   f"年度监督提醒:{application.title}", f"第 {year} 年度监督应在 {anniversary} 前完成。"))
+        if cert.expires_on and cert.expires_on - timedelta(days=expiry_days) <= today <= cert.expires_on:
+            events.append((f"expiry:a{application.id}:{cert.expires_on}", "expiry",
+                           f"证书到期提醒:{application.title}", f"证书 {cert.number} 将于 {cert.expires_on} 到期,请办理再认证。"))
+        for key, kind, title, body in events:
+            begin_write()
+            if db.session.scalar(select(Notification.id).where(Notification.effect_key.like(f"{key}:u%")).limit(1)):
+                db.session.rollback()
+                continue
+            people = actors.holders("applicant", application) + actors.holders("bureau", application)
+            jobs = notify(people, key=key, kind=kind, title=title, body=body, now=now, application_id=application.id)
+            db.session.commit()
+            dispatch.publish(jobs)
+            sent += 1
+    return sent
+
+
+def _local(moment: datetime | None) -> str:
+    from registry.clock import LOCAL_TZ
+    from datetime import timezone
+
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")

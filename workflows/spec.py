@@ -1,0 +1,156 @@
+"""The vocabulary workflow definitions are written in: Workflow, Stage, Action, Field (frozen dataclasses).
+
+A definition is data: stages in order, the actions allowed in each, who may take them, guards, effects,
+time limits in working days, and what happens by itself (auto-completion, a window that closes).
+The engine (``workflows.engine``) is the only code that interprets it.
+
+Who may act is named by *relations* between a user and an application (``workflows.actors``):
+``applicant`` (an account of the applying enterprise), ``town`` (a town reviewer of the enterprise's
+jurisdiction), ``bureau`` (bureau staff and administrators), ``expert`` (an expert with an active
+assignment to the application), ``system`` (beat jobs: no user).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+# Application statuses. ``in_progress``: waiting on the stage's actors; ``returned``: waiting on the applicant (补正,
+# clock paused); ``done``: reached the final stage. Definitions may use further statuses (e.g. ``suspended``).
+DRAFT, IN_PROGRESS, RETURNED, DONE = "draft", "in_progress", "returned", "done"
+REJECTED, WITHDRAWN = "rejected", "withdrawn"
+CLOSED_STATUSES = frozenset({REJECTED, WITHDRAWN})
+
+RELATIONS = ("applicant", "town", "bureau", "expert", "system")
+
+NEXT = "@next"  # Action.target: the next stage that is switched on
+
+# Guard: (application, actor or None, payload) -> None if the action may proceed, else a user-facing message.
+Guard = Callable[[Any, Any, dict], "str | None"]
+# Effect: (application, actor or None, payload, now) -> None; runs inside the engine's transaction.
+Effect = Callable[[Any, Any, dict, Any], None]
+
+
+@dataclass(frozen=True)
+class Field:
+    """An input an action takes (stored in ``application.data`` under ``name`` unless ``store`` is False)."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, date, int, standard (a registry Standard id)
+    required: bool = True
+    store: bool = True
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    roles: frozenset[str]
+    target: str | None = None  # a stage name, NEXT, or None to stay in the stage
+    status: str | None = None  # resulting status; default IN_PROGRESS (DONE when the target stage is final)
+    from_statuses: frozenset[str] = frozenset({IN_PROGRESS})
+    needs_reason: bool = False
+    fields: tuple[Field, ...] = ()
+    guard: Guard | None = None
+    effects: tuple[Effect, ...] = ()
+    # exclusive=False: the action records itself without bumping ``version`` (e.g. one expert's score among
+    # several); it still requires the stage and status to be unchanged.
+    exclusive: bool = True
+    notify: bool = True
+    style: str = "primary"  # button look: primary, danger, plain
+
+    def __post_init__(self):
+        unknown = set(self.roles) - set(RELATIONS)
+        if unknown:
+            raise ValueError(f"action {self.name}: unknown roles {unknown}")
+
+
+@dataclass(frozen=True)
+class Auto:
+    """Something the beat sweep applies by itself as ``system``.
+
+    ``when``: a guard that must pass (e.g. "the linked standard is published"); checked on every sweep.
+    ``on_timeout``: apply only once the stage's due time has passed (e.g. a public-notice window closing).
+    """
+
+    action: str
+    when: Guard | None = None
+    on_timeout: bool = False
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    label: str
+    actors: frozenset[str]  # who is expected to act now (inboxes, notifications, reminders)
+    actions: tuple[Action, ...]
+    time_limit_days: int | None = None  # working days; None: no deadline
+    time_limit_setting: str | None = None  # Setting key overriding time_limit_days
+    calendar_days: bool = False  # count the limit in calendar days instead of working days
+    auto: tuple[Auto, ...] = ()
+    enabled_setting: str | None = None  # optional stage: skipped unless this Setting is true
+    final: bool = False
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    version: int
+    label: str
+    stages: tuple[Stage, ...]
+    fields: tuple[Field, ...] = ()  # what the applicant fills in while drafting
+    reminder_days_setting: str = "workflows.reminder_days"  # working days before a deadline to remind
+
+    def stage(self, name: str) -> Stage:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise KeyError(f"{self.name} v{self.version} has no stage {name!r}")
+
+    @property
+    def first(self) -> Stage:
+        return self.stages[0]
+
+    def following(self, name: str, enabled: Callable[[Stage], bool]) -> Stage:
+        """The next stage after ``name`` that is switched on."""
+        names = [s.name for s in self.stages]
+        for stage in self.stages[names.index(name) + 1:]:
+            if stage.enabled_setting is None or enabled(stage):
+                return stage
+        raise KeyError(f"{self.name}: no stage after {name!r}")
+
+
+def act(name: str, label: str, roles: set[str] | frozenset[str], **kw) -> Action:
+    """Shorthand used by definitions: ``act("recommend", "推荐", {"town"}, target=NEXT)``."""
+    if "from_statuses" in kw:
+        kw["from_statuses"] = frozenset(kw["from_statuses"])
+    return Action(name=name, label=label, roles=frozenset(roles), **kw)
+
+
+def reviewer_actions(roles: set[str], forward: Action) -> tuple[Action, ...]:
+    """The common reviewer set: the stage's forward action, return for material (补正), reject; and the applicant's
+    answers: resubmit after a return, withdraw."""
+    return (
+        forward,
+        act("return", "退回补正", roles, status=RETURNED, needs_reason=True, style="plain"),
+        act("reject", "不予通过", roles, status=REJECTED, needs_reason=True, style="danger"),
+        resubmit(),
+        withdraw(),
+    )
+
+
+def resubmit() -> Action:
+    return act("resubmit", "补正后重新提交", {"applicant"}, from_statuses={RETURNED})
+
+
+def withdraw() -> Action:
+    return act("withdraw", "撤回申请", {"applicant"}, status=WITHDRAWN, needs_reason=True,
+               from_statuses={DRAFT, IN_PROGRESS, RETURNED}, style="danger")
+
+STATUS_LABELS = {
+    DRAFT: "草稿", IN_PROGRESS: "办理中", RETURNED: "退回补正", DONE: "已完成", REJECTED: "未通过",
+    WITHDRAWN: "已撤回", "suspended": "已暂停", "revoked": "已撤销",
+}

@@ -1,0 +1,46 @@
+"""Workflow Celery tasks: thin adapters with stable names, ids (and an injectable ``now``) in, idempotent."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from registry.clock import parse_now
+
+
+@shared_task(name="workflows.relay_outbox")
+def relay_outbox(now: str | None = None) -> int:
+    """Re-publish outbox rows still pending (Redis was down, a worker died)."""
+    from workflows import dispatch
+
+    return dispatch.relay(parse_now(now))
+
+
+@shared_task(name="workflows.send_notification")
+def send_notification(outbox_id: int, now: str | None = None) -> str:
+    """Deliver one outbox row (one notification, one channel) at most once per effect key."""
+    from workflows.services import outbox
+
+    return outbox.run(outbox_id, parse_now(now))
+
+
+@shared_task(name="workflows.sweep_deadlines")
+def sweep_deadlines(now: str | None = None) -> dict:
+    """Reminders, escalations and automatic stage completions due at ``now``."""
+    from workflows.services import sweeps
+
+    return sweeps.sweep_deadlines(parse_now(now))
+
+
+@shared_task(name="workflows.sweep_certificates")
+def sweep_certificates(now: str | None = None) -> int:
+    """Yearly surveillance and expiry reminders for certificates won through a workflow."""
+    from workflows.services import sweeps
+
+    return sweeps.sweep_certificates(parse_now(now))
+
+
+@shared_task(name="workflows.advance_for_standard")
+def advance_for_standard(standard_id: int, now: str | None = None) -> int:
+    """A standard was saved: move applications waiting on its publication."""
+    from workflows.services import sweeps
+
+    return sweeps.advance_for_standard(standard_id, parse_now(now))
