@@ -1,3 +1,4 @@
 """Import every area's models so the metadata (create_all, Alembic) sees all tables. One line per area."""
 import registry.models  # noqa: F401
 import workflows.models  # noqa: F401,E402
+import registry.excel.models  # noqa: F401,E402

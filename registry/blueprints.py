@@ -4,6 +4,7 @@ from __future__ import annotations
 
 def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from registry.auth.views import bp as auth
+    from registry.excel.views import bp as excel
     from registry.home.views import bp as home
 
-    return [auth, home]
+    return [auth, home, excel]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 # Modules whose @shared_task functions the worker must register.
 TASK_MODULES: list[str] = [
+    "registry.excel.tasks",
     "registry.tasks",
 ]
 

@@ -191,11 +191,16 @@ def _apply(enterprise: Enterprise, values: dict) -> None:
             setattr(enterprise, key, value)
 
 
-def create_enterprise(user: User, data: dict) -> Enterprise:
-    """Register an enterprise (bureau staff). Raises Forbidden, ValidationFailed, Conflict."""
+def create_enterprise(user: User, data: dict, *, commit: bool = True) -> Enterprise:
+    """Register an enterprise (bureau staff). Raises Forbidden, ValidationFailed, Conflict.
+
+    With ``commit=False`` the caller owns the transaction (a batch import): the row is only flushed, and
+    the caller has called ``begin_write()`` and rolls back on any error.
+    """
     if not scoping.can_create_enterprise(user):
         raise Forbidden("只有市局人员可以新增企业。")
-    begin_write()
+    if commit:
+        begin_write()
     values = _validate(user, data, None)
     _refuse_duplicate_uscc(values["uscc"], None)
     set_actor(db.session, user.id)
@@ -203,10 +208,27 @@ def create_enterprise(user: User, data: dict) -> Enterprise:
     _apply(enterprise, values)
     db.session.add(enterprise)
     try:
-        db.session.commit()
+        db.session.commit() if commit else db.session.flush()
     except IntegrityError:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         raise Conflict(f"统一社会信用代码 {values['uscc']} 已登记。", field="uscc") from None
+    return enterprise
+
+
+def enterprise_by_uscc(user: User, raw: str | None) -> Enterprise:
+    """The enterprise in the user's scope with this credit code (normalised as on entry), for rows that name
+    their enterprise by code. Raises ValidationFailed on the ``uscc`` field when malformed or not registered."""
+    text = str(raw or "").strip()
+    if not text:
+        raise ValidationFailed({"uscc": ["请填写统一社会信用代码。"]})
+    try:
+        code = parse_uscc(text).value
+    except IdentifierError as exc:
+        raise ValidationFailed({"uscc": [str(exc)]}) from None
+    enterprise = db.session.scalar(scoping.scoped_enterprises(user).where(Enterprise.uscc == code))
+    if enterprise is None:
+        raise ValidationFailed({"uscc": [f"统一社会信用代码 {code} 未登记,请先导入或新增该企业。"]})
     return enterprise
 
 

@@ -110,11 +110,12 @@ def _refuse_duplicate(kind: RecordKind, enterprise_id: int, values: dict, own_id
                        existing_id=clash.id, field=first_field)
 
 
-def _commit(kind: RecordKind) -> None:
+def _commit(kind: RecordKind, commit: bool = True) -> None:
     try:
-        db.session.commit()
+        db.session.commit() if commit else db.session.flush()
     except IntegrityError:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         raise Conflict(f"该{kind.label}已被登记(可能是他人刚刚提交)。") from None
 
 
@@ -144,10 +145,15 @@ def _apply_standard(user: User, enterprise: Enterprise, values: dict, drafter: S
     return drafter
 
 
-def create_record(user: User, enterprise_id: int, slug: str, data: dict):
-    """Add a record to the enterprise. Raises NotFound, Forbidden, ValidationFailed, Conflict."""
+def create_record(user: User, enterprise_id: int, slug: str, data: dict, *, commit: bool = True):
+    """Add a record to the enterprise. Raises NotFound, Forbidden, ValidationFailed, Conflict.
+
+    With ``commit=False`` the caller owns the transaction (a batch import): the record is only flushed, and
+    the caller has called ``begin_write()`` and rolls back on any error.
+    """
     kind = kind_for(slug)
-    begin_write()
+    if commit:
+        begin_write()
     enterprise = _editable_enterprise(user, enterprise_id, kind)
     values = _validated(kind, data, None)
     set_actor(db.session, user.id)
@@ -157,7 +163,7 @@ def create_record(user: User, enterprise_id: int, slug: str, data: dict):
         _refuse_duplicate(kind, enterprise.id, values, None)
         obj = kind.model(enterprise_id=enterprise.id, **values)
         db.session.add(obj)
-    _commit(kind)
+    _commit(kind, commit)
     return obj
 
 
