@@ -4,7 +4,8 @@ from __future__ import annotations
 
 def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from registry.auth.views import bp as auth
+    from registry.enterprises.views import bp as enterprises
     from registry.excel.views import bp as excel
     from registry.home.views import bp as home
 
-    return [auth, home, excel]
+    return [auth, home, enterprises, excel]

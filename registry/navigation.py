@@ -11,6 +11,7 @@ from registry.vocab import USER_ROLES
 # (endpoint, label, roles that see it). Areas add their entries here.
 NAV = [
     ("home.index", "首页", {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("enterprises.index", "企业名录", {"town", "bureau", "admin"}),
     ("excel.import_page", "数据导入", {"bureau", "admin"}),
 ]
 

@@ -66,9 +66,11 @@ class EnterpriseFilters:
 
 
 def _valid_pinzibiao(day: date):
+    # Same rule as Certification.status_on: a recorded end counts only from its date.
     return exists().where(
         Certification.enterprise_id == Enterprise.id, Certification.cert_type == "pinzibiao",
-        Certification.status == "valid", Certification.issued_on <= day,
+        or_(Certification.status == "valid", Certification.status_changed_on > day),
+        Certification.issued_on <= day,
         or_(Certification.expires_on.is_(None), Certification.expires_on >= day))
 
 
@@ -81,7 +83,7 @@ def _active_listing(day: date):
 def filtered_query(user: User, filters: EnterpriseFilters):
     """The scoped, filtered enterprise query (no ordering or paging), shared by the list and the export."""
     query = scoping.scoped_enterprises(user)
-    q = (filters.q or "").strip()
+    q = (filters.q or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if q:
         code = q.replace(" ", "").upper()
         query = query.where(or_(Enterprise.name.contains(q, autoescape=True), Enterprise.uscc == code))
@@ -114,6 +116,18 @@ def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, pe
     ordered = query.order_by(column.desc() if filters.direction == "desc" else column.asc(), Enterprise.id)
     items = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def page_badges(enterprise_ids: list[int], day: date | None = None) -> tuple[set[int], set[int]]:
+    """Of these enterprises, those holding a valid 品字标 certificate and those on a credit list on ``day``:
+    one query each, so a list page costs the same whatever its rows hold."""
+    if not enterprise_ids:
+        return set(), set()
+    day = day or today()
+    ids = Enterprise.id.in_(enterprise_ids)
+    pinzibiao = set(db.session.scalars(select(Enterprise.id).where(ids, _valid_pinzibiao(day))))
+    listed = set(db.session.scalars(select(Enterprise.id).where(ids, _active_listing(day))))
+    return pinzibiao, listed
 
 
 def serialize(enterprise: Enterprise) -> dict:

@@ -1,0 +1,152 @@
+"""How the registry pages show records and history: labels from the field specs, computed statuses.
+
+Presentation only: nothing here changes data or decides access beyond reading ``registry.scoping``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from registry import scoping
+from registry.clock import LOCAL_TZ
+from registry.extensions import db
+from registry.models import Industry, Jurisdiction
+from registry.models.accounts import ROLE_ENTERPRISE
+from registry.records.fields import FieldSpec, display
+from registry.records.kinds import KINDS, STANDARDS, RecordKind
+from registry.services.enterprises import ENTERPRISE_FIELDS
+from registry.vocab import Vocab
+
+# The status a certificate has on a day (Certification.status_on), as people read it.
+CERT_STATUS = Vocab(valid=_l("有效"), expired=_l("已过期"), suspended=_l("已暂停"), revoked=_l("已撤销"),
+                    cancelled=_l("已注销"), not_yet_issued=_l("未生效"))
+ACTIONS = Vocab(create=_l("新增"), update=_l("修改"), delete=_l("删除"))
+
+
+def can_edit_kinds(user, enterprise) -> dict[str, bool]:
+    """Per kind slug: may the user add, change and delete such records of this enterprise (buttons, GET forms)?"""
+    editable = scoping.can_edit(user, enterprise)
+    return {slug: editable and (kind.enterprise_editable or user.role != ROLE_ENTERPRISE)
+            for slug, kind in KINDS.items()}
+
+
+def record_table(kind: RecordKind, objs: list, day: date) -> dict:
+    """Column labels and display rows of one kind's records; certificates show their status on ``day``."""
+    from registry.services.records import record_values
+
+    columns = [spec.label for spec in kind.fields]
+    rows = []
+    for obj in objs:
+        values = record_values(kind, obj)
+        cells = []
+        for spec in kind.fields:
+            cell = {"label": spec.label, "text": display(spec, values.get(spec.name)), "badge": None}
+            if kind.slug == "certifications" and spec.name == "status":
+                status = obj.status_on(day)
+                cell.update(label=_l("当前状态"), text=CERT_STATUS.label(status), badge=status)
+            elif spec.name == "status":
+                cell["badge"] = values.get("status")
+            cells.append(cell)
+        rows.append({"id": obj.id, "cells": cells})
+    if kind.slug == "certifications":
+        columns = [_l("当前状态") if spec.name == "status" else spec.label for spec in kind.fields]
+    return {"columns": columns, "rows": rows}
+
+
+def enterprise_facts(enterprise, records: dict[str, list], day: date) -> dict:
+    """Badges of the enterprise page, computed from the records already loaded (no query)."""
+    return {
+        "pinzibiao": any(c.cert_type == "pinzibiao" and c.status_on(day) == "valid"
+                         for c in records.get("certifications", [])),
+        "credit_listed": any(r.active_on(day) for r in records.get("credit-records", [])),
+        "expired_certificates": sum(1 for c in records.get("certifications", []) if c.status_on(day) == "expired"),
+    }
+
+
+def master_rows(enterprise) -> list[tuple[str, str]]:
+    """(label, text) of the master record's fields, catalogue names instead of codes."""
+    rows = []
+    for spec in ENTERPRISE_FIELDS:
+        if spec.name == "jurisdiction":
+            text = enterprise.jurisdiction.name
+        elif spec.name == "industry":
+            text = enterprise.industry.name
+        else:
+            text = display(spec, getattr(enterprise, spec.name))
+        if spec.name == "uscc_override_reason" and not text:
+            continue
+        rows.append((spec.label, text))
+    return rows
+
+
+# --- history ------------------------------------------------------------------------------------------------
+
+_ENTERPRISE_SPECS = {spec.name: spec for spec in ENTERPRISE_FIELDS}
+_ENTERPRISE_SPECS["jurisdiction_id"] = _ENTERPRISE_SPECS["jurisdiction"]
+_ENTERPRISE_SPECS["industry_id"] = _ENTERPRISE_SPECS["industry"]
+_ENTITIES: dict[str, tuple[str, dict[str, FieldSpec]]] = {"enterprises": (_l("企业信息"), _ENTERPRISE_SPECS)}
+for _kind in KINDS.values():
+    _ENTITIES[_kind.model.__tablename__] = (_kind.label, {spec.name: spec for spec in _kind.fields})
+_ENTITIES["standards"] = (STANDARDS.label, {spec.name: spec for spec in STANDARDS.fields})
+_ENTITIES["standard_drafters"] = (_l("标准起草单位"), {s.name: s for s in STANDARDS.fields if s.name == "role"})
+
+
+def _catalogue_names(logs) -> dict[str, dict[str, str]]:
+    """id -> name of the catalogues the history mentions (one query per catalogue, only when needed)."""
+    names: dict[str, dict[str, str]] = {}
+    for field, model in (("jurisdiction_id", Jurisdiction), ("industry_id", Industry)):
+        if any(log.field == field for log in logs):
+            names[field] = {str(i): n for i, n in db.session.execute(select(model.id, model.name))}
+    return names
+
+
+def _value(spec: FieldSpec | None, field: str, text: str | None, names: dict) -> str:
+    if text is None or text == "":
+        return ""
+    if field in names:
+        return names[field].get(text, text)
+    if spec is not None and spec.type == "choice":
+        return spec.choices.label(text)
+    return text
+
+
+def _summary(specs: dict[str, FieldSpec], text: str | None, names: dict) -> str:
+    """A created or deleted record's 'field=value; ...' summary with Chinese labels."""
+    parts = []
+    for part in (text or "").split("; "):
+        key, sep, value = part.partition("=")
+        spec = specs.get(key)
+        if not sep or spec is None:
+            continue
+        parts.append(f"{spec.label}:{_value(spec, key, value, names)}")
+    return ";".join(parts)
+
+
+def local_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def history_rows(history: list) -> list[dict]:
+    """enterprise_history() rows as who / when / what / field / old -> new, in Chinese."""
+    names = _catalogue_names([log for log, _actor in history])
+    rows = []
+    for log, actor in history:
+        entity_label, specs = _ENTITIES.get(log.entity, (log.entity, {}))
+        spec = specs.get(log.field) if log.field else None
+        row = {"when": local_time(log.changed_at), "who": actor or _l("系统"), "action": ACTIONS.label(log.action),
+               "entity": entity_label, "entity_id": log.entity_id, "field": "", "old": "", "new": ""}
+        if log.action == "update":
+            row.update(field=spec.label if spec else log.field, old=_value(spec, log.field, log.old_value, names),
+                       new=_value(spec, log.field, log.new_value, names))
+        elif log.action == "create":
+            row["new"] = _summary(specs, log.new_value, names)
+        else:
+            row["old"] = _summary(specs, log.old_value, names)
+        rows.append(row)
+    return rows

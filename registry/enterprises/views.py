@@ -1,0 +1,89 @@
+"""Registry pages (企业名录): the enterprise list and the enterprise page.
+
+The master-record forms live in ``master_views``, the record forms in ``record_views``; both add their
+routes to this blueprint. Views parse the request, call services and render; the services decide.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from registry import scoping
+from registry.clock import today
+from registry.enterprises.display import (can_edit_kinds, enterprise_facts, history_rows, local_time, master_rows,
+                                          record_table)
+from registry.enterprises.forms import SearchForm
+from registry.models.accounts import ROLE_ENTERPRISE
+from registry.records.kinds import KINDS
+from registry.services.enterprises import EnterpriseFilters, get_enterprise, page_badges, search_enterprises
+from registry.services.history import enterprise_history
+from registry.services.records import records_by_kind
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+
+# Query parameters the list understands; nothing else is echoed into links (url_for treats '_external',
+# '_scheme'... as instructions, so a raw request.args must never be splatted into it).
+FILTER_KEYS = ("q", "jurisdiction", "industry", "above_scale", "pinzibiao", "credit", "sort", "direction")
+MAX_PAGE = 100_000
+
+
+def list_args() -> dict[str, str]:
+    """The list's known, non-empty query parameters (for sort, pager and export links)."""
+    return {key: value[:200] for key in FILTER_KEYS if (value := request.args.get(key, "").strip())}
+
+
+def _page_number() -> int:
+    try:
+        return min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _export_url(args: dict[str, str]) -> str:
+    try:
+        return url_for("excel.export_enterprises", **args)
+    except BuildError:  # the Excel area is not registered in this build: link its future address
+        path, mark, query = url_for("enterprises.index", **args).partition("?")
+        return f"{path}/export.xlsx{mark}{query}"
+
+
+@bp.route("")
+@login_required
+def index():
+    """GET /enterprises: search, filters, sorting, 20 per page. Enterprise accounts go to their own page."""
+    if current_user.role == ROLE_ENTERPRISE and current_user.enterprise_id:
+        return redirect(url_for(".show", enterprise_id=current_user.enterprise_id))
+    if not scoping.can_browse_registry(current_user):
+        abort(403)
+    args = list_args()
+    filters = EnterpriseFilters(**{k: v for k, v in args.items()})
+    page = search_enterprises(current_user, filters, _page_number(), current_app.config["PAGE_SIZE"])
+    pinzibiao, listed = page_badges([e.id for e in page.items])
+    return render_template(
+        "enterprises/list.html", form=SearchForm(request.args), page=page, args=args,
+        sort=filters.sort if filters.sort else "name", direction=filters.direction,
+        pinzibiao=pinzibiao, listed=listed, export_url=_export_url(args), local_time=local_time,
+        can_create=scoping.can_create_enterprise(current_user), show_jurisdiction=current_user.role != "town")
+
+
+@bp.route("/<int:enterprise_id>")
+@login_required
+def show(enterprise_id: int):
+    """GET /enterprises/<id>: master record, every record kind, computed statuses, change history.
+
+    A fixed number of queries: the enterprise, one per record kind, the history (and catalogue names).
+    """
+    enterprise = get_enterprise(current_user, enterprise_id)
+    records = records_by_kind(enterprise.id)
+    day = today()
+    return render_template(
+        "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day,
+        master=master_rows(enterprise), facts=enterprise_facts(enterprise, records, day),
+        tables={slug: record_table(kind, records[slug], day) for slug, kind in KINDS.items()},
+        history=history_rows(enterprise_history(current_user, enterprise.id)),
+        can_edit=scoping.can_edit(current_user, enterprise), can_edit_kind=can_edit_kinds(current_user, enterprise),
+        can_delete=scoping.can_delete_enterprise(current_user))
+
+
+from registry.enterprises import master_views, record_views  # noqa: E402,F401  (their routes join bp)

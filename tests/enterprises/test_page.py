@@ -1,0 +1,145 @@
+"""The enterprise page: every record kind, computed certificate status, badges, history, scope, query count."""
+from __future__ import annotations
+
+import datetime as dt
+
+from registry.clock import today
+from tests.enterprises.helpers import count_queries, submit
+from tests.factories import (CertificationFactory, CreditRecordFactory, EnterpriseFactory, HonourFactory,
+                             IncidentRecordFactory, PatentFactory, StandardDrafterFactory, TrademarkFactory,
+                             jurisdiction)
+
+KIND_LABELS = ("标准", "认证证书", "荣誉", "专利", "商标", "信用记录", "质量安全事件")
+
+
+def _page(client, enterprise_id: int) -> str:
+    resp = client.get(f"/enterprises/{enterprise_id}")
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+def test_certificate_past_expiry_shows_expired_without_any_edit(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    day = today()
+    e = EnterpriseFactory()
+    CertificationFactory(enterprise=e, number="OLD-1", status="valid",
+                         issued_on=day - dt.timedelta(days=1100), expires_on=day - dt.timedelta(days=1))
+    CertificationFactory(enterprise=e, number="NEW-1", issued_on=day - dt.timedelta(days=10),
+                         expires_on=day + dt.timedelta(days=1000))
+    CertificationFactory(enterprise=e, number="SUS-1", cert_type="iso9001", status="suspended",
+                         status_changed_on=day - dt.timedelta(days=2), issued_on=day - dt.timedelta(days=50),
+                         expires_on=day + dt.timedelta(days=500))
+    body = _page(client, e.id)
+    assert '<span class="badge expired">已过期</span>' in body
+    assert '<span class="badge valid">有效</span>' in body
+    assert '<span class="badge suspended">已暂停</span>' in body
+    assert "1 张证书已过期" in body
+    assert "品字标浙江制造" in body  # the badge: NEW-1 is valid today
+
+
+def test_every_record_kind_is_shown_in_its_section(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    StandardDrafterFactory(enterprise=e, standard__title="汽车制动盘标准")
+    CertificationFactory(enterprise=e, number="CERT-777")
+    HonourFactory(enterprise=e, title="钱江杯项目甲")
+    PatentFactory(enterprise=e, title="一种刹车片")
+    TrademarkFactory(enterprise=e, mark="临海牌")
+    CreditRecordFactory(enterprise=e, listed_on=today() - dt.timedelta(days=5), reason="未按时年报")
+    IncidentRecordFactory(enterprise=e, description="抽查不合格一批次")
+    body = _page(client, e.id)
+    for label in KIND_LABELS:
+        assert f"<h2>{label} <small" in body
+    for text in ("汽车制动盘标准", "CERT-777", "钱江杯项目甲", "一种刹车片", "临海牌", "未按时年报", "抽查不合格一批次"):
+        assert text in body
+    assert "在信用名单" in body
+    assert 'data-label="' in body and 'class="list stack"' in body
+
+
+def test_query_count_is_the_same_for_one_record_and_a_hundred(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    day = today()
+    small, big = EnterpriseFactory(), EnterpriseFactory()
+    CertificationFactory(enterprise=small)
+    factories = (StandardDrafterFactory, CertificationFactory, HonourFactory, PatentFactory, TrademarkFactory,
+                 CreditRecordFactory, IncidentRecordFactory)
+    for n in range(100):
+        factory = factories[n % len(factories)]
+        extra = {"listed_on": day - dt.timedelta(days=n)} if factory is CreditRecordFactory else {}
+        if factory is IncidentRecordFactory:
+            extra = {"occurred_on": day - dt.timedelta(days=n)}
+        factory(enterprise=big, **extra)
+
+    def measure(enterprise_id: int) -> int:
+        client.get(f"/enterprises/{enterprise_id}")
+        with count_queries() as statements:
+            assert client.get(f"/enterprises/{enterprise_id}").status_code == 200
+        return len(statements)
+
+    assert measure(small.id) == measure(big.id)
+    assert measure(big.id) <= 16
+
+
+def test_history_shows_field_old_and_new_after_an_edit(client, auth, make_user):
+    officer = make_user("bureau", display_name="王科长")
+    auth.login(officer)
+    e = EnterpriseFactory(legal_representative="张三", jurisdiction=jurisdiction("331082001"))
+    form = client.get(f"/enterprises/{e.id}/edit").get_data(as_text=True)
+    assert 'value="张三"' in form
+    data = {"name": e.name, "uscc": e.uscc, "jurisdiction": "331082112", "industry": e.industry.code,
+            "above_scale": "y", "established_on": "2010-05-01", "legal_representative": "李四",
+            "address": "浙江省临海市", "version": str(e.version)}
+    assert submit(client, f"/enterprises/{e.id}/edit", data).status_code == 302
+    body = _page(client, e.id)
+    history = body[body.index('id="history"'):]
+    assert "王科长" in history and "法定代表人" in history
+    assert '<td data-label="原值" class="old">张三</td>' in history
+    assert '<td data-label="新值" class="new">李四</td>' in history
+    assert "所属镇街" in history and "古城街道" in history and "杜桥镇" in history  # names, not ids
+
+
+def test_history_of_a_record_uses_the_kind_labels(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    data = {"honour_type": "kuocang_cup", "level": "taizhou", "year": "2023"}
+    assert submit(client, f"/enterprises/{e.id}/honours/new", data).status_code == 302
+    history = _page(client, e.id).split('id="history"')[1]
+    assert "新增 · 荣誉" in history and "荣誉类型:括苍杯" in history and "级别:台州市级" in history
+
+
+def test_enterprise_account_sees_only_its_own_page(client, auth, make_user):
+    user = make_user("enterprise")
+    other = EnterpriseFactory()
+    auth.login(user)
+    body = _page(client, user.enterprise_id)
+    assert "编辑企业信息" in body and "删除企业" not in body
+    assert "+ 新增专利" in body and "+ 新增信用记录" not in body and "+ 新增质量安全事件" not in body
+    assert client.get(f"/enterprises/{other.id}").status_code == 404
+    assert client.get(f"/enterprises/{other.id}/edit").status_code == 404
+    assert client.get(f"/enterprises/{other.id}/patents/new").status_code == 404
+
+
+def test_town_reviewer_reads_own_jurisdiction_without_edit_buttons(client, auth, make_user):
+    town = make_user("town", jurisdiction=jurisdiction("331082112"))
+    own = EnterpriseFactory(jurisdiction=jurisdiction("331082112"))
+    CertificationFactory(enterprise=own)
+    elsewhere = EnterpriseFactory(jurisdiction=jurisdiction("331082001"))
+    auth.login(town)
+    body = _page(client, own.id)
+    for button in ("编辑企业信息", "删除企业", "+ 新增", ">编辑<", ">删除<"):
+        assert button not in body
+    assert client.get(f"/enterprises/{elsewhere.id}").status_code == 404
+
+
+def test_unknown_enterprise_and_kind_answer_404(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    assert client.get("/enterprises/999999").status_code == 404
+    assert client.get(f"/enterprises/{e.id}/gadgets/new").status_code == 404
+    assert client.get(f"/enterprises/{e.id}/patents/999999/edit").status_code == 404
+
+
+def test_expert_cannot_open_an_enterprise(client, auth, make_user):
+    e = EnterpriseFactory()
+    auth.login(make_user("expert"))
+    assert client.get(f"/enterprises/{e.id}").status_code == 404
