@@ -7,5 +7,7 @@ def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from registry.enterprises.views import bp as enterprises
     from registry.excel.views import bp as excel
     from registry.home.views import bp as home
+    from registry.targets.api import bp as targets_api
+    from registry.targets.views import bp as targets
 
-    return [auth, home, enterprises, excel]
+    return [auth, home, enterprises, excel, targets, targets_api]

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 def COMMANDS() -> list:  # noqa: N802
     from registry.demo.cli import seed_demo_command  # demo data (registry/demo)
+    from registry.targets.seed import seed_indicators_command  # plan indicators (registry/targets)
 
-    return [seed_demo_command]
+    return [seed_demo_command, seed_indicators_command]

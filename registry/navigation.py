@@ -13,6 +13,7 @@ NAV = [
     ("home.index", "首页", {"enterprise", "town", "bureau", "expert", "admin"}),
     ("enterprises.index", "企业名录", {"town", "bureau", "admin"}),
     ("excel.import_page", "数据导入", {"bureau", "admin"}),
+    ("targets.dashboard", "质量目标", {"bureau", "admin"}),
 ]
 
 

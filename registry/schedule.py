@@ -5,6 +5,7 @@ from datetime import timedelta
 
 # Modules whose @shared_task functions the worker must register.
 TASK_MODULES: list[str] = [
+    "registry.targets.tasks",
     "registry.excel.tasks",
     "registry.tasks",
 ]
@@ -12,4 +13,5 @@ TASK_MODULES: list[str] = [
 # Beat entries: name -> {"task": stable task name, "schedule": seconds or timedelta/crontab, "kwargs": {...}}
 BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "registry.heartbeat", "schedule": timedelta(seconds=30)},
+    "targets-snapshot-month": {"task": "targets.snapshot_month", "schedule": timedelta(hours=6)},  # idempotent: stores last month-end once
 }

@@ -1,0 +1,89 @@
+"""Small SVG charts drawn on the server (no JavaScript, no external assets, no inline styles: CSP-safe)."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+GREEN, AMBER, BLUE, GREY, LINE, RED = "#2e7d32", "#d08a00", "#1f5fa8", "#e5e9ef", "#9aa5b1", "#c0392b"
+
+
+def _num(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+
+
+def _short(text: str, n: int = 16) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def share_bars(items: list[dict], title: str) -> Markup:
+    """Horizontal bars of each indicator's share of its target (capped at 150%), a 100% line and the pace mark.
+
+    ``items``: dicts with label, share (0..), expected_share (0..1 or None), on_pace (True/False/None).
+    """
+    label_w, bar_w, row_h, top = 230, 420, 24, 24
+    width, height = label_w + bar_w + 70, top + row_h * len(items) + 10
+    scale = bar_w / 1.5
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text x="{label_w}" y="14" font-size="11" fill="{LINE}">0%</text>',
+             f'<text x="{label_w + scale - 14}" y="14" font-size="11" fill="{LINE}">100%</text>']
+    for n, item in enumerate(items):
+        y = top + n * row_h
+        share = max(0.0, min(item["share"] or 0.0, 1.5))
+        colour = {True: GREEN, False: AMBER}.get(item.get("on_pace"), BLUE)
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#1f2933">'
+                     f'{escape(_short(item["label"]))}<title>{escape(item["label"])}</title></text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="14" fill="{GREY}"/>')
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{share * scale:.1f}" height="14" fill="{colour}"/>')
+        if item.get("expected_share") is not None:
+            x = label_w + min(item["expected_share"], 1.5) * scale
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 1}" y2="{y + 21}" stroke="{RED}" stroke-width="2"/>')
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 15}" font-size="12" fill="#1f2933">'
+                     f'{_num((item["share"] or 0) * 100)}%</text>')
+    x100 = label_w + scale
+    parts.append(f'<line x1="{x100:.1f}" x2="{x100:.1f}" y1="18" y2="{height - 6}" stroke="{LINE}" '
+                 f'stroke-dasharray="4 3"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def year_bars(values: list[float | None], target: float | None, title: str) -> Markup:
+    """A sparkline of five yearly bars (2021-2025) against a dashed target line."""
+    width, height, gap = 110, 34, 4
+    known = [v for v in values if v is not None]
+    top = max([*known, target or 0, 1])
+    bar = (width - gap * (len(values) - 1)) / len(values)
+    parts = [f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    for n, value in enumerate(values):
+        x = n * (bar + gap)
+        if value is None:
+            parts.append(f'<rect x="{x:.1f}" y="{height - 2}" width="{bar:.1f}" height="2" fill="{GREY}"/>')
+            continue
+        h = max(1.0, (height - 4) * value / top)
+        parts.append(f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{BLUE}">'
+                     f'<title>{2021 + n}: {_num(value)}</title></rect>')
+    if target:
+        y = height - (height - 4) * target / top
+        parts.append(f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{RED}" stroke-dasharray="3 2"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def score_bars(rows: list[dict], title: str) -> Markup:
+    """Horizontal bars of each jurisdiction's assessment score, in ranking order."""
+    ordered = sorted(rows, key=lambda r: (r["rank"], r["jurisdiction"]["code"]))
+    label_w, bar_w, row_h = 130, 480, 22
+    top_score = max([r["score"] for r in ordered] + [1])
+    height = row_h * len(ordered) + 8
+    parts = [f'<svg class="chart" viewBox="0 0 {label_w + bar_w + 70} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    for n, row in enumerate(ordered):
+        y = n * row_h + 4
+        w = bar_w * row["score"] / top_score
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" font-size="12" text-anchor="end" fill="#1f2933">'
+                     f'{row["rank"]}. {escape(row["jurisdiction"]["name"])}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="14" fill="{BLUE}"/>')
+        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 13}" font-size="12" fill="#1f2933">'
+                     f'{_num(row["score"])}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,45 @@
+"""Cached figures: rule counts and per-town counts, keyed on the registry version counters (versions.py).
+
+A warm dashboard is two Redis round trips (the counters, then every figure with MGET); a cold figure is one
+aggregate query. Only figures whose counters moved since they were cached are recomputed.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from registry.targets import counting, versions
+from registry.targets.counting import Count
+from registry.targets.rules import get_rule
+
+
+def _cached(kind: str, names: list[str], day: date, extra: str, compute) -> dict:
+    rules = [get_rule(n) for n in names]
+    stamps = versions.versions([versions.rule_tokens(r) for r in rules])
+    keys = [f"{kind}:{r.name}:{day.isoformat()}:{extra}:{v}" for r, v in zip(rules, stamps)]
+    hits = versions.cache_get_many(keys) if all(v is not None for v in stamps) else [None] * len(keys)
+    out, fresh = {}, {}
+    for rule, stamp, key, hit in zip(rules, stamps, keys, hits):
+        if hit is not None:
+            out[rule.name] = hit
+            continue
+        value = compute(rule)
+        out[rule.name] = value
+        if stamp is not None:
+            fresh[key] = value
+    versions.cache_set_many(fresh)
+    return out
+
+
+def rule_counts(names: list[str], day: date, jurisdiction_id: int | None = None,
+                industry_id: int | None = None) -> dict[str, Count]:
+    """``Count`` per rule name on ``day`` under the filters (cached)."""
+    raw = _cached("count", names, day, f"{jurisdiction_id}:{industry_id}",
+                  lambda rule: counting.count(rule, day, jurisdiction_id, industry_id).as_json())
+    return {name: Count.from_json(value) for name, value in raw.items()}
+
+
+def town_counts(names: list[str], day: date) -> dict[str, dict[int, tuple[int, int]]]:
+    """Per rule name: jurisdiction id -> (value on ``day``, value a year earlier) (cached)."""
+    raw = _cached("towns", names, day, "-",
+                  lambda rule: {str(j): list(v) for j, v in counting.count_by_jurisdiction(rule, day).items()})
+    return {name: {int(j): (v[0], v[1]) for j, v in value.items()} for name, value in raw.items()}

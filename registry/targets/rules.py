@@ -1,0 +1,245 @@
+"""The derived counting rules (统计口径): each a named query over the registry listing what it counts.
+
+Every rule yields *facts*: one row per (counted item, Linhai enterprise behind it) with the same columns
+
+    key          what is counted once (an honour, a standard, a certificate, an enterprise, a product domain)
+    source       honour / standard / certificate / first_certificate / trademark
+    record_id    the registry row that evidences it
+    enterprise_id, jurisdiction_id, industry_id, enterprise_name
+    kind_code, number, title      what the record lists show
+    start        the date from which the item counts
+    year         the plan year it is "new" in (新增 rules)
+    end          the first date on which it no longer counts (revoked / withdrawn / cancelled), or NULL
+    expires      the last date it counts by expiry (certificates, trademarks), or NULL
+
+``registry.targets.counting`` turns facts into numbers (COUNT(DISTINCT key) under the as-of conditions) and
+into lists (the same conditions, one row per key), so a number always equals the length of its list.
+A standard drafted by several Linhai enterprises is one key with several facts: counted once citywide and
+once in each town that took part.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import Date, Select, and_, case, cast, exists, extract, func, literal, null, or_, select
+
+from registry.models import Certification, Enterprise, Honour, Standard, StandardDrafter, Trademark
+from registry.targets.sqlfuncs import year_end
+
+NEVER = date(1900, 1, 1)  # "end" of a record that never counted (e.g. revoked with no date recorded)
+NEW = "new"
+CUMULATIVE = "cumulative"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A counting rule. ``tokens`` name the registry changes that can alter its result (see versions.py)."""
+
+    name: str
+    label: str  # 统计口径, shown under the indicator
+    counted: str  # what one counted item is: 企业 / 荣誉 / 标准 / 证书 / 领域 / 商标
+    kind: str  # NEW (new within the plan period, by year) or CUMULATIVE (holdings at a date)
+    facts: Callable[[], Select]
+    tokens: tuple[str, ...]
+    # Optional stricter "still counts on d" test over the facts subquery ``f`` (first-certificate rules).
+    alive: Callable | None = field(default=None)
+
+
+def _enterprise_columns():
+    return (Enterprise.id.label("enterprise_id"), Enterprise.jurisdiction_id.label("jurisdiction_id"),
+            Enterprise.industry_id.label("industry_id"), Enterprise.name.label("enterprise_name"))
+
+
+def _no_date():
+    return cast(null(), Date)
+
+
+def honours(types: tuple[str, ...], levels: tuple[str, ...] | None = None, per_enterprise: bool = False):
+    """Honours of ``types`` (at ``levels``); an honour known only by its year counts from 31 December."""
+
+    def facts() -> Select:
+        conditions = [Honour.honour_type.in_(types)]
+        if levels:
+            conditions.append(Honour.level.in_(levels))
+        return (
+            select((Honour.enterprise_id if per_enterprise else Honour.id).label("key"), literal("honour").label("source"), Honour.id.label("record_id"),
+                   *_enterprise_columns(), Honour.honour_type.label("kind_code"), Honour.level.label("number"),
+                   Honour.title.label("title"),
+                   func.coalesce(Honour.awarded_on, year_end(Honour.year)).label("start"), Honour.year.label("year"),
+                   Honour.revoked_on.label("end"), _no_date().label("expires"))
+            .select_from(Honour).join(Enterprise, Enterprise.id == Honour.enterprise_id).where(*conditions)
+        )
+
+    return facts
+
+
+def standards(level: str):
+    """Standards of ``level`` published, one fact per Linhai drafter; a withdrawal ends them (废止)."""
+
+    def facts() -> Select:
+        end = case(
+            (Standard.status.in_(("published", "in_force")), Standard.withdrawn_on),
+            (Standard.status == "withdrawn", func.coalesce(Standard.withdrawn_on, literal(NEVER, Date))),
+            else_=literal(NEVER, Date),
+        )
+        return (
+            select(Standard.id.label("key"), literal("standard").label("source"), Standard.id.label("record_id"), *_enterprise_columns(),
+                   StandardDrafter.role.label("kind_code"), Standard.number.label("number"),
+                   Standard.title.label("title"), Standard.published_on.label("start"),
+                   extract("year", Standard.published_on).label("year"), end.label("end"),
+                   _no_date().label("expires"))
+            .select_from(StandardDrafter).join(Standard, Standard.id == StandardDrafter.standard_id)
+            .join(Enterprise, Enterprise.id == StandardDrafter.enterprise_id)
+            .where(Standard.level == level, Standard.published_on.is_not(None))
+        )
+
+    return facts
+
+
+def _certificate_end():
+    """A recorded suspension, revocation or cancellation ends a certificate on its date (Certification.status_on)."""
+    return case((Certification.status == "valid", _no_date()),
+                else_=func.coalesce(Certification.status_changed_on, literal(NEVER, Date)))
+
+
+def certificates(cert_type: str, key: str = "id"):
+    """Certificates of ``cert_type`` valid on the date (issued, not expired, not ended by status).
+
+    ``key='product_domain'`` counts distinct product domains instead of certificates.
+    """
+
+    def facts() -> Select:
+        conditions = [Certification.cert_type == cert_type]
+        key_column = Certification.id
+        if key == "product_domain":
+            conditions.append(Certification.product_domain.is_not(None))
+            key_column = Certification.product_domain
+        return (
+            select(key_column.label("key"), literal("certificate").label("source"), Certification.id.label("record_id"), *_enterprise_columns(),
+                   Certification.product_domain.label("kind_code"), Certification.number.label("number"),
+                   Certification.scope.label("title"), Certification.issued_on.label("start"),
+                   extract("year", Certification.issued_on).label("year"), _certificate_end().label("end"),
+                   Certification.expires_on.label("expires"))
+            .select_from(Certification).join(Enterprise, Enterprise.id == Certification.enterprise_id)
+            .where(*conditions)
+        )
+
+    return facts
+
+
+def first_certificates(cert_type: str):
+    """Enterprises by the date of their first ``cert_type`` certificate (培育/导入: a new holder)."""
+
+    def facts() -> Select:
+        firsts = (select(Certification.enterprise_id.label("eid"), func.min(Certification.issued_on).label("first_on"))
+                  .where(Certification.cert_type == cert_type).group_by(Certification.enterprise_id).subquery())
+        return (
+            select(Enterprise.id.label("key"), literal("first_certificate").label("source"), Enterprise.id.label("record_id"), *_enterprise_columns(),
+                   literal(cert_type).label("kind_code"), Enterprise.uscc.label("number"),
+                   literal(None).label("title"), firsts.c.first_on.label("start"),
+                   extract("year", firsts.c.first_on).label("year"), _no_date().label("end"),
+                   _no_date().label("expires"))
+            .select_from(firsts).join(Enterprise, Enterprise.id == firsts.c.eid)
+        )
+
+    def alive(f, day: date):
+        # Still a holder on ``day``: some certificate of the type issued by then and not ended by status.
+        # Expiry alone does not undo 培育 (the enterprise was brought in); a revocation does.
+        return exists().where(
+            Certification.enterprise_id == f.c.enterprise_id, Certification.cert_type == cert_type,
+            Certification.issued_on <= day,
+            or_(Certification.status == "valid",
+                and_(Certification.status_changed_on.is_not(None), Certification.status_changed_on > day)),
+        )
+
+    return facts, alive
+
+
+def trademarks(which: str):
+    """Trademarks: 'madrid' (by Madrid registration date), 'gi' (geographical indications by application),
+    'registered' (domestic registrations valid on the date)."""
+
+    def facts() -> Select:
+        if which == "madrid":
+            start, conditions = Trademark.madrid_registered_on, [Trademark.madrid.is_(True)]
+        elif which == "gi":
+            start = func.coalesce(Trademark.gi_applied_on, Trademark.registered_on)
+            conditions = [Trademark.geographical_indication.is_(True)]
+        else:
+            start, conditions = Trademark.registered_on, []
+        expires = Trademark.expires_on if which == "registered" else _no_date()
+        return (
+            select(Trademark.id.label("key"), literal("trademark").label("source"), Trademark.id.label("record_id"), *_enterprise_columns(),
+                   Trademark.gi_status.label("kind_code"), Trademark.reg_number.label("number"),
+                   Trademark.mark.label("title"), start.label("start"), extract("year", start).label("year"),
+                   _no_date().label("end"), expires.label("expires"))
+            .select_from(Trademark).join(Enterprise, Enterprise.id == Trademark.enterprise_id).where(*conditions)
+        )
+
+    return facts
+
+
+def _build() -> dict[str, Rule]:
+    pin_facts, pin_alive = first_certificates("pinzibiao")
+    iso_facts, iso_alive = first_certificates("iso10012")
+    national_projects = ("luban", "national_quality_project", "zhan_tianyou")
+    rules = [
+        Rule("quality_award_orgs", "获台州市级以上政府质量奖的企业(每家计一次)", "企业", NEW,
+             honours(("quality_award",), ("national", "provincial", "taizhou"), per_enterprise=True),
+             ("honours:quality_award",)),
+        Rule("qianjiang_cup", "“钱江杯”优质工程奖", "荣誉", NEW, honours(("qianjiang_cup",)), ("honours:qianjiang_cup",)),
+        Rule("national_quality_projects", "鲁班奖、国家优质工程奖、詹天佑奖", "荣誉", NEW, honours(national_projects),
+             tuple(f"honours:{t}" for t in national_projects)),
+        Rule("zzb_standards", "临海企业参与起草并发布的“浙江制造”标准(T/ZZB,一项标准计一次)", "标准", NEW,
+             standards("group_zzb"), ("standards:group_zzb",)),
+        Rule("international_standards", "临海企业主导或参与制修订并发布的国际标准", "标准", NEW,
+             standards("international"), ("standards:international",)),
+        Rule("national_standards", "临海企业主导或参与制修订并发布的国家标准", "标准", NEW,
+             standards("national"), ("standards:national",)),
+        Rule("standard_internationalisation_pilots", "标准国际化试点示范单位(每家计一次)", "企业", NEW,
+             honours(("standard_internationalisation_pilot",), per_enterprise=True),
+             ("honours:standard_internationalisation_pilot",)),
+        Rule("standard_innovation_orgs", "获各级标准创新贡献奖的企业(累计,每家计一次)", "企业", CUMULATIVE,
+             honours(("standard_innovation",), per_enterprise=True), ("honours:standard_innovation",)),
+        Rule("standardisation_pilots", "国家级、省级标准化试点示范项目", "荣誉", NEW,
+             honours(("standardisation_pilot",), ("national", "provincial")), ("honours:standardisation_pilot",)),
+        Rule("pinzibiao_enterprises", "首张“品字标浙江制造”证书在 2021-2025 年取得的企业(证书撤销、注销、暂停后不计)",
+             "企业", NEW, pin_facts, ("certifications:pinzibiao",), pin_alive),
+        Rule("zhejiang_international_certs", "当日有效的“浙江制造”国际认证证书", "证书", CUMULATIVE,
+             certificates("zhejiang_international"), ("certifications:zhejiang_international",)),
+        Rule("zhejiang_boutique", "“浙江制造精品”(累计,未撤销)", "荣誉", CUMULATIVE,
+             honours(("zhejiang_boutique",)), ("honours:zhejiang_boutique",)),
+        Rule("single_champions", "制造业单项冠军企业(累计,每家计一次)", "企业", CUMULATIVE,
+             honours(("single_champion",), per_enterprise=True), ("honours:single_champion",)),
+        Rule("green_product_domains", "当日有效的绿色产品认证证书覆盖的产品领域(不同领域数)", "领域", CUMULATIVE,
+             certificates("green_product", key="product_domain"), ("certifications:green_product",)),
+        Rule("high_quality_service_certs", "当日有效的高品质服务认证证书", "证书", CUMULATIVE,
+             certificates("high_quality_service"), ("certifications:high_quality_service",)),
+        Rule("export_brands", "浙江出口名牌", "荣誉", NEW, honours(("zhejiang_export_brand",)),
+             ("honours:zhejiang_export_brand",)),
+        Rule("registered_trademarks", "登记库内当日有效的注册商标(件)", "商标", CUMULATIVE, trademarks("registered"),
+             ("trademarks:all",)),
+        Rule("gi_trademarks", "地理标志商标(培育、申请,按申请日)", "商标", NEW, trademarks("gi"), ("trademarks:gi",)),
+        Rule("madrid_trademarks", "马德里商标国际注册(按国际注册日)", "商标", NEW, trademarks("madrid"),
+             ("trademarks:madrid",)),
+        Rule("iso10012_adopters", "首张 ISO 10012 测量管理体系证书在当年取得的企业", "企业", NEW, iso_facts,
+             ("certifications:iso10012",), iso_alive),
+    ]
+    return {rule.name: rule for rule in rules}
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule by name (built on first use, not at import)."""
+    if not _RULES:
+        _RULES.update(_build())
+    return _RULES
+
+
+def get_rule(name: str) -> Rule:
+    """The rule called ``name``; raises KeyError for an unknown name."""
+    return all_rules()[name]

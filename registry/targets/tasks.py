@@ -1,0 +1,20 @@
+"""Celery adapters of the targets area: ids in, one service call, idempotent."""
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="targets.export")
+def export(export_id: int) -> str:
+    """Build the full export workbook of job ``export_id`` (progress on the job row)."""
+    from registry.targets.jobs import run_export
+
+    return run_export(export_id)
+
+
+@shared_task(name="targets.snapshot_month")
+def snapshot_month(now: str | None = None) -> str:
+    """Store the figures as of the last day of the previous month (once; re-runs change nothing)."""
+    from registry.targets.jobs import month_end_before, take_snapshot
+
+    return take_snapshot(month_end_before(now)).as_of.isoformat()
