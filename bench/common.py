@@ -60,12 +60,15 @@ def redis_url() -> str:
 
 
 def make_app(database_url: str):
-    """The real app on the bench database (development profile: plain-HTTP cookies for the load clients)."""
+    """The real app on the bench database (development profile: plain-HTTP cookies for the load clients).
+
+    The login rate limit is off: every client signs in as the bench account, and the limit guards only
+    ``POST /login``, which is not measured."""
     from registry import create_app
 
     os.environ.setdefault("REGISTRY_ENV", "development")
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url(),
-                       "INSTANCE_DIR": instance_dir(), "CELERY_QUEUE": "bench"})
+                       "INSTANCE_DIR": instance_dir(), "CELERY_QUEUE": "bench", "RATELIMIT_ENABLED": False})
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:
@@ -88,3 +91,11 @@ def step(label: str):
 def out(line: str = "") -> None:
     print(line, flush=True)
     sys.stdout.flush()
+
+
+def load_average() -> str:
+    """The 1-minute load average and CPU count: other work on the machine skews every figure."""
+    try:
+        return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    except OSError:
+        return "load unknown"

@@ -229,12 +229,13 @@ def add_bench_user(engine, metadata) -> None:
 
 
 def analyze(engine) -> None:
+    """Statistics and (PostgreSQL) the visibility map, as autovacuum would leave them after a bulk load."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE"))
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
 def build(enterprises: int = 100_000, rng_seed: int = 7) -> dict:
-    """Fresh database, migrations, catalogues, rows, bench account, ANALYZE. Returns counts and timings."""
+    """Fresh database, migrations, catalogues, rows, bench account, VACUUM ANALYZE. Returns counts and timings."""
     from flask_migrate import upgrade
 
     from registry.extensions import db
@@ -258,7 +259,7 @@ def build(enterprises: int = 100_000, rng_seed: int = 7) -> dict:
             add_bench_user(db.engine, db.metadata)
             timings["rows"] = time.perf_counter() - t
         t = time.perf_counter()
-        with step("ANALYZE"):
+        with step("VACUUM ANALYZE"):
             analyze(db.engine)
         timings["analyze"] = time.perf_counter() - t
         db.engine.dispose()
@@ -273,7 +274,7 @@ def report(result: dict) -> None:
         out(f"  {name:<18} {n:>10,}")
     out(f"  {'records (all but enterprises)':<18} {result['records']:>10,}")
     t = result["timings"]
-    out(f"seeding: schema {t['schema']:.1f} s + rows {t['rows']:.1f} s + ANALYZE {t['analyze']:.1f} s "
+    out(f"seeding: schema {t['schema']:.1f} s + rows {t['rows']:.1f} s + VACUUM/ANALYZE {t['analyze']:.1f} s "
         f"= {t['total']:.1f} s (goal <= 120 s): {'OK' if t['total'] <= 120 else 'MISSED'}")
 
 

@@ -1,0 +1,105 @@
+"""``make bench``: seed 100,000 enterprises, then measure the registry pages against a trivial route.
+
+    python -m bench.run_all [--skip-seed] [--concurrency 4] [--duration 10] [--workers 4]
+
+Targets PostgreSQL when DATABASE_URL is set (database ``registry_bench`` on that server is dropped and recreated),
+else a SQLite file under BENCH_DIR (default /tmp/registry-bench). Load goes to 127.0.0.1 only, bounded in time
+and count.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+
+from sqlalchemy import create_engine, text
+
+from bench import seed as bench_seed
+from bench.common import bench_database_url, load_average, make_app, out, step
+from bench.registry_pages import Server, count_queries, print_results, run_load, signed_in_session
+
+GOAL_MS = 50.0
+
+
+def sample_urls(database_url: str, rng: random.Random) -> dict[str, list[str]]:
+    """URLs per target, drawn from the seeded rows."""
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        top = conn.execute(text("SELECT max(id) FROM enterprises")).scalar() or 1
+        ids = [rng.randint(1, top) for _ in range(500)]
+        rows = conn.execute(text("SELECT name, uscc FROM enterprises WHERE id IN (%s)" % ",".join(map(str, ids))))
+        names_codes = list(rows)
+        codes = [(c, j) for c, j in conn.execute(text("SELECT code, code FROM jurisdictions"))]
+        industries = [c for (c,) in conn.execute(text("SELECT code FROM industries"))]
+    engine.dispose()
+    # The 字号 (trade name) sits after the place prefix: '临海市鑫隆机械有限公司' -> '鑫隆'.
+    trades = [n.removeprefix("浙江").removeprefix("台州").removeprefix("临海市")[:2] for n, _ in names_codes]
+    words = ["眼镜", "医药", "汽车部件", "物流", "新材料", "休闲用品"]
+    filters = []
+    for _ in range(200):
+        parts = [f"jurisdiction={rng.choice(codes)[0]}" if rng.random() < 0.6 else "",
+                 f"industry={rng.choice(industries)}" if rng.random() < 0.5 else "",
+                 f"above_scale={rng.choice('10')}" if rng.random() < 0.3 else "",
+                 f"pinzibiao={rng.choice('10')}" if rng.random() < 0.2 else "",
+                 f"credit={rng.choice(('listed', 'clean'))}" if rng.random() < 0.2 else ""]
+        filters.append("/enterprises?" + "&".join(p for p in parts if p))
+    return {
+        "baseline GET /login": ["/login"],
+        "list /enterprises?page=N": [f"/enterprises?page={rng.randint(1, 100)}" for _ in range(200)]
+        + ["/enterprises", "/enterprises?sort=established&direction=desc"],
+        "list with filters": filters,
+        "search Chinese substring": [f"/enterprises?q={t}" for t in trades] + [f"/enterprises?q={w}" for w in words],
+        "search credit code": [f"/enterprises?q={c}" for _, c in names_codes],
+        "enterprise page (random)": [f"/enterprises/{i}" for i in ids],
+        "enterprise page (200 records)": ["/enterprises/2"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Seed and measure the registry pages.")
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the bench database as it is")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per target")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="cap per target")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=5103)
+    args = parser.parse_args(argv)
+
+    url = bench_database_url()
+    if not args.skip_seed:
+        bench_seed.report(bench_seed.build(args.enterprises))
+    app = make_app(url)
+    if "enterprises.show" not in app.view_functions or "enterprises.index" not in app.view_functions:
+        out("The enterprise views (blueprint 'enterprises': index, show) are not registered yet: "
+            "seeding measured, pages not.")
+        return 0
+
+    with step("SQL statements per enterprise page (in-process)"):
+        counts = count_queries(app, ["/enterprises/1", "/enterprises/2", "/enterprises", "/enterprises?q=眼镜"])
+    for path, n in counts.items():
+        out(f"   {path:<28} {n} statements")
+    same = counts["/enterprises/1"] == counts["/enterprises/2"]
+    out(f"   enterprise page with 1 record vs 200 records: {counts['/enterprises/1']} vs "
+        f"{counts['/enterprises/2']} -> {'SAME (OK)' if same else 'DIFFERENT (MISSED)'}")
+
+    urls = sample_urls(url, random.Random(11))
+    results = []
+    with Server(url, args.port, args.workers, args.threads) as server:
+        sessions = [signed_in_session(server.base) for _ in range(args.concurrency)]
+        out(f"-- load: {args.concurrency} clients, {args.duration:.0f} s per target, gunicorn {args.workers} "
+            f"workers x {args.threads} threads on {server.base}; {load_average()}")
+        for label, target_urls in urls.items():
+            results.append(run_load(server.base, sessions, label, target_urls, args.duration, args.max_requests))
+            out(f"   {label}: {results[-1].count} requests")
+        # The baseline again at the end: the ratio holds only if the machine did not drift during the run.
+        results.append(run_load(server.base, sessions, "baseline GET /login (again)", ["/login"], args.duration,
+                                args.max_requests))
+    baseline = results[0]
+    goals = {label: GOAL_MS for label in urls if label.startswith(("list", "search"))}
+    print_results(results, baseline, goals)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
