@@ -31,7 +31,8 @@ def _require_importer() -> None:
 
 def _filters() -> EnterpriseFilters:
     """The list page's query parameters (same names), each cut to a sane length."""
-    return EnterpriseFilters(**{f.name: request.args.get(f.name, f.default)[:100] for f in fields(EnterpriseFilters)})
+    return EnterpriseFilters(**{f.name: value[:200] for f in fields(EnterpriseFilters)
+                                if (value := request.args.get(f.name, "").strip())})
 
 
 def _xlsx(stream, name: str):
