@@ -153,34 +153,57 @@ def print_results(results: list[Result], baseline: Result, goal_ms: dict[str, fl
             out(f"   statuses: {r.statuses}")
 
 
-def count_queries(app, paths: list[str]) -> dict[str, int]:
-    """SQL statements each page issues, counted in-process with a ``before_cursor_execute`` listener.
+def profile_pages(app, paths: list[str], repeats: int = 15) -> dict[str, dict]:
+    """Per page, in-process and one request at a time: SQL statements, median wall ms, median SQL ms (wall, the
+    database's work included) and median app CPU ms (this thread's CPU time: what other processes on a busy
+    machine do not inflate).
 
-    Signs in as the bench account through the login form, requests each path once to warm up, then counts the
-    statements of a second request.
+    Signs in as the bench account through the login form; each path is requested twice to warm up, then
+    ``repeats`` times with ``before_cursor_execute`` / ``after_cursor_execute`` listeners counting and timing
+    the statements. No load clients compete here, so these figures isolate the server's own cost.
     """
+    from statistics import median
+
     from sqlalchemy import event
 
     from registry.extensions import db
 
-    counts: dict[str, int] = {}
     with app.app_context():
         engine = db.engine
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD, "csrf_token": token})
+    sql_ms: list[float] = []
+    statements = [0]
+
+    def before(conn, *_args):
+        conn.info["bench_started"] = time.perf_counter()
+        statements[0] += 1
+
+    def after(conn, *_args):
+        sql_ms.append((time.perf_counter() - conn.info.pop("bench_started")) * 1000)
+
+    out_: dict[str, dict] = {}
     for path in paths:
-        client.get(path)
-        seen = [0]
-
-        def _count(*_args, **_kwargs):
-            seen[0] += 1
-
-        event.listen(engine, "before_cursor_execute", _count)
+        for _ in range(2):
+            client.get(path)
+        totals, cpus, sqls, counts, status = [], [], [], set(), 0
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
         try:
-            status = client.get(path).status_code
+            for _ in range(repeats):
+                sql_ms.clear()
+                statements[0] = 0
+                started, cpu_started = time.perf_counter(), time.thread_time()
+                status = client.get(path).status_code
+                totals.append((time.perf_counter() - started) * 1000)
+                cpus.append((time.thread_time() - cpu_started) * 1000)
+                sqls.append(sum(sql_ms))
+                counts.add(statements[0])
         finally:
-            event.remove(engine, "before_cursor_execute", _count)
-        counts[path] = seen[0] if status == 200 else -status
-    return counts
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+        out_[path] = {"status": status, "statements": max(counts), "stable": len(counts) == 1,
+                      "total_ms": median(totals), "sql_ms": median(sqls), "cpu_ms": median(cpus)}
+    return out_

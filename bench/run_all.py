@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from bench import seed as bench_seed
 from bench.common import bench_database_url, load_average, make_app, out, step
-from bench.registry_pages import Server, count_queries, print_results, run_load, signed_in_session
+from bench.registry_pages import Server, print_results, profile_pages, run_load, signed_in_session
 
 GOAL_MS = 50.0
 
@@ -54,6 +54,14 @@ def sample_urls(database_url: str, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
+def credit_code(database_url: str) -> str:
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        code = conn.execute(text("SELECT uscc FROM enterprises ORDER BY id DESC LIMIT 1")).scalar()
+    engine.dispose()
+    return code or ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Seed and measure the registry pages.")
     parser.add_argument("--enterprises", type=int, default=100_000)
@@ -75,13 +83,17 @@ def main(argv: list[str] | None = None) -> int:
             "seeding measured, pages not.")
         return 0
 
-    with step("SQL statements per enterprise page (in-process)"):
-        counts = count_queries(app, ["/enterprises/1", "/enterprises/2", "/enterprises", "/enterprises?q=眼镜"])
-    for path, n in counts.items():
-        out(f"   {path:<28} {n} statements")
-    same = counts["/enterprises/1"] == counts["/enterprises/2"]
-    out(f"   enterprise page with 1 record vs 200 records: {counts['/enterprises/1']} vs "
-        f"{counts['/enterprises/2']} -> {'SAME (OK)' if same else 'DIFFERENT (MISSED)'}")
+    paths = ["/login", "/enterprises", "/enterprises?page=50", "/enterprises?q=眼镜", "/enterprises?q=鑫隆",
+             f"/enterprises?q={credit_code(url)}", "/enterprises/1", "/enterprises/2"]
+    with step(f"in-process, one request at a time ({load_average()})"):
+        profile = profile_pages(app, paths)
+    out(f"   {'page':<40} {'status':>6} {'SQL stmts':>9} {'wall ms':>8} {'SQL ms':>7} {'app CPU ms':>10}")
+    for path, p in profile.items():
+        out(f"   {path:<40} {p['status']:>6} {p['statements']:>9} {p['total_ms']:>8.1f} {p['sql_ms']:>7.1f} "
+            f"{p['cpu_ms']:>10.1f}")
+    one, many = profile["/enterprises/1"]["statements"], profile["/enterprises/2"]["statements"]
+    out(f"   enterprise page, 1 record vs 200 records: {one} vs {many} SQL statements -> "
+        f"{'SAME (OK)' if one == many else 'DIFFERENT (MISSED)'}")
 
     urls = sample_urls(url, random.Random(11))
     results = []
