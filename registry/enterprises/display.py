@@ -42,7 +42,8 @@ def record_table(kind: RecordKind, objs: list, day: date) -> dict:
         values = record_values(kind, obj)
         cells = []
         for spec in kind.fields:
-            cell = {"label": spec.label, "text": display(spec, values.get(spec.name)), "badge": None}
+            cell = {"label": spec.label, "text": display(spec, values.get(spec.name)), "badge": None,
+                    "nowrap": spec.type == "date"}
             if kind.slug == "certifications" and spec.name == "status":
                 status = obj.status_on(day)
                 cell.update(label=_l("当前状态"), text=CERT_STATUS.label(status), badge=status)
@@ -140,7 +141,8 @@ def history_rows(history: list) -> list[dict]:
         entity_label, specs = _ENTITIES.get(log.entity, (log.entity, {}))
         spec = specs.get(log.field) if log.field else None
         row = {"when": local_time(log.changed_at), "who": actor or _l("系统"), "action": ACTIONS.label(log.action),
-               "entity": entity_label, "entity_id": log.entity_id, "field": "", "old": "", "new": ""}
+               "entity": entity_label, "entity_id": log.entity_id, "field": "", "old": "", "new": "",
+               "summary": log.action != "update"}
         if log.action == "update":
             row.update(field=spec.label if spec else log.field, old=_value(spec, log.field, log.old_value, names),
                        new=_value(spec, log.field, log.new_value, names))

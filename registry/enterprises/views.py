@@ -26,6 +26,7 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 # '_scheme'... as instructions, so a raw request.args must never be splatted into it).
 FILTER_KEYS = ("q", "jurisdiction", "industry", "above_scale", "pinzibiao", "credit", "sort", "direction")
 MAX_PAGE = 100_000
+HISTORY_LIMIT = 200
 
 
 def list_args() -> dict[str, str]:
@@ -38,6 +39,13 @@ def _page_number() -> int:
         return min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
     except ValueError:
         return 1
+
+
+def _optional_url(endpoint: str, **values) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:  # that area is not registered in this build
+        return None
 
 
 def _export_url(args: dict[str, str]) -> str:
@@ -81,9 +89,10 @@ def show(enterprise_id: int):
         "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day,
         master=master_rows(enterprise), facts=enterprise_facts(enterprise, records, day),
         tables={slug: record_table(kind, records[slug], day) for slug, kind in KINDS.items()},
-        history=history_rows(enterprise_history(current_user, enterprise.id)),
+        history=history_rows(enterprise_history(current_user, enterprise.id, limit=HISTORY_LIMIT)),
         can_edit=scoping.can_edit(current_user, enterprise), can_edit_kind=can_edit_kinds(current_user, enterprise),
-        can_delete=scoping.can_delete_enterprise(current_user))
+        can_delete=scoping.can_delete_enterprise(current_user), history_limit=HISTORY_LIMIT,
+        export_url=_optional_url("excel.export_enterprise_records", enterprise_id=enterprise.id))
 
 
 from registry.enterprises import master_views, record_views  # noqa: E402,F401  (their routes join bp)

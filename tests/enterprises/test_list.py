@@ -189,3 +189,9 @@ def test_list_requires_sign_in(client):
 def test_nav_shows_the_registry_to_staff_only(client, auth, make_user):
     auth.login(make_user("bureau"))
     assert "企业名录" in client.get("/").get_data(as_text=True)
+
+
+def test_a_page_past_the_end_offers_the_first_page(client, bureau):
+    EnterpriseFactory()
+    body = client.get("/enterprises?page=9&above_scale=1").get_data(as_text=True)
+    assert "该页没有记录" in body and 'href="/enterprises?above_scale=1"' in body
