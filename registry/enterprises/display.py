@@ -17,6 +17,7 @@ from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.fields import FieldSpec, display
 from registry.records.kinds import KINDS, STANDARDS, RecordKind
 from registry.services.enterprises import ENTERPRISE_FIELDS
+from registry.services.records import record_values
 from registry.vocab import Vocab
 
 # The status a certificate has on a day (Certification.status_on), as people read it.
@@ -34,25 +35,29 @@ def can_edit_kinds(user, enterprise) -> dict[str, bool]:
 
 def record_table(kind: RecordKind, objs: list, day: date) -> dict:
     """Column labels and display rows of one kind's records; certificates show their status on ``day``."""
-    from registry.services.records import record_values
-
-    columns = [spec.label for spec in kind.fields]
+    columns = [str(spec.label) for spec in kind.fields]  # once per table, not per cell
     rows = []
+    shown: dict[tuple, str] = {}  # choice labels translate once per table (gettext is the costly part)
     for obj in objs:
         values = record_values(kind, obj)
         cells = []
         for spec in kind.fields:
-            cell = {"label": spec.label, "text": display(spec, values.get(spec.name)), "badge": None,
-                    "nowrap": spec.type == "date"}
+            value = values.get(spec.name)
+            if spec.type == "choice":
+                key = (spec.name, value)
+                text = shown[key] if key in shown else shown.setdefault(key, display(spec, value))
+            else:
+                text = display(spec, value)
+            cell = {"text": text, "badge": None, "nowrap": spec.type == "date"}
             if kind.slug == "certifications" and spec.name == "status":
                 status = obj.status_on(day)
-                cell.update(label=_l("当前状态"), text=CERT_STATUS.label(status), badge=status)
+                cell.update(text=CERT_STATUS.label(status), badge=status)
             elif spec.name == "status":
                 cell["badge"] = values.get("status")
             cells.append(cell)
         rows.append({"id": obj.id, "cells": cells})
     if kind.slug == "certifications":
-        columns = [_l("当前状态") if spec.name == "status" else spec.label for spec in kind.fields]
+        columns = [str(_l("当前状态")) if spec.name == "status" else label for spec, label in zip(kind.fields, columns)]
     return {"columns": columns, "rows": rows}
 
 
