@@ -143,3 +143,15 @@ def test_expert_cannot_open_an_enterprise(client, auth, make_user):
     e = EnterpriseFactory()
     auth.login(make_user("expert"))
     assert client.get(f"/enterprises/{e.id}").status_code == 404
+
+
+def test_history_shows_choice_labels_for_a_record_change(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    cert = CertificationFactory(issued_on=dt.date(2024, 1, 1), expires_on=dt.date(2027, 1, 1))
+    data = {"cert_type": "pinzibiao", "number": cert.number, "issued_on": "2024-01-01", "expires_on": "2027-01-01",
+            "status": "suspended", "status_changed_on": "2024-06-01"}
+    path = f"/enterprises/{cert.enterprise_id}/certifications/{cert.id}/edit"
+    assert submit(client, path, data).status_code == 302
+    history = _page(client, cert.enterprise_id).split('id="history"')[1]
+    assert "修改 · 认证证书" in history and "登记状态" in history
+    assert 'class="old">有效</td>' in history and 'class="new">暂停</td>' in history
