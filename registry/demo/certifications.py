@@ -54,7 +54,7 @@ def _number(rng: random.Random, cert_type: str, issued: date, serial: int) -> st
 def _certificate(rng: random.Random, enterprise: Enterprise, industry: str, cert_type: str, serial: int,
                  issued: date) -> Certification:
     expires = names.add_years(issued, validity_years(cert_type)) - timedelta(days=1)
-    product = rng.choice(names.INDUSTRY_TRADES[industry][1])
+    product = rng.choice(names.products_for(enterprise.name, industry))
     issuer = rng.choice(_ALLIANCE if cert_type in ("pinzibiao", "high_quality_service") else _SYSTEM_BODIES)
     scope, domain = product, None
     if cert_type == "zhejiang_international":

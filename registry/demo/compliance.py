@@ -49,7 +49,7 @@ def build_incidents(rng: random.Random, enterprises: list[Enterprise], industry_
         e = rng.choice(enterprises)
         kind = rng.choices(tuple(_INCIDENTS), weights=(10, 4, 1, 1, 1))[0]
         day = names.day_between(rng, date(2016, 3, 1), date(2026, 10, 15))
-        product = rng.choice(names.INDUSTRY_TRADES[industry_codes[e.industry_id]][1])
+        product = rng.choice(names.products_for(e.name, industry_codes[e.industry_id]))
         text = _INCIDENTS[kind].format(year=day.year, product=product, item=rng.choice(_ITEMS))
         out.append(IncidentRecord(enterprise_id=e.id, occurred_on=day, kind=kind, description=text))
     return out

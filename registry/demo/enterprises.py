@@ -18,6 +18,9 @@ _CLUSTERS = {
     "trade_logistics": ("331082Z01", "331082002"),
     "culture_tourism": ("331082001", "331082114", "331082107"),
 }
+# Bigger places hold more firms: 杜桥 (glasses, the demo town), the two zones and the central streets.
+_JURISDICTION_WEIGHTS = {"331082112": 4, "331082Z02": 3, "331082Z01": 2, "331082001": 2, "331082002": 2,
+                         "331082003": 2, "331082004": 2}
 _INDUSTRY_WEIGHTS = {"auto_machinery": 22, "medical_health": 12, "fashion_leisure": 18, "building_materials": 12,
                      "new_materials": 9, "trade_logistics": 9, "culture_tourism": 7, "other": 11}
 
@@ -40,6 +43,7 @@ def build_enterprises(rng: random.Random, jurisdictions: list[Jurisdiction], ind
         out.append(_enterprise(rng, name, names.uscc(rng, established, codes, "93"), juris,
                                industry_by_code.get("other") or industries[-1], False, established))
     weights = [_INDUSTRY_WEIGHTS.get(i.code, 5) for i in industries]
+    place_weights = [_JURISDICTION_WEIGHTS.get(j.code, 1) for j in jurisdictions]
     for n in range(count - len(out)):
         industry = industries[n] if n < len(industries) else rng.choices(industries, weights)[0]
         if n < len(jurisdictions):
@@ -47,7 +51,7 @@ def build_enterprises(rng: random.Random, jurisdictions: list[Jurisdiction], ind
         elif rng.random() < 0.6 and industry.code in _CLUSTERS:
             juris = by_code.get(rng.choice(_CLUSTERS[industry.code])) or rng.choice(jurisdictions)
         else:
-            juris = rng.choice(jurisdictions)
+            juris = rng.choices(jurisdictions, place_weights)[0]
         above_scale = rng.random() < 0.38
         established = names.day_between(rng, date(1993, 1, 1) if above_scale else date(2000, 1, 1),
                                         date(2023, 12, 31))

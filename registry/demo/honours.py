@@ -52,7 +52,7 @@ def build_honours(rng: random.Random, enterprises: list[Enterprise], industry_co
         if honour_type in _CONSTRUCTION:
             title = rng.choice(_PROJECTS)
         elif honour_type == "zhejiang_boutique":
-            title = rng.choice(names.INDUSTRY_TRADES[industry_codes[enterprise.industry_id]][1])
+            title = rng.choice(names.products_for(enterprise.name, industry_codes[enterprise.industry_id]))
         elif honour_type == "other":
             title = rng.choice(_OTHER_TITLES)
         out.append(Honour(enterprise_id=enterprise.id, honour_type=honour_type, level=level, year=year,

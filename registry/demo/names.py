@@ -44,6 +44,30 @@ INDUSTRY_TRADES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
               ("临海蜜橘罐头", "西兰花速冻制品", "配电柜", "包装印刷品", "净水设备")),
 }
 
+# Business word (in the company name) -> what such a company makes, so an enterprise's standards, certificates
+# and patents name its own products: a 眼镜 company patents spectacle frames, not garden chairs.
+_PRODUCTS_BY_WORD: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("汽车部件", ("等速万向节", "汽车转向节", "制动钳总成", "减震器", "汽车座椅调角器")),
+    ("汽车零部件", ("等速万向节", "汽车转向节", "制动钳总成", "减震器", "水泵")),
+    ("精密机械", ("齿轮箱", "空气压缩机", "电动工具")), ("机电", ("电动工具", "水泵", "空气压缩机")),
+    ("机械", ("齿轮箱", "空气压缩机", "电动工具", "水泵")), ("动力科技", ("摩托车发动机", "水泵")),
+    ("传动科技", ("等速万向节", "齿轮箱")),
+    ("医疗器械", ("医用输液器", "一次性使用注射器", "医用防护口罩", "血糖试纸")),
+    ("生物科技", ("维生素E软胶囊", "血糖试纸", "缬沙坦原料药")), ("健康科技", ("维生素E软胶囊", "医用防护口罩")),
+    ("药", ("缬沙坦原料药", "盐酸二甲双胍片", "维生素E软胶囊", "中药饮片")),
+    ("眼镜", ("太阳镜", "光学眼镜架", "老花镜")), ("休闲用品", ("户外休闲桌椅", "遮阳伞", "吊床", "户外折叠椅")),
+    ("户外用品", ("户外折叠椅", "遮阳伞", "吊床", "户外休闲桌椅")), ("工艺品", ("圣诞装饰灯串", "藤编家具", "树脂工艺品")),
+    ("服饰", ("针织服装", "户外冲锋衣")), ("家居用品", ("藤编家具", "户外休闲桌椅")),
+    ("管业", ("PPR给水管", "PE燃气管")), ("建设", ("装配式建筑构件", "预拌混凝土")),
+    ("建筑工程", ("装配式建筑构件", "预拌混凝土")), ("装饰工程", ("建筑铝型材", "防水卷材")),
+    ("建材", ("预拌混凝土", "蒸压加气混凝土砌块", "建筑铝型材", "防水卷材")),
+    ("化工", ("有机硅密封胶", "水性涂料", "聚氨酯弹性体")), ("光电材料", ("光学膜",)),
+    ("高分子材料", ("聚氨酯弹性体", "改性工程塑料")), ("复合材料", ("碳纤维复合板",)),
+    ("食品", ("临海蜜橘罐头", "西兰花速冻制品")), ("农业开发", ("临海蜜橘罐头", "西兰花速冻制品")),
+    ("电力设备", ("配电柜",)), ("印务", ("包装印刷品",)), ("水务", ("净水设备",)),
+    ("蜜橘", ("涌泉蜜橘",)), ("西兰花", ("上盘西兰花",)), ("杨梅", ("白水洋杨梅",)),
+)
+
 _SURNAMES = "王陈李张林金郑周杨徐何许朱叶项卢屈蒋应郭潘冯罗胡黄吴梁蔡"
 _GIVEN = "伟强军平华明海斌杰敏静丽芳燕建国志刚永红军胜利晓峰立新宏伟春生国平玲秀英婷磊勇超"
 _ROADS = ("兴业路", "工业大道", "东方大道", "靖江路", "洛河路", "大洋路", "柏叶路", "望江路", "创业大道",
@@ -75,6 +99,14 @@ def company_name(rng: random.Random, trade: str, industry_code: str, above_scale
         prefix = rng.choices(("临海市", "台州", "浙江"), weights=(6, 2, 1))[0]
         form = rng.choices(("有限公司", "有限责任公司", "股份有限公司"), weights=(12, 2, 1))[0]
     return f"{prefix}{trade}{rng.choice(words)}{form}"
+
+
+def products_for(company: str, industry_code: str) -> tuple[str, ...]:
+    """What a company of this name makes (by its business word), else its industry's typical products."""
+    for word, products in _PRODUCTS_BY_WORD:
+        if word in company:
+            return products
+    return INDUSTRY_TRADES.get(industry_code, INDUSTRY_TRADES["other"])[1]
 
 
 def person_name(rng: random.Random) -> str:

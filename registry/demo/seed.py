@@ -47,10 +47,9 @@ def seed_demo(rng_seed: int = 20260, enterprise_count: int = 300) -> dict:
     counts: Counter = Counter(enterprises=len(firms))
 
     stds, counts["standard_drafters"] = standards.build_standards(rng, firms, industry_codes, 160)
-    certs = build_certifications(rng, firms, industry_codes)
     batches = {
         "standards": stds,
-        "certifications": certs,
+        "certifications": build_certifications(rng, firms, industry_codes),
         "honours": honours.build_honours(rng, firms, industry_codes, 120),
         "patents": intellectual_property.build_patents(rng, firms, industry_codes),
         "trademarks": intellectual_property.build_trademarks(rng, firms, industry_codes, cooperatives),
@@ -62,7 +61,8 @@ def seed_demo(rng_seed: int = 20260, enterprise_count: int = 300) -> dict:
         counts[kind] = len(rows)
     db.session.flush()
 
-    showcase = _showcase_enterprise(firms, certs)
+    drafters = [d for standard in stds for d in standard.drafters]
+    showcase = _showcase_enterprise(firms, [row for rows in batches.values() for row in rows] + drafters)
     summary: dict = {kind: counts[kind] for kind in counts}
     summary["demo_enterprise"] = {"id": showcase.id, "name": showcase.name, "uscc": showcase.uscc}
     summary["accounts"] = accounts.add_demo_accounts(showcase)
@@ -74,8 +74,8 @@ def seed_demo(rng_seed: int = 20260, enterprise_count: int = 300) -> dict:
     return {**summary, "rng_seed": rng_seed, "skipped": False}
 
 
-def _showcase_enterprise(firms, certs):
-    """The 杜桥镇 enterprise with the most certificates (ties: the first), so its account has a full page."""
-    per_firm = Counter(c.enterprise_id for c in certs)
+def _showcase_enterprise(firms, records):
+    """The 杜桥镇 enterprise with the most records (ties: the first), so the demo account has a full page."""
+    per_firm = Counter(getattr(r, "enterprise_id", None) for r in records)
     local = [e for e in firms if e.jurisdiction.code == DEMO_TOWN] or firms
     return max(local, key=lambda e: (per_firm[e.id], e.above_scale, -e.id))

@@ -42,7 +42,7 @@ def build_standards(rng: random.Random, enterprises: list[Enterprise], industry_
     for n in range(count):
         lead = rng.choice(makers if n % 4 else enterprises)
         code = industry_codes[lead.industry_id]
-        product = rng.choice(names.INDUSTRY_TRADES[code][1])
+        product = rng.choice(names.products_for(lead.name, code))
         year = rng.randint(2016, 2026)
         kind = rng.choices(("zzb", "gbt", "industry", "local", "group", "enterprise", "iso"),
                            weights=(34, 16, 14, 7, 9, 15, 5))[0]
