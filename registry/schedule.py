@@ -8,10 +8,14 @@ TASK_MODULES: list[str] = [
     "registry.targets.tasks",
     "registry.excel.tasks",
     "registry.tasks",
+    "workflows.tasks",
 ]
 
 # Beat entries: name -> {"task": stable task name, "schedule": seconds or timedelta/crontab, "kwargs": {...}}
 BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "registry.heartbeat", "schedule": timedelta(seconds=30)},
+    "workflows-relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=10)},
+    "workflows-sweep-deadlines": {"task": "workflows.sweep_deadlines", "schedule": timedelta(minutes=1)},
+    "workflows-sweep-certificates": {"task": "workflows.sweep_certificates", "schedule": timedelta(days=1)},
     "targets-snapshot-month": {"task": "targets.snapshot_month", "schedule": timedelta(hours=6)},  # idempotent: stores last month-end once
 }

@@ -38,7 +38,7 @@ def _email(address: str, note: Notification) -> None:
     message["Subject"] = note.title
     message["From"] = config["SMTP_SENDER"]
     message["To"] = address
-    message["X-Registry-Effect"] = note.effect_key
+    message["X-Registry-Effect"] = f"{note.effect_key}:email"
     message.set_content(f"{note.body}\n\n— 临海市质量强市登记与评审平台")
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as smtp:
         smtp.send_message(message)
@@ -46,7 +46,7 @@ def _email(address: str, note: Notification) -> None:
 
 def _webhook(url: str, note: Notification) -> None:
     body = {"msgtype": "text", "text": {"content": f"{note.title}\n{note.body}"},
-            "effect_key": note.effect_key, "application_id": note.application_id}
+            "effect_key": f"{note.effect_key}:webhook", "application_id": note.application_id}
     timeout = current_app.config["WEBHOOK_TIMEOUT"]
     response = requests.post(url, json=body, timeout=(min(timeout, 3.0), timeout), allow_redirects=False)
     if response.status_code >= 300:

@@ -9,7 +9,9 @@ everything at the first failing row.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -95,7 +97,9 @@ def _apply_rows(user: User, sheet: Sheet, rows: list[tuple[int, dict]], *, stop_
     issues: list[RowIssue] = []
     for done, (number, row) in enumerate(rows, start=1):
         try:
-            with db.session.begin_nested():
+            # The preview keeps going past a bad row, so each row gets a savepoint; the commit stops at the
+            # first bad row and rolls back the whole transaction, so it needs none.
+            with nullcontext() if stop_at_first else db.session.begin_nested():
                 obj = _create(user, sheet, row)
         except ValidationFailed as exc:
             issues.extend(RowIssue(number, _label(sheet, field), message)
@@ -189,6 +193,8 @@ def preview_import(job_id: int) -> None:
         error_count=summary["counts"]["bad_rows"]))
     db.session.commit()
     progress.clear(job.id)
+    if summary["counts"]["bad_rows"]:
+        discard(job.stored_path)  # it can never be confirmed; the user fixes their own copy and uploads again
 
 
 def confirm_import(user: User, job_id: int) -> ImportJob:
@@ -265,6 +271,23 @@ def job_status(user: User, job_id: int) -> dict:
             "error_count": job.error_count, "message": job.message, "final": job.is_final}
 
 
+def expire_stale_jobs(now: str | None = None, previewed_days: int = 7, stuck_hours: int = 24) -> int:
+    """Close jobs nobody will finish: previews never confirmed (after ``previewed_days``) and jobs whose
+    background task never ran (after ``stuck_hours``); their files are removed. Returns how many were closed."""
+    moment = parse_now(now)
+    limits = {STATUS_PREVIEWED: (moment - timedelta(days=previewed_days), "预检后未确认,已过期;如需导入请重新上传。"),
+              STATUS_DRAFT: (moment - timedelta(hours=stuck_hours), "后台检查未能完成,请重新上传。"),
+              STATUS_QUEUED: (moment - timedelta(hours=stuck_hours), "后台导入未能开始,没有写入任何数据;请重新上传。")}
+    closed = 0
+    for status, (before, message) in limits.items():
+        ids = list(db.session.scalars(select(ImportJob.id).where(ImportJob.status == status,
+                                                                ImportJob.created_at < before)))
+        for job_id in ids:
+            if _finish(job_id, status, STATUS_FAILED, message, moment) == STATUS_FAILED:
+                closed += 1
+    return closed
+
+
 # --- helpers -------------------------------------------------------------------------------------------
 
 def _problem(exc: Exception) -> str:
@@ -284,9 +307,11 @@ def _compare_and_set(job_id: int, expected: str, new: str) -> bool:
 def _finish(job_id: int, expected: str, status: str, message: str, finished=None) -> str:
     begin_write()
     job = db.session.get(ImportJob, job_id)
-    db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == expected).values(
+    done = db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == expected).values(
         status=status, message=message, finished_at=finished or parse_now(None)))
     db.session.commit()
+    if done.rowcount != 1:  # someone else moved the job on; leave it as they left it
+        return db.session.get(ImportJob, job_id).status
     progress.clear(job_id)
     if status == STATUS_FAILED and job is not None:
         discard(job.stored_path)

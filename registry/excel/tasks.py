@@ -16,3 +16,9 @@ def preview_import(job_id: int) -> None:
 def run_import(job_id: int, now: str | None = None) -> str:
     """Commit a confirmed import in one transaction."""
     return importer.run_import(job_id, now)
+
+
+@shared_task(name="excel.expire_stale_imports")
+def expire_stale_imports(now: str | None = None) -> int:
+    """Beat: close unconfirmed previews and jobs whose task never ran, removing their files."""
+    return importer.expire_stale_jobs(now)

@@ -48,9 +48,21 @@ def _endpoint_url(endpoint: str, **values) -> str | None:
         return None
 
 
+def _needs_fix(job) -> bool:
+    return job.status == "previewed" and job.error_count > 0
+
+
+def _job_label(job) -> str:
+    return _("需修正") if _needs_fix(job) else IMPORT_STATUSES.label(job.status)
+
+
+def _job_badge(job) -> str:
+    return "import-needs-fix" if _needs_fix(job) else f"import-{job.status}"
+
+
 @bp.context_processor
 def _helpers():
-    return {"import_status_label": IMPORT_STATUSES.label,
+    return {"job_label": _job_label, "job_badge": _job_badge,
             "local_time": lambda moment: moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""}
 
 

@@ -7,8 +7,9 @@ from workflows.spec import Workflow
 
 def _all() -> list[Workflow]:
     from workflows.definitions import pinzibiao
+    from workflows.definitions import quality_award
 
-    return [*pinzibiao.VERSIONS]
+    return [*pinzibiao.VERSIONS, *quality_award.VERSIONS]
 
 
 def registry() -> dict[str, dict[int, Workflow]]:
