@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from registry.clock import today
 from registry.services.errors import Conflict, ValidationFailed
@@ -15,7 +16,8 @@ from registry.targets.rules import all_rules
 
 
 def _rule_choices():
-    return [("", _("(无)"))] + [(name, f"{name} · {rule.label}") for name, rule in all_rules().items()]
+    return [SelectChoice("", _("(无)"))] + [SelectChoice(name, f"{name} · {rule.label}")
+                                           for name, rule in all_rules().items()]
 
 
 def _form_errors(form, exc: ValidationFailed) -> None:

@@ -32,11 +32,16 @@ def _ranks(scores: list[float]) -> list[int]:
     return [ordered.index(s) + 1 for s in scores]  # ties share a rank (1, 1, 3)
 
 
+def check_viewer(user: User) -> None:
+    """Raises Forbidden unless the user is bureau staff, an administrator or a town reviewer with a jurisdiction."""
+    if not can_view_targets(user) and not (user.role == ROLE_TOWN and user.jurisdiction_id):
+        raise Forbidden("只有市局人员和镇街审核员可以查看镇街考核。")
+
+
 def town_assessment(user: User, day: date) -> dict:
     """The assessment as ``user`` may see it: bureau and admin every row; a town reviewer only their own
     jurisdiction's row (ranked among all). Raises Forbidden for anyone else."""
-    if not can_view_targets(user) and not (user.role == ROLE_TOWN and user.jurisdiction_id):
-        raise Forbidden("只有市局人员和镇街审核员可以查看镇街考核。")
+    check_viewer(user)
     result = compute_assessment(day)
     if not can_view_targets(user):
         result["rows"] = [r for r in result["rows"] if r["jurisdiction"]["id"] == user.jurisdiction_id]

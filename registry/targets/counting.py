@@ -71,10 +71,17 @@ def counts_in_year(rule: Rule, f, day: date, year: int):
 
 def _facts(rule: Rule, jurisdiction_id: int | None, industry_id: int | None):
     query = rule.facts()
-    if jurisdiction_id is not None:
-        query = query.where(Enterprise.jurisdiction_id == jurisdiction_id)
-    if industry_id is not None:
-        query = query.where(Enterprise.industry_id == industry_id)
+    if jurisdiction_id is not None or industry_id is not None:
+        # As "the record's enterprise is one of these" (a set membership test), not as a condition on the joined
+        # enterprises or an index probe per listed enterprise: SQLite otherwise loops over every enterprise of
+        # the town for each record (minutes instead of milliseconds at 100,000 enterprises). "+ 0" keeps the
+        # planner from using the foreign-key index with the list; PostgreSQL makes it a hash semi-join either way.
+        scope = select(Enterprise.id)
+        if jurisdiction_id is not None:
+            scope = scope.where(Enterprise.jurisdiction_id == jurisdiction_id)
+        if industry_id is not None:
+            scope = scope.where(Enterprise.industry_id == industry_id)
+        query = query.where((query.selected_columns.enterprise_id + 0).in_(scope))
     return query.subquery("f")
 
 

@@ -5,11 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-CATEGORY_CHOICES = [("质量建设", _l("质量建设")), ("标准建设", _l("标准建设")), ("品牌建设", _l("品牌建设"))]
-KIND_CHOICES = [("new", _l("新增")), ("cumulative", _l("累计")), ("rate", _l("比例")), ("growth", _l("同比增长"))]
-METHOD_CHOICES = [("reported", _l("填报")), ("derived", _l("登记库统计"))]
+CATEGORY_CHOICES = [SelectChoice("质量建设", _l("质量建设")), SelectChoice("标准建设", _l("标准建设")),
+                    SelectChoice("品牌建设", _l("品牌建设"))]
+KIND_CHOICES = [SelectChoice("new", _l("新增")), SelectChoice("cumulative", _l("累计")),
+                SelectChoice("rate", _l("比例")), SelectChoice("growth", _l("同比增长"))]
+METHOD_CHOICES = [SelectChoice("reported", _l("填报")), SelectChoice("derived", _l("登记库统计"))]
 
 
 class FiltersForm(FlaskForm):

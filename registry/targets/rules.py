@@ -47,8 +47,10 @@ class Rule:
     alive: Callable | None = field(default=None)
 
 
-def _enterprise_columns():
-    return (Enterprise.id.label("enterprise_id"), Enterprise.jurisdiction_id.label("jurisdiction_id"),
+def _enterprise_columns(fk):
+    # ``enterprise_id`` is the record's own foreign key: filters apply to it (counting._facts), so the database
+    # drives from the records and never from every enterprise of a town.
+    return (fk.label("enterprise_id"), Enterprise.jurisdiction_id.label("jurisdiction_id"),
             Enterprise.industry_id.label("industry_id"), Enterprise.name.label("enterprise_name"))
 
 
@@ -65,7 +67,7 @@ def honours(types: tuple[str, ...], levels: tuple[str, ...] | None = None, per_e
             conditions.append(Honour.level.in_(levels))
         return (
             select((Honour.enterprise_id if per_enterprise else Honour.id).label("key"), literal("honour").label("source"), Honour.id.label("record_id"),
-                   *_enterprise_columns(), Honour.honour_type.label("kind_code"), Honour.level.label("number"),
+                   *_enterprise_columns(Honour.enterprise_id), Honour.honour_type.label("kind_code"), Honour.level.label("number"),
                    Honour.title.label("title"),
                    func.coalesce(Honour.awarded_on, year_end(Honour.year)).label("start"), Honour.year.label("year"),
                    Honour.revoked_on.label("end"), _no_date().label("expires"))
@@ -85,7 +87,8 @@ def standards(level: str):
             else_=literal(NEVER, Date),
         )
         return (
-            select(Standard.id.label("key"), literal("standard").label("source"), Standard.id.label("record_id"), *_enterprise_columns(),
+            select(Standard.id.label("key"), literal("standard").label("source"), Standard.id.label("record_id"),
+                   *_enterprise_columns(StandardDrafter.enterprise_id),
                    StandardDrafter.role.label("kind_code"), Standard.number.label("number"),
                    Standard.title.label("title"), Standard.published_on.label("start"),
                    extract("year", Standard.published_on).label("year"), end.label("end"),
@@ -117,7 +120,8 @@ def certificates(cert_type: str, key: str = "id"):
             conditions.append(Certification.product_domain.is_not(None))
             key_column = Certification.product_domain
         return (
-            select(key_column.label("key"), literal("certificate").label("source"), Certification.id.label("record_id"), *_enterprise_columns(),
+            select(key_column.label("key"), literal("certificate").label("source"), Certification.id.label("record_id"),
+                   *_enterprise_columns(Certification.enterprise_id),
                    Certification.product_domain.label("kind_code"), Certification.number.label("number"),
                    Certification.scope.label("title"), Certification.issued_on.label("start"),
                    extract("year", Certification.issued_on).label("year"), _certificate_end().label("end"),
@@ -136,7 +140,8 @@ def first_certificates(cert_type: str):
         firsts = (select(Certification.enterprise_id.label("eid"), func.min(Certification.issued_on).label("first_on"))
                   .where(Certification.cert_type == cert_type).group_by(Certification.enterprise_id).subquery())
         return (
-            select(Enterprise.id.label("key"), literal("first_certificate").label("source"), Enterprise.id.label("record_id"), *_enterprise_columns(),
+            select(Enterprise.id.label("key"), literal("first_certificate").label("source"), Enterprise.id.label("record_id"),
+                   *_enterprise_columns(firsts.c.eid),
                    literal(cert_type).label("kind_code"), Enterprise.uscc.label("number"),
                    literal(None).label("title"), firsts.c.first_on.label("start"),
                    extract("year", firsts.c.first_on).label("year"), _no_date().label("end"),
@@ -171,7 +176,8 @@ def trademarks(which: str):
             start, conditions = Trademark.registered_on, []
         expires = Trademark.expires_on if which == "registered" else _no_date()
         return (
-            select(Trademark.id.label("key"), literal("trademark").label("source"), Trademark.id.label("record_id"), *_enterprise_columns(),
+            select(Trademark.id.label("key"), literal("trademark").label("source"), Trademark.id.label("record_id"),
+                   *_enterprise_columns(Trademark.enterprise_id),
                    Trademark.gi_status.label("kind_code"), Trademark.reg_number.label("number"),
                    Trademark.mark.label("title"), start.label("start"), extract("year", start).label("year"),
                    _no_date().label("end"), expires.label("expires"))

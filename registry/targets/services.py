@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from registry.clock import today
 from registry.extensions import db
@@ -94,7 +95,8 @@ def elapsed_share(day: date) -> float:
 
 
 def plan_indicators(plan: str = PLAN_14TH, include_retired: bool = False) -> list[Indicator]:
-    query = select(Indicator).where(Indicator.plan == plan).order_by(Indicator.sort_order, Indicator.id)
+    query = (select(Indicator).where(Indicator.plan == plan).order_by(Indicator.sort_order, Indicator.id)
+             .options(selectinload(Indicator.values)))  # one query for every reported value, not one per row
     if not include_retired:
         query = query.where(Indicator.active.is_(True))
     return list(db.session.scalars(query))

@@ -4,7 +4,8 @@ Every derived number is cached in Redis under a key that includes the sum of the
 registry changes that can alter it (its rule's ``tokens`` plus 'enterprises' and 'all'). A flush hook collects
 the tokens a transaction touches (an honour of type X -> 'honours:X', a certificate -> 'certifications:<type>',
 a standard or drafter -> 'standards:<level>', a trademark -> 'trademarks:all' (+ ':madrid' / ':gi'), an
-enterprise moved between towns or industries -> 'enterprises', an enterprise deleted -> 'all'); after the
+enterprise moved between towns or industries -> 'enterprises', an enterprise deleted -> 'all'; indicators, reported values and catalogues -> 'catalogue', which
+versions the cached page fragments); after the
 commit they are incremented, so only the rules that read those records recompute.
 
 Writers that bypass the ORM (bulk loaders) call ``bump_all()``. Entries also expire after
@@ -64,6 +65,8 @@ def tokens_for(obj, deleted: bool = False, created: bool = False) -> set[str]:
         if _values(obj, "geographical_indication") & {True}:
             tokens.add("trademarks:gi")
         return tokens
+    if table in ("indicators", "reported_values", "jurisdictions", "industries"):
+        return {"catalogue"}  # what the pages show around the figures
     if table == "enterprises":
         if deleted:
             return {"all"}  # its records went with it (ON DELETE CASCADE, unseen by the ORM)
@@ -75,10 +78,12 @@ def tokens_for(obj, deleted: bool = False, created: bool = False) -> set[str]:
     return set()
 
 
-def rule_tokens(rule) -> tuple[str, ...]:
-    """The counters whose sum versions ``rule``'s cached results (its own, its table's wildcard, the global ones)."""
+def rule_tokens(rule, scoped: bool = True) -> tuple[str, ...]:
+    """The counters whose sum versions ``rule``'s cached results: its own, its table's wildcard, 'all', and
+    'enterprises' when the result depends on where enterprises are (``scoped``: a town or industry filter, the
+    town view). A city-wide figure does not move when an enterprise changes town."""
     tables = {t.split(":")[0] for t in rule.tokens}
-    return (*rule.tokens, *(f"{t}:*" for t in sorted(tables)), *GLOBAL_TOKENS)
+    return (*rule.tokens, *(f"{t}:*" for t in sorted(tables)), *(GLOBAL_TOKENS if scoped else ("all",)))
 
 
 def bump(tokens) -> None:

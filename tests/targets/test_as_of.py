@@ -122,4 +122,13 @@ def test_a_record_change_recomputes_only_the_rules_that_read_it(monkeypatch):
 
     db.session.commit()
     figures.rule_counts(names, day)
-    assert sorted(computed) == sorted(names)
+    assert computed == []  # city-wide figures do not depend on where an enterprise is
+    real_towns = counting.count_by_jurisdiction
+    monkeypatch.setattr(counting, "count_by_jurisdiction",
+                        lambda rule, *a: computed.append(rule.name) or real_towns(rule, *a))
+    figures.rule_counts(names, day, jurisdiction("331082114").id)
+    figures.town_counts(names, day)
+    assert sorted(computed) == sorted(names * 2)  # filtered and town figures do
+    computed.clear()
+    figures.rule_counts(names, day, jurisdiction("331082114").id)
+    assert computed == []

@@ -148,3 +148,20 @@ def test_snapshot_keeps_past_figures_after_records_change(client, auth, make_use
     assert row[7] == 1  # as issued on 2024-03-31, although the live figure is now 0
     live = client.get("/targets/?as_of=2024-03-31").get_data(as_text=True)
     assert re.search(r'T2-05/records\?as_of=2024-03-31">0</a>', live)
+
+
+def test_cached_page_follows_record_and_catalogue_changes(client, auth, make_user, indicators):
+    """The dashboard body is cached; a new honour, a revocation or an edited target shows on the next view."""
+    _bureau(make_user, auth)
+    url = "/targets/?as_of=2024-12-31"
+    pattern = r'T2-05/records\?as_of=2024-12-31">(\d+)</a>'
+    assert re.search(pattern, client.get(url).get_data(as_text=True)).group(1) == "0"
+    honour = HonourFactory(honour_type="qianjiang_cup", year=2023, awarded_on=dt.date(2023, 5, 1))
+    assert re.search(pattern, client.get(url).get_data(as_text=True)).group(1) == "1"
+    honour.revoked_on = dt.date(2024, 6, 1)
+    db.session.commit()
+    assert re.search(pattern, client.get(url).get_data(as_text=True)).group(1) == "0"
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == "T2-05"))
+    indicator.name = "“钱江杯”优质工程奖(新增,已改名)"
+    db.session.commit()
+    assert "已改名" in client.get(url).get_data(as_text=True)
