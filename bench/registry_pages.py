@@ -96,30 +96,35 @@ def signed_in_session(base: str) -> requests.Session:
     return session
 
 
-def run_load(base: str, sessions: list[requests.Session], label: str, urls: list[str], duration: float,
-             max_requests: int, warmup: float = 1.0) -> Result:
-    """Each session in its own thread GETs random ``urls`` until ``duration`` s or ``max_requests`` in all."""
-    result = Result(label, len(sessions))
+def run_load(base: str, sessions: list[requests.Session], targets: dict[str, list[str]], duration: float,
+             max_requests: int, warmup: float = 1.0) -> dict[str, Result]:
+    """Each session in its own thread GETs until ``duration`` s or ``max_requests`` in all: every request picks a
+    target at random, then one of its URLs. Targets run interleaved, so each sees the same machine: measuring a
+    page together with the baseline keeps their ratio honest on a busy machine."""
+    results = {label: Result(label, len(sessions)) for label in targets}
+    labels = list(targets)
     lock = threading.Lock()
     budget = [max_requests]
 
     def client(session: requests.Session, seed: int, until: float, record: bool) -> None:
         rng = random.Random(seed)
         while time.perf_counter() < until:
-            with lock:
-                if record:
+            if record:
+                with lock:
                     if budget[0] <= 0:
                         return
                     budget[0] -= 1
+            label = rng.choice(labels)
             started = time.perf_counter()
             try:
-                response = session.get(base + rng.choice(urls), timeout=30, allow_redirects=False)
+                response = session.get(base + rng.choice(targets[label]), timeout=30, allow_redirects=False)
                 status = response.status_code
             except requests.RequestException:
                 status = 0
             elapsed = (time.perf_counter() - started) * 1000
             if record:
                 with lock:
+                    result = results[label]
                     result.latencies_ms.append(elapsed)
                     result.statuses[status] = result.statuses.get(status, 0) + 1
                     if status != 200:
@@ -134,23 +139,29 @@ def run_load(base: str, sessions: list[requests.Session], label: str, urls: list
         for t in threads:
             t.join()
         if record:
-            result.seconds = time.perf_counter() - started
-    result.load = os.getloadavg()[0]
-    return result
+            for result in results.values():
+                result.seconds = time.perf_counter() - started
+    load = os.getloadavg()[0]
+    for result in results.values():
+        result.load = load
+    return results
 
 
-def print_results(results: list[Result], baseline: Result, goal_ms: dict[str, float]) -> None:
+def print_results(pairs: list[tuple[Result, Result]], goal_ms: dict[str, float]) -> None:
+    """One line per target and one for the baseline measured interleaved with it; ratios are target/baseline."""
     out(f"{'target':<34} {'conc':>4} {'n':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'err':>4} {'p95/base':>8} {'rps/base':>8} {'load':>5}  goal")
-    for r in results:
-        goal = goal_ms.get(r.label)
-        verdict = "" if goal is None else f"p95<={goal:.0f}ms {'OK' if r.p(95) <= goal and not r.errors else 'MISSED'}"
-        ratio_p95 = r.p(95) / baseline.p(95) if baseline.p(95) else 0
-        ratio_rps = r.rps / baseline.rps if baseline.rps else 0
-        out(f"{r.label:<34} {r.concurrency:>4} {r.count:>6} {r.rps:>7.1f} {r.p(50):>7.1f} {r.p(95):>7.1f} "
-            f"{r.p(99):>7.1f} {r.errors:>4} {ratio_p95:>8.2f} {ratio_rps:>8.2f} {r.load:>5.1f}  {verdict}")
-        if r.errors:
-            out(f"   statuses: {r.statuses}")
+        f"{'err':>4} {'p95/base':>8} {'load':>5}  goal")
+    for target, baseline in pairs:
+        for r, is_base in ((target, False), (baseline, True)):
+            goal = None if is_base else goal_ms.get(r.label)
+            verdict = "" if goal is None else \
+                f"p95<={goal:.0f}ms {'OK' if r.p(95) <= goal and not r.errors else 'MISSED'}"
+            ratio = f"{r.p(95) / baseline.p(95):8.2f}" if baseline.p(95) and not is_base else " " * 8
+            label = "  ...baseline, interleaved" if is_base else r.label
+            out(f"{label:<34} {r.concurrency:>4} {r.count:>6} {r.rps:>7.1f} {r.p(50):>7.1f} {r.p(95):>7.1f} "
+                f"{r.p(99):>7.1f} {r.errors:>4} {ratio} {r.load:>5.1f}  {verdict}")
+            if r.errors:
+                out(f"   statuses: {r.statuses}")
 
 
 def profile_pages(app, paths: list[str], repeats: int = 15) -> dict[str, dict]:

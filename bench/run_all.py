@@ -18,6 +18,7 @@ from bench.common import bench_database_url, load_average, make_app, out, step
 from bench.registry_pages import Server, print_results, profile_pages, run_load, signed_in_session
 
 GOAL_MS = 50.0
+BASELINE = "baseline GET /login"
 
 
 def sample_urls(database_url: str, rng: random.Random) -> dict[str, list[str]]:
@@ -43,7 +44,7 @@ def sample_urls(database_url: str, rng: random.Random) -> dict[str, list[str]]:
                  f"credit={rng.choice(('listed', 'clean'))}" if rng.random() < 0.2 else ""]
         filters.append("/enterprises?" + "&".join(p for p in parts if p))
     return {
-        "baseline GET /login": ["/login"],
+        BASELINE: ["/login"],
         "list /enterprises?page=N": [f"/enterprises?page={rng.randint(1, 100)}" for _ in range(200)]
         + ["/enterprises", "/enterprises?sort=established&direction=desc"],
         "list with filters": filters,
@@ -96,20 +97,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{'SAME (OK)' if one == many else 'DIFFERENT (MISSED)'}")
 
     urls = sample_urls(url, random.Random(11))
-    results = []
+    baseline_urls = urls.pop(BASELINE)
+    pairs = []
     with Server(url, args.port, args.workers, args.threads) as server:
         sessions = [signed_in_session(server.base) for _ in range(args.concurrency)]
-        out(f"-- load: {args.concurrency} clients, {args.duration:.0f} s per target, gunicorn {args.workers} "
-            f"workers x {args.threads} threads on {server.base}; {load_average()}")
+        out(f"-- load: {args.concurrency} clients, {args.duration:.0f} s per target, each target interleaved 1:1 "
+            f"with the baseline; gunicorn {args.workers} workers x {args.threads} threads on {server.base}; "
+            f"{load_average()}")
         for label, target_urls in urls.items():
-            results.append(run_load(server.base, sessions, label, target_urls, args.duration, args.max_requests))
-            out(f"   {label}: {results[-1].count} requests")
-        # The baseline again at the end: the ratio holds only if the machine did not drift during the run.
-        results.append(run_load(server.base, sessions, "baseline GET /login (again)", ["/login"], args.duration,
-                                args.max_requests))
-    baseline = results[0]
-    goals = {label: GOAL_MS for label in urls if label.startswith(("list", "search"))}
-    print_results(results, baseline, goals)
+            got = run_load(server.base, sessions, {label: target_urls, BASELINE: baseline_urls}, args.duration,
+                           args.max_requests)
+            pairs.append((got[label], got[BASELINE]))
+            out(f"   {label}: {got[label].count} requests (+ {got[BASELINE].count} baseline)")
+    print_results(pairs, {label: GOAL_MS for label in urls if label.startswith(("list", "search"))})
     return 0
 
 
