@@ -9,5 +9,7 @@ def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from registry.home.views import bp as home
     from registry.targets.api import bp as targets_api
     from registry.targets.views import bp as targets
+    from workflows.api import bp as workflows_api
+    from workflows.views import bp as workflows
 
-    return [auth, home, enterprises, excel, targets, targets_api]
+    return [auth, home, enterprises, excel, targets, targets_api, workflows, workflows_api]

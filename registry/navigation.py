@@ -12,6 +12,9 @@ from registry.vocab import USER_ROLES
 NAV = [
     ("home.index", "首页", {"enterprise", "town", "bureau", "expert", "admin"}),
     ("enterprises.index", "企业名录", {"town", "bureau", "admin"}),
+    ("workflows.index", "品字标申请", {"enterprise"}),
+    ("workflows.inbox_page", "待办", {"town", "bureau", "expert", "admin"}),
+    ("workflows.notifications", "消息", {"enterprise", "town", "bureau", "expert", "admin"}),
     ("excel.import_page", "数据导入", {"bureau", "admin"}),
     ("targets.dashboard", "质量目标", {"bureau", "admin"}),
 ]

@@ -1,0 +1,66 @@
+"""/api/v1 for applications: create, read (with history and the caller's allowed actions), act, inbox."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from registry.api.auth import api_blueprint, api_user, json_body
+from registry.services.errors import ValidationFailed
+from workflows import serialize
+from workflows.services import applications, inbox
+
+bp = api_blueprint("workflows_api", __name__)
+
+
+@bp.post("/applications")
+def create():
+    body = json_body()
+    workflow = body.get("workflow")
+    if not isinstance(workflow, str) or not workflow:
+        raise ValidationFailed({"workflow": ["请指定申报类型(workflow)。"]})
+    fields = body.get("fields", {k: v for k, v in body.items() if k not in ("workflow", "enterprise_id")})
+    if not isinstance(fields, dict):
+        raise ValidationFailed({"fields": ["fields 必须是对象。"]})
+    enterprise_id = body.get("enterprise_id")
+    if enterprise_id is not None and (isinstance(enterprise_id, bool) or not isinstance(enterprise_id, int)):
+        raise ValidationFailed({"enterprise_id": ["enterprise_id 必须是整数。"]})
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
+    application = applications.start(api_user(), workflow, enterprise_id, fields, idempotency_key=key)
+    return jsonify(serialize.detail(application, api_user())), 201
+
+
+@bp.get("/applications/<int:application_id>")
+def show(application_id: int):
+    application = applications.get(api_user(), application_id)
+    return jsonify(serialize.detail(application, api_user()))
+
+
+@bp.post("/applications/<int:application_id>/actions")
+def act(application_id: int):
+    body = json_body()
+    action, version, reason = body.get("action"), body.get("version"), body.get("reason")
+    errors = {}
+    if not isinstance(action, str) or not action:
+        errors["action"] = ["请指定操作(action)。"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        errors["version"] = ["请提供当前版本号(version,整数)。"]
+    if reason is not None and not isinstance(reason, str):
+        errors["reason"] = ["reason 必须是字符串。"]
+    payload = body.get("payload", {})
+    if not isinstance(payload, dict):
+        errors["payload"] = ["payload 必须是对象。"]
+    if errors:
+        raise ValidationFailed(errors)
+    applications.act(api_user(), application_id, action, reason=reason, version=version, payload=payload)
+    return jsonify(serialize.detail(applications.get(api_user(), application_id), api_user()))
+
+
+@bp.get("/inbox")
+def inbox_list():
+    page = request.args.get("page", 1, type=int) or 1
+    items, total = inbox.inbox(api_user(), inbox.Filters(workflow=request.args.get("workflow") or None,
+                                                          stage=request.args.get("stage") or None,
+                                                          overdue_only=request.args.get("overdue") == "1"),
+                               page=page, per_page=50)
+    return jsonify({"total": total, "page": page,
+                    "items": [{**serialize.summary(i["application"]), "overdue": i["overdue"],
+                               "working_days_left": i["working_days_left"]} for i in items]})

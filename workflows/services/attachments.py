@@ -1,0 +1,97 @@
+"""Attachments: allow-listed by extension AND content (``filetype`` magic bytes), size-limited, stored under a
+generated name in UPLOAD_DIR, versioned per slot, readable only by those who may see the application."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import zipfile
+
+import filetype
+from flask import current_app
+from sqlalchemy import func, select
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import User
+from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from workflows import actors
+from workflows.models import Application, Attachment
+from workflows.services import applications
+
+# extension -> the MIME type its content must have
+ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+SLOTS = {"self_assessment": "自评价报告", "evidence": "证明材料", "stamped_form": "盖章扫描件", "test_report": "检测报告"}
+MAX_UNZIPPED = 100 * 1024 * 1024
+
+
+def _check_archive(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValidationFailed({"file": ["文件已损坏。"]}) from None
+    if total > MAX_UNZIPPED or total > 100 * max(len(content), 1):
+        raise ValidationFailed({"file": ["文件解压后过大,已拒收。"]})
+
+
+def validate(filename: str, content: bytes) -> tuple[str, str]:
+    """(extension, MIME) when the file is acceptable; ValidationFailed naming ``file`` otherwise."""
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED:
+        raise ValidationFailed({"file": ["只接受 PDF、JPG、PNG、DOCX、XLSX 文件。"]})
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    if not content or len(content) > limit:
+        raise ValidationFailed({"file": [f"文件为空或超过 {limit // (1024 * 1024)} MB。"]})
+    kind = filetype.guess(content)
+    if kind is None or kind.mime != ALLOWED[ext]:
+        raise ValidationFailed({"file": ["文件内容与扩展名不符,已拒收。"]})
+    if ext in ("docx", "xlsx"):
+        _check_archive(content)
+    return ext, ALLOWED[ext]
+
+
+def upload(user: User, application_id: int, slot: str, filename: str, content: bytes) -> Attachment:
+    """Store a new version of ``slot`` on the application; commit. Raises NotFound, Forbidden, ValidationFailed."""
+    application = applications.get(user, application_id)
+    if slot not in SLOTS:
+        raise ValidationFailed({"slot": ["未知的附件类别。"]})
+    rels = actors.relations(user, application)
+    if not rels & {"applicant", "town", "bureau"}:
+        raise Forbidden("您不能向该申请上传附件。")
+    ext, mime = validate(filename, content)
+    stored = f"{secrets.token_hex(16)}.{ext}"
+    folder = current_app.config["UPLOAD_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, stored), "wb") as handle:
+        handle.write(content)
+    begin_write()
+    version = (db.session.scalar(select(func.max(Attachment.version)).where(
+        Attachment.application_id == application_id, Attachment.slot == slot)) or 0) + 1
+    row = Attachment(application_id=application_id, slot=slot, version=version, stage=application.stage,
+                     original_name=os.path.basename(filename.replace("\\", "/"))[:200], stored_name=stored,
+                     content_type=mime, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                     uploaded_by_id=user.id)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def listing(application_id: int) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(Attachment.application_id == application_id)
+                                   .order_by(Attachment.slot, Attachment.version.desc())))
+
+
+def for_download(user: User, attachment_id: int) -> tuple[Attachment, str]:
+    """(row, path on disk) if the user may see its application; NotFound otherwise."""
+    row = db.session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("未找到该附件。")
+    application = db.session.get(Application, row.application_id)
+    if application is None or not actors.can_see(user, application):
+        raise NotFound("未找到该附件。")
+    return row, os.path.join(current_app.config["UPLOAD_DIR"], row.stored_name)

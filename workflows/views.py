@@ -1,0 +1,209 @@
+"""Workflow pages: the enterprise's applications, application pages with only the actions allowed now, reviewer
+inboxes with bulk actions, attachments, notifications and channel settings. Views only call services."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import Jurisdiction, Standard
+from registry.services.errors import Conflict, DomainError, ValidationFailed
+from workflows import actors, engine
+from workflows.forms import ActionForm, ApplicationForm, PreferenceForm, UploadForm
+from workflows.services import applications, attachments, inbox, preferences
+from workflows.spec import STATUS_LABELS
+
+bp = Blueprint("workflows", __name__)
+
+
+@bp.app_template_global()
+def workflow_status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def _standard_choices():
+    rows = db.session.execute(select(Standard.id, Standard.number, Standard.title)
+                              .where(Standard.level == "group_zzb").order_by(Standard.number).limit(500)).all()
+    return [("", _("(尚无,拟制定)"))] + [(str(i), f"{n} {t}") for i, n, t in rows]
+
+
+def _fields(form: ApplicationForm) -> dict:
+    return {"product": form.product.data, "standard_id": form.standard_id.data,
+            "standard_proposal": form.standard_proposal.data, "self_assessment": form.self_assessment.data}
+
+
+@bp.route("/applications")
+@login_required
+def index():
+    if current_user.role != "enterprise":
+        return redirect(url_for("workflows.inbox_page"))
+    return render_template("workflows/index.html", applications=applications.mine(current_user))
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if current_user.role != "enterprise":
+        abort(403)
+    form = ApplicationForm()
+    form.standard_id.choices = _standard_choices()
+    if form.validate_on_submit():
+        try:
+            created = applications.start(current_user, "pinzibiao", None, _fields(form),
+                                         idempotency_key=request.form.get("idempotency_key") or None)
+        except ValidationFailed as exc:
+            for name, messages in exc.errors.items():
+                getattr(form, name, form.product).errors = list(messages)
+        else:
+            flash(_("草稿已保存。确认无误后请点击“提交申请”。"), "success")
+            return redirect(url_for("workflows.show", application_id=created.id))
+    return render_template("workflows/form.html", form=form, application=None)
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required
+def show(application_id: int):
+    application = applications.get(current_user, application_id)
+    workflow = engine.definition_of(application)
+    editable = "applicant" in actors.relations(current_user, application) and \
+        application.status in applications.EDITABLE_STATUSES
+    edit_form = None
+    if editable:
+        edit_form = ApplicationForm(data={**(application.data or {}), "standard_id": application.standard_id,
+                                          "version": application.version})
+        edit_form.standard_id.choices = _standard_choices()
+    upload_form = UploadForm()
+    upload_form.slot.choices = list(attachments.SLOTS.items())
+    return render_template(
+        "workflows/show.html", application=application, workflow=workflow,
+        stage=workflow.stage(application.stage), actions=engine.allowed_actions(application, current_user),
+        history=applications.history(application.id), files=attachments.listing(application.id),
+        slots=attachments.SLOTS, edit_form=edit_form, upload_form=upload_form, action_form=ActionForm(),
+        can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau"}),
+        users={u.id: u for u in _history_users(application.id)})
+
+
+def _history_users(application_id: int):
+    from registry.models import User
+    from workflows.models import Transition
+
+    return db.session.scalars(select(User).where(User.id.in_(
+        select(Transition.actor_id).where(Transition.application_id == application_id))))
+
+
+@bp.post("/applications/<int:application_id>/edit")
+@login_required
+def edit(application_id: int):
+    form = ApplicationForm()
+    form.standard_id.choices = _standard_choices()
+    if not form.validate_on_submit():
+        flash(_("请检查填写的内容。"), "danger")
+        return redirect(url_for("workflows.show", application_id=application_id))
+    try:
+        applications.save_draft(current_user, application_id, int(form.version.data or 0), _fields(form))
+        flash(_("已保存。"), "success")
+    except ValidationFailed as exc:
+        flash("; ".join(m for ms in exc.errors.values() for m in ms), "danger")
+    except Conflict as exc:
+        flash(exc.message, "warning")
+    return redirect(url_for("workflows.show", application_id=application_id))
+
+
+@bp.post("/applications/<int:application_id>/act")
+@login_required
+def act(application_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("请求无效,请刷新页面后重试。"), "danger")
+        return redirect(url_for("workflows.show", application_id=application_id))
+    payload = {k: v for k, v in request.form.items() if k.startswith("f_")}
+    payload = {k[2:]: v for k, v in payload.items()}
+    try:
+        outcome = applications.act(current_user, application_id, form.action.data, reason=form.reason.data,
+                                   version=form.version.data, payload=payload)
+        flash(_("已办理:%(label)s → %(status)s", label=form.action.data,
+                status=workflow_status_label(outcome.status)), "success")
+    except ValidationFailed as exc:
+        flash("; ".join(m for ms in exc.errors.values() for m in ms), "danger")
+    except Conflict as exc:
+        flash(_("已被他人处理,页面已刷新。") if exc.message == engine.CONFLICT_MESSAGE else exc.message, "warning")
+    return redirect(url_for("workflows.show", application_id=application_id))
+
+
+@bp.route("/inbox")
+@login_required
+def inbox_page():
+    filters = inbox.Filters(stage=request.args.get("stage") or None,
+                            jurisdiction_id=request.args.get("jurisdiction", type=int),
+                            overdue_only=request.args.get("overdue") == "1", q=request.args.get("q") or None)
+    page = request.args.get("page", 1, type=int) or 1
+    items, total = inbox.inbox(current_user, filters, page=page)
+    workflow = engine.definitions.get("pinzibiao")
+    jurisdictions = db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)).all() \
+        if current_user.is_bureau else []
+    bulk = {"town": ("recommend", _("批量推荐")), "bureau": ("accept", _("批量同意入库"))}.get(
+        "bureau" if current_user.is_bureau else current_user.role)
+    return render_template("workflows/inbox.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // 20)), filters=filters, stages=workflow.stages,
+                           jurisdictions=jurisdictions, bulk=bulk, action_form=ActionForm())
+
+
+@bp.post("/inbox/bulk")
+@login_required
+def bulk():
+    action = request.form.get("action", "")
+    versions = {}
+    for value in request.form.getlist("pick"):
+        application_id, _sep, version = value.partition(":")
+        if application_id.isdigit() and version.isdigit():
+            versions[int(application_id)] = int(version)
+    results = inbox.bulk_act(current_user, action, versions)
+    done = sum(1 for r in results.values() if r == "ok")
+    flash(_("已办理 %(done)s 件,未办理 %(failed)s 件。", done=done, failed=len(results) - done),
+          "success" if done == len(results) else "warning")
+    return redirect(url_for("workflows.inbox_page"))
+
+
+@bp.post("/applications/<int:application_id>/attachments")
+@login_required
+def upload(application_id: int):
+    form = UploadForm()
+    form.slot.choices = list(attachments.SLOTS.items())
+    if form.validate_on_submit():
+        try:
+            attachments.upload(current_user, application_id, form.slot.data, form.file.data.filename or "",
+                               form.file.data.read())
+            flash(_("附件已上传。"), "success")
+        except ValidationFailed as exc:
+            flash("; ".join(m for ms in exc.errors.values() for m in ms), "danger")
+    else:
+        flash(_("请选择文件。"), "danger")
+    return redirect(url_for("workflows.show", application_id=application_id))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    row, path = attachments.for_download(current_user, attachment_id)
+    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    pref = preferences.get(current_user)
+    form = PreferenceForm(obj=pref)
+    if form.validate_on_submit():
+        try:
+            preferences.save(current_user, email_enabled=form.email_enabled.data, email=form.email.data,
+                             webhook_enabled=form.webhook_enabled.data, webhook_url=form.webhook_url.data)
+            flash(_("通知设置已保存。"), "success")
+            return redirect(url_for("workflows.notifications"))
+        except DomainError as exc:
+            for name, messages in getattr(exc, "errors", {}).items():
+                getattr(form, name).errors = list(messages)
+    return render_template("workflows/notifications.html", form=form, notes=preferences.recent(current_user))
