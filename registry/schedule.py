@@ -13,6 +13,7 @@ TASK_MODULES: list[str] = [
 
 # Beat entries: name -> {"task": stable task name, "schedule": seconds or timedelta/crontab, "kwargs": {...}}
 BEAT_SCHEDULE: dict[str, dict] = {
+    "excel-expire-stale-imports": {"task": "excel.expire_stale_imports", "schedule": timedelta(hours=1)},
     "heartbeat": {"task": "registry.heartbeat", "schedule": timedelta(seconds=30)},
     "workflows-relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=10)},
     "workflows-sweep-deadlines": {"task": "workflows.sweep_deadlines", "schedule": timedelta(minutes=1)},
