@@ -3,3 +3,4 @@ import registry.models  # noqa: F401
 import workflows.models  # noqa: F401,E402
 import registry.excel.models  # noqa: F401,E402
 import registry.targets.models  # noqa: F401,E402
+import registry.awards.models  # noqa: F401,E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from registry.auth.views import bp as auth
+    from registry.awards.views import bp as awards
     from registry.enterprises.views import bp as enterprises
     from registry.excel.views import bp as excel
     from registry.home.views import bp as home
@@ -12,4 +13,4 @@ def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from workflows.api import bp as workflows_api
     from workflows.views import bp as workflows
 
-    return [auth, home, enterprises, excel, targets, targets_api, workflows, workflows_api]
+    return [auth, home, enterprises, excel, targets, targets_api, workflows, workflows_api, awards]

@@ -17,6 +17,7 @@ NAV = [
     ("workflows.notifications", "消息", {"enterprise", "town", "bureau", "expert", "admin"}),
     ("excel.import_page", "数据导入", {"bureau", "admin"}),
     ("targets.dashboard", "质量目标", {"bureau", "admin"}),
+    ("awards.index", "政府质量奖", {"enterprise", "town", "bureau", "expert", "admin"}),
 ]
 
 

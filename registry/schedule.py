@@ -8,6 +8,7 @@ TASK_MODULES: list[str] = [
     "registry.targets.tasks",
     "registry.excel.tasks",
     "registry.tasks",
+    "registry.awards.tasks",
     "workflows.tasks",
 ]
 
@@ -15,6 +16,8 @@ TASK_MODULES: list[str] = [
 BEAT_SCHEDULE: dict[str, dict] = {
     "excel-expire-stale-imports": {"task": "excel.expire_stale_imports", "schedule": timedelta(hours=1)},
     "heartbeat": {"task": "registry.heartbeat", "schedule": timedelta(seconds=30)},
+    "awards-close-notices": {"task": "awards.close_notices", "schedule": timedelta(minutes=5)},
+    "awards-flag-credit-listings": {"task": "awards.flag_credit_listings", "schedule": timedelta(hours=1)},
     "workflows-relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=10)},
     "workflows-sweep-deadlines": {"task": "workflows.sweep_deadlines", "schedule": timedelta(minutes=1)},
     "workflows-sweep-certificates": {"task": "workflows.sweep_certificates", "schedule": timedelta(days=1)},

@@ -1,0 +1,94 @@
+"""The award's forms: explicit fields only (status and ownership are never taken from input)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from registry.awards.gbt19580 import CATEGORIES
+from registry.awards.models import LEVELS
+from registry.vocab import HONOUR_LEVELS
+
+LEVEL_CHOICES = [(code, HONOUR_LEVELS.label(code)) for code in LEVELS]
+
+
+class CsrfForm(FlaskForm):
+    """A bare POST (a button): only the CSRF token."""
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("批次名称"), validators=[DataRequired(), Length(max=120)])
+    level = SelectField(_l("级别"), choices=LEVEL_CHOICES)
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    call_opens_on = DateField(_l("申报开始日期"), validators=[InputRequired()])
+    call_closes_on = DateField(_l("申报截止日期"), validators=[InputRequired()])
+    quota_award = IntegerField(_l("政府质量奖名额"), validators=[InputRequired(), NumberRange(1, 50)])
+    quota_nomination = IntegerField(_l("提名奖名额"), validators=[Optional(), NumberRange(0, 50)], default=0)
+    notice_days = IntegerField(_l("公示天数"), validators=[InputRequired(), NumberRange(1, 60)], default=7)
+    notice_working_days = BooleanField(_l("按工作日计算公示期"))
+    presentation_enabled = BooleanField(_l("设陈述答辩环节"))
+    issuer = StringField(_l("授予机关"), validators=[Optional(), Length(max=200)], default="临海市人民政府")
+
+
+def _score_fields(prefix: str, label_suffix: str = "") -> dict:
+    return {f"{prefix}{c.code}": DecimalField(f"{c.clause} {c.label}（{c.points}分）{label_suffix}", places=1,
+                                              validators=[InputRequired(), NumberRange(0, c.points)])
+            for c in CATEGORIES}
+
+
+SelfAssessmentForm = type("SelfAssessmentForm", (FlaskForm,), {
+    **_score_fields("self_"),
+    "declaration": BooleanField(_l("本企业承诺：所填信息和提交材料真实、准确、完整，如有虚假，愿承担相应责任。")),
+})
+
+ScoreForm = type("ScoreForm", (FlaskForm,), {
+    **_score_fields("score_"),
+    "comment": TextAreaField(_l("评审意见"), validators=[Optional(), Length(max=4000)]),
+})
+
+
+class UploadForm(FlaskForm):
+    slot = SelectField(_l("材料类型"), choices=[])
+    file = FileField(_l("文件（PDF、JPG、PNG）"))
+
+
+class ActionForm(FlaskForm):
+    """One engine action; its fields (if any) are read by name from the request by the view."""
+    reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
+    version = IntegerField(validators=[InputRequired()])
+
+
+class EligibilityForm(FlaskForm):
+    decision = SelectField(_l("审查结论"), choices=[("eligible", _l("符合申报条件")), ("ineligible", _l("不符合申报条件"))])
+    reason = TextAreaField(_l("理由（与自动核查结果不一致时必填）"), validators=[Optional(), Length(max=2000)])
+
+
+class DrawForm(FlaskForm):
+    size = IntegerField(_l("专家组人数"), validators=[InputRequired(), NumberRange(5, 15)], default=5)
+    substitutes = IntegerField(_l("候补人数"), validators=[InputRequired(), NumberRange(0, 10)], default=3)
+    reason = TextAreaField(_l("重新抽取理由"), validators=[Optional(), Length(max=2000)])
+
+
+class DeclareForm(FlaskForm):
+    conflict = SelectField(_l("利益冲突声明"), choices=[("no", _l("本人与该企业无利益冲突")),
+                                                      ("yes", _l("本人与该企业存在利益冲突，申请回避"))])
+    reason = TextAreaField(_l("回避原因"), validators=[Optional(), Length(max=2000)])
+
+
+class ObjectionForm(FlaskForm):
+    entry_id = SelectField(_l("异议对象"), coerce=int, choices=[])
+    text = TextAreaField(_l("异议内容"), validators=[DataRequired(), Length(max=4000)])
+    contact = StringField(_l("联系方式"), validators=[Optional(), Length(max=120)])
+
+
+class ObjectionDecisionForm(FlaskForm):
+    outcome = SelectField(_l("处理结果"), choices=[("dismissed", _l("异议不成立")), ("upheld", _l("异议成立"))])
+    reason = TextAreaField(_l("处理意见"), validators=[DataRequired(), Length(max=2000)])
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("撤销原因"), validators=[DataRequired(), Length(max=2000)])
+    evidence = StringField(_l("撤销依据（文号或证据）"), validators=[DataRequired(), Length(max=300)])
+    on = DateField(_l("撤销日期"), validators=[InputRequired()])

@@ -1,0 +1,205 @@
+"""Award rounds (届), nominations in a round, the expert pool and its ties, panel draws, scores, objections.
+
+An ``AwardEntry`` is the award's view of one nomination: it belongs to a round and (once the workflow engine
+created it) to one ``applications`` row. The engine alone writes the application's stage and status; these
+tables hold what only the award knows (self-assessment, eligibility evidence, panel, scores, ranking).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models import Enterprise
+from registry.models.base import TimestampMixin, utcnow
+
+LEVELS = ("linhai", "taizhou", "provincial", "national")  # = registry.vocab.HONOUR_LEVELS codes
+AWARD_TYPES = ("quality_award", "quality_award_nomination")  # = registry.vocab.HONOUR_TYPES codes
+ROUND_STATUSES = ("draft", "open", "reviewing", "notice", "finalised")
+TIE_KINDS = ("employer", "former_employer", "consultant", "legal_rep", "declared")
+REVIEW_STAGES = ("document", "presentation", "site")
+
+
+class AwardRound(TimestampMixin, db.Model):
+    """One round (年度/届) of an award at one level, with its call window, quotas and notice rules."""
+
+    __tablename__ = "award_rounds"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))  # e.g. 第五届临海市政府质量奖
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    award_types: Mapped[list] = mapped_column(JSON, default=lambda: list(AWARD_TYPES))
+    quotas: Mapped[dict] = mapped_column(JSON, default=dict)  # award type -> number of places
+    call_opens_on: Mapped[date] = mapped_column(Date)
+    call_closes_on: Mapped[date] = mapped_column(Date)
+    stage_deadlines: Mapped[dict] = mapped_column(JSON, default=dict)  # stage name -> ISO date
+    notice_days: Mapped[int] = mapped_column(Integer, default=7)
+    notice_working_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    presentation_enabled: Mapped[bool] = mapped_column(Boolean, default=False)  # 陈述答辩 switched on
+    issuer: Mapped[str | None] = mapped_column(String(200))  # who confers the award, copied onto the Honour
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    notice_starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notice_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def call_open_on(self, day: date) -> bool:
+        return self.status == "open" and self.call_opens_on <= day <= self.call_closes_on
+
+
+class AwardEntry(TimestampMixin, db.Model):
+    """One enterprise's nomination in a round."""
+
+    __tablename__ = "award_entries"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("round_id", "enterprise_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("award_rounds.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int | None] = mapped_column(  # the workflow application
+        ForeignKey("applications.id", ondelete="SET NULL"), unique=True)
+    self_assessment: Mapped[dict] = mapped_column(JSON, default=dict)  # category code -> points
+    declaration_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # 承诺书 accepted
+    # Eligibility: the automatic check's snapshot (rules, results, evidence) and the bureau's decision.
+    eligibility: Mapped[dict | None] = mapped_column(JSON)
+    eligibility_decision: Mapped[str | None] = mapped_column(String(16))  # eligible, ineligible
+    eligibility_reason: Mapped[str | None] = mapped_column(Text)  # required when overriding the check
+    eligibility_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    eligibility_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A credit listing recorded after the check, flagged for the bureau (eligibility.flag_late_credit_listings).
+    credit_flag_record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_records.id", ondelete="SET NULL"))
+    credit_flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Review results (scoring.aggregate, kept for the committee) and the committee's decision.
+    review_scores: Mapped[dict] = mapped_column(JSON, default=dict)  # review stage -> aggregate total
+    final_score: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    proposed: Mapped[str | None] = mapped_column(String(32))  # award type proposed by the committee
+    excluded_reason: Mapped[str | None] = mapped_column(Text)  # an upheld objection took it off the list
+    honour_id: Mapped[int | None] = mapped_column(ForeignKey("honours.id", ondelete="SET NULL"))
+
+    enterprise: Mapped[Enterprise] = relationship(lazy="joined")
+    round: Mapped[AwardRound] = relationship()
+
+
+class Expert(TimestampMixin, db.Model):
+    """A reviewer in the bureau's pool (专家库); ``user_id`` links the account they sign in with."""
+
+    __tablename__ = "experts"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    specialties: Mapped[list] = mapped_column(JSON, default=list)
+    employer: Mapped[str | None] = mapped_column(String(200))  # shown; conflicts come from the ties
+    title: Mapped[str | None] = mapped_column(String(64))  # 职称
+    can_lead: Mapped[bool] = mapped_column(Boolean, default=False)  # may lead a panel (组长)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+    ties: Mapped[list["ExpertTie"]] = relationship(back_populates="expert", cascade="all, delete-orphan")
+
+
+class ExpertTie(TimestampMixin, db.Model):
+    """A tie from an expert to an organisation: an enterprise of the registry, a group, or a free-text name."""
+
+    __tablename__ = "expert_ties"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # TIE_KINDS
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+    org_name: Mapped[str | None] = mapped_column(String(200))
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+    expert: Mapped[Expert] = relationship(back_populates="ties")
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
+
+
+class PanelDraw(db.Model):
+    """One recorded "双随机" draw for one entry: seed, the inputs it saw and the panel it gave (replayable)."""
+
+    __tablename__ = "panel_draws"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("award_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("award_entries.id", ondelete="CASCADE"), index=True)
+    batch_key: Mapped[str | None] = mapped_column(String(40), index=True)  # draws made together share it
+    seed: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict] = mapped_column(JSON)  # pool ids, exclusions with reasons, size, leader rule, ...
+    result: Mapped[dict] = mapped_column(JSON)  # ordered panel, leader, substitutes
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was redrawn (required for a redraw)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PanelMember(db.Model):
+    """An expert's seat from a draw: leader, member or ordered substitute; replaced when they declare a conflict."""
+
+    __tablename__ = "panel_members"
+    __table_args__ = (Index("ix_panel_members_entry_active", "entry_id", "active"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("panel_draws.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("award_entries.id", ondelete="CASCADE"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # leader, member, substitute
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # seated (leader/member) and not replaced
+    declared_no_conflict_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    conflict_reason: Mapped[str | None] = mapped_column(Text)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("panel_members.id", ondelete="SET NULL"))
+
+    expert: Mapped[Expert] = relationship(lazy="joined")
+
+
+class Score(db.Model):
+    """One expert's points for one category of one entry at one review stage; a re-score supersedes it."""
+
+    __tablename__ = "award_scores"
+    __table_args__ = (Index("ix_award_scores_entry_stage", "entry_id", "stage"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("award_entries.id", ondelete="CASCADE"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))  # REVIEW_STAGES
+    category: Mapped[str] = mapped_column(String(32))  # registry.awards.gbt19580 category code
+    points: Mapped[float] = mapped_column(Float)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)  # 1, then 2.. after a spread sent it back
+    comment: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Objection(db.Model):
+    """A named objection (异议) filed during public notice; an open one holds the round's finalisation."""
+
+    __tablename__ = "award_objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("award_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("award_entries.id", ondelete="CASCADE"), index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filer_name: Mapped[str] = mapped_column(String(64))
+    contact: Mapped[str | None] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open, upheld, dismissed
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StampedScan(db.Model):
+    """A stamped paper form (盖章扫描件) uploaded back onto the stage it belongs to."""
+
+    __tablename__ = "award_stamped_scans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("award_entries.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(48))
+    form: Mapped[str] = mapped_column(String(32))  # application_form, recommendation, review_opinion
+    attachment_id: Mapped[int | None] = mapped_column(  # the workflow attachment holding the file
+        ForeignKey("attachments.id", ondelete="SET NULL"))
+    path: Mapped[str | None] = mapped_column(String(300))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

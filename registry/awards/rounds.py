@@ -1,0 +1,124 @@
+"""Rounds (年度/届) and the entries in them: open a round, enter a nomination within the call window, funnel."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from registry.awards import settings
+from registry.awards.access import get_round, require_bureau
+from registry.awards.gbt19580 import check_points
+from registry.awards.models import AWARD_TYPES, LEVELS, AwardEntry, AwardRound
+from registry.clock import local_date
+from registry.database import begin_write
+from registry.extensions import db
+from registry.history import set_actor
+from registry.models import User
+from registry.services.errors import Conflict, ValidationFailed
+
+
+def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: date, call_closes_on: date,
+               quotas: dict[str, int], notice_days: int | None = None, notice_working_days: bool | None = None,
+               presentation_enabled: bool = False, issuer: str | None = None,
+               stage_deadlines: dict[str, str] | None = None) -> AwardRound:
+    """Create a round open for applications. Raises Forbidden, ValidationFailed (field -> messages)."""
+    require_bureau(actor)
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = ["请填写批次名称。"]
+    if level not in LEVELS:
+        errors["level"] = ["请选择级别。"]
+    if call_closes_on < call_opens_on:
+        errors["call_closes_on"] = ["截止日期不能早于开始日期。"]
+    clean_quotas = {t: int(quotas.get(t) or 0) for t in AWARD_TYPES}
+    if any(n < 0 for n in clean_quotas.values()) or not clean_quotas["quality_award"]:
+        errors["quotas"] = ["政府质量奖名额至少为 1，名额不能为负数。"]
+    days = settings.get("awards.notice.days") if notice_days is None else notice_days
+    if not 1 <= int(days) <= 60:
+        errors["notice_days"] = ["公示期应在 1 到 60 天之间。"]
+    if errors:
+        raise ValidationFailed(errors)
+    begin_write()
+    set_actor(db.session, actor.id)
+    found = AwardRound(
+        name=name.strip(), level=level, year=year, call_opens_on=call_opens_on, call_closes_on=call_closes_on,
+        quotas=clean_quotas, award_types=[t for t in AWARD_TYPES if clean_quotas[t]], notice_days=int(days),
+        notice_working_days=settings.get("awards.notice.working_days") if notice_working_days is None
+        else notice_working_days, presentation_enabled=presentation_enabled, issuer=issuer,
+        stage_deadlines=stage_deadlines or {}, status="open", created_by_id=actor.id)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def validate_entry(round_id: int, *, self_assessment: dict, declaration: bool, now: datetime
+                   ) -> tuple[AwardRound, dict[str, float]]:
+    """Check a nomination before it enters a round: inside the call window (late or early refused), a complete
+    self-assessment within each category's maximum, the declaration accepted. Changes nothing.
+    Raises NotFound, ValidationFailed (field -> messages)."""
+    found = get_round(round_id)
+    if not found.call_open_on(local_date(now)):
+        raise ValidationFailed({"round_id": [
+            f"申报时间为 {found.call_opens_on.isoformat()} 至 {found.call_closes_on.isoformat()}，当前不在申报期内。"]})
+    points, errors = check_points(self_assessment or {}, field_prefix="self_")
+    if not declaration:
+        errors["declaration"] = ["请阅读并确认申报承诺。"]
+    if errors:
+        raise ValidationFailed(errors)
+    return found, points
+
+
+def build_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
+                application_id: int | None = None) -> AwardEntry:
+    """Validate and add the entry to the session without committing (the workflow engine's submit effect).
+    Raises NotFound, ValidationFailed, Conflict (the enterprise already entered this round)."""
+    _round, points = validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now)
+    exists = db.session.scalar(select(AwardEntry.id).where(
+        AwardEntry.round_id == round_id, AwardEntry.enterprise_id == enterprise_id))
+    if exists:
+        raise Conflict("该企业已在本批次申报。", existing_id=exists)
+    entry = AwardEntry(round_id=round_id, enterprise_id=enterprise_id, application_id=application_id,
+                       self_assessment=points, declaration_at=now)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def add_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
+              application_id: int | None = None, actor_id: int | None = None) -> AwardEntry:
+    """Enter an enterprise's nomination in a round and commit (see ``build_entry``). The caller checked that the
+    actor may apply for the enterprise. Raises NotFound, ValidationFailed, Conflict."""
+    validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now)
+    begin_write()
+    set_actor(db.session, actor_id)
+    entry = build_entry(round_id, enterprise_id, self_assessment=self_assessment, declaration=declaration,
+                        now=now, application_id=application_id)
+    db.session.commit()
+    return entry
+
+
+def funnel(round_id: int, recommended_ids: set[int] | None = None) -> dict[str, int]:
+    """Counts of a round's entries: applied, recommended, eligible, reviewed, proposed, awarded.
+
+    ``recommended_ids``: entry ids past the town's recommendation (known to the workflow); when None,
+    entries with an eligibility check count as recommended (the check follows the recommendation).
+    """
+    entries = db.session.scalars(select(AwardEntry).where(AwardEntry.round_id == round_id)).all()
+    recommended = [e for e in entries if (e.id in recommended_ids if recommended_ids is not None
+                                          else e.eligibility is not None)]
+    return {
+        "applied": len(entries),
+        "recommended": len(recommended),
+        "eligible": sum(1 for e in entries if e.eligibility_decision == "eligible"),
+        "reviewed": sum(1 for e in entries if e.final_score is not None),
+        "proposed": sum(1 for e in entries if e.proposed and not e.excluded_reason),
+        "awarded": sum(1 for e in entries if e.honour_id),
+    }
+
+
+def rounds_list() -> list[AwardRound]:
+    return list(db.session.scalars(select(AwardRound).order_by(AwardRound.year.desc(), AwardRound.id.desc())))
+
+
+def entry_count(round_id: int) -> int:
+    return db.session.scalar(select(func.count(AwardEntry.id)).where(AwardEntry.round_id == round_id)) or 0

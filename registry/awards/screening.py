@@ -1,0 +1,86 @@
+"""The eligibility stage's use cases: run the registry check, the bureau's decision, late credit-listing flags."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from registry.awards import eligibility
+from registry.awards.access import get_entry, require_bureau
+from registry.awards.models import AwardEntry, AwardRound
+from registry.clock import local_date
+from registry.database import begin_write
+from registry.extensions import db
+from registry.history import set_actor
+from registry.models import User
+from registry.services.errors import ValidationFailed
+
+
+def run_check(entry_id: int, now: datetime, actor: User | None = None) -> AwardEntry:
+    """Run the rules on the entry's enterprise as of ``now`` and store the snapshot (clears an earlier decision
+    and credit flag: a new check needs a new decision). ``actor`` None: the system. Commits."""
+    if actor is not None:
+        require_bureau(actor)
+    begin_write()
+    entry = get_entry(None, entry_id)
+    results = eligibility.check(entry.enterprise, local_date(now))
+    set_actor(db.session, actor.id if actor else None)
+    entry.eligibility = {"checked_at": now.isoformat(), "as_of": local_date(now).isoformat(),
+                         "passed": all(r["passed"] for r in results), "results": results,
+                         "credit_record_ids": eligibility.known_credit_ids(entry.enterprise_id)}
+    entry.eligibility_decision = entry.eligibility_reason = None
+    entry.eligibility_decided_by_id = entry.eligibility_decided_at = None
+    entry.credit_flag_record_id = entry.credit_flagged_at = None
+    db.session.commit()
+    return entry
+
+
+def decide(entry_id: int, actor: User, decision: str, reason: str | None, now: datetime) -> AwardEntry:
+    """The bureau confirms the check or overrides it. A decision against the check's outcome, or any decision on
+    an entry flagged for a late credit listing, needs a reason. Raises Forbidden, NotFound, ValidationFailed."""
+    require_bureau(actor)
+    entry = get_entry(actor, entry_id)
+    errors: dict[str, list[str]] = {}
+    if decision not in ("eligible", "ineligible"):
+        errors["decision"] = ["请选择审查结论。"]
+    if entry.eligibility is None:
+        errors["decision"] = ["请先运行资格自动核查。"]
+    elif decision in ("eligible", "ineligible"):
+        overrides = (decision == "eligible") != entry.eligibility["passed"]
+        if (overrides or entry.credit_flag_record_id) and not (reason or "").strip():
+            errors["reason"] = ["结论与自动核查结果不一致（或有新增失信记录）时，必须填写理由。"]
+    if errors:
+        raise ValidationFailed(errors)
+    begin_write()
+    entry = get_entry(actor, entry_id)
+    set_actor(db.session, actor.id)
+    entry.eligibility_decision = decision
+    entry.eligibility_reason = (reason or "").strip() or None
+    entry.eligibility_decided_by_id = actor.id
+    entry.eligibility_decided_at = now
+    db.session.commit()
+    return entry
+
+
+def flag_late_credit_listings(now: datetime, enterprise_id: int | None = None) -> int:
+    """Flag open entries whose enterprise got a credit listing recorded after its eligibility check.
+
+    Idempotent: an entry already flagged stays as it is. ``enterprise_id`` limits the sweep (the registry
+    calls it right after recording a listing). Returns how many entries were newly flagged. Commits.
+    """
+    begin_write()
+    query = select(AwardEntry).join(AwardRound).where(
+        AwardRound.status != "finalised", AwardEntry.eligibility.is_not(None),
+        AwardEntry.credit_flag_record_id.is_(None), AwardEntry.honour_id.is_(None))
+    if enterprise_id is not None:
+        query = query.where(AwardEntry.enterprise_id == enterprise_id)
+    flagged = 0
+    set_actor(db.session, None, "新增信用记录，系统标记")
+    for entry in db.session.scalars(query).all():
+        record = eligibility.late_listing(entry, local_date(now))
+        if record is not None:
+            entry.credit_flag_record_id = record.id
+            entry.credit_flagged_at = now
+            flagged += 1
+    db.session.commit()
+    return flagged

@@ -1,0 +1,81 @@
+"""Recorded draws in the database: replay, redraw with a reason, conflict declaration promotes a substitute."""
+from __future__ import annotations
+
+import pytest
+
+from registry.awards import panels
+from registry.awards.draw import replay
+from registry.awards.models import PanelDraw
+from registry.extensions import db
+from registry.services.errors import NotFound, ValidationFailed
+from tests.awards.conftest import NOW
+from tests.factories import EnterpriseFactory
+
+
+def seated_users(entry_id):
+    return [m.expert.user_id for m in panels.members(entry_id, seated_only=True)]
+
+
+def test_draw_excludes_registry_conflicts_and_replays_from_its_record(make_entry, make_experts, bureau):
+    applicant = EnterpriseFactory(name="浙江华海药业股份有限公司", group_name="华海集团", legal_representative="陈保华")
+    sister = EnterpriseFactory(name="华海（临海）制剂有限公司", group_name="华海集团", legal_representative="某甲")
+    same_rep = EnterpriseFactory(name="某某科技有限公司", legal_representative="陈保华")
+    ties = {0: [{"kind": "employer", "enterprise_id": applicant.id}],
+            1: [{"kind": "former_employer", "enterprise_id": sister.id}],
+            2: [{"kind": "employer", "enterprise_id": same_rep.id}],
+            3: [{"kind": "consultant", "org_name": "浙江华海药业股份有限公司"}],
+            4: [{"kind": "declared", "group_name": "华海集团", "note": "亲属在该集团任职"}]}
+    experts = make_experts(16, ties)
+    entry = make_entry(applicant)
+    [row] = panels.draw_panels(bureau, [entry.id], NOW, seed="fixed-seed")
+    excluded = {x["expert_id"]: [r["code"] for r in x["reasons"]] for x in row.inputs["exclusions"]}
+    assert excluded[experts[0].id] == ["employer", "same_group", "shared_legal_rep"]  # every rule it meets
+    excluded[experts[0].id] = ["employer"]
+    assert excluded == {experts[0].id: ["employer"], experts[1].id: ["same_group"],
+                        experts[2].id: ["shared_legal_rep"], experts[3].id: ["consultant"],
+                        experts[4].id: ["same_group"]}
+    seated = set(row.result["panel"] + row.result["substitutes"])
+    assert not seated & set(excluded) and len(row.result["panel"]) == 5 and len(row.result["substitutes"]) == 3
+    assert panels.verify(row.id)
+    stored = db.session.get(PanelDraw, row.id)
+    assert replay(stored.seed, stored.inputs) == stored.result
+    stored.result = {**stored.result, "panel": list(reversed(stored.result["panel"]))}
+    db.session.commit()
+    assert not panels.verify(row.id)  # a tampered record no longer replays
+
+
+def test_redraw_needs_a_reason_and_is_recorded(make_entry, make_experts, bureau):
+    make_experts(12)
+    entry = make_entry()
+    first = panels.draw_panels(bureau, [entry.id], NOW)[0]
+    with pytest.raises(ValidationFailed) as err:
+        panels.draw_panels(bureau, [entry.id], NOW)
+    assert "reason" in err.value.errors
+    second = panels.draw_panels(bureau, [entry.id], NOW, reason="组长临时出差")[0]
+    db.session.refresh(first)
+    assert first.superseded_at is not None and second.reason == "组长临时出差"
+    assert panels.current_draw(entry.id).id == second.id
+    assert {m.draw_id for m in panels.members(entry.id)} == {second.id}
+
+
+def test_declared_conflict_promotes_first_substitute(make_entry, make_experts, bureau):
+    experts = make_experts(12)
+    by_id = {e.id: e for e in experts}
+    entry = make_entry()
+    row = panels.draw_panels(bureau, [entry.id], NOW)[0]
+    leader_user = db.session.get(type(bureau), by_id[row.result["leader"]].user_id)
+    first_sub = row.result["substitutes"][0]
+    assert not panels.may_see_material(leader_user, entry.id)
+    promoted = panels.declare(entry.id, leader_user, conflict=True, reason="曾为该企业提供咨询", now=NOW)
+    assert promoted.expert_id == first_sub and promoted.role == "leader" and promoted.active
+    assert by_id[first_sub].user_id in seated_users(entry.id)
+    assert leader_user.id not in seated_users(entry.id)
+    with pytest.raises(NotFound):
+        panels.declare(entry.id, leader_user, conflict=False, reason=None, now=NOW)
+    new_leader = db.session.get(type(bureau), by_id[first_sub].user_id)
+    panels.declare(entry.id, new_leader, conflict=False, reason=None, now=NOW)
+    assert panels.may_see_material(new_leader, entry.id)
+    # The declared conflict is an exclusion in any redraw.
+    again = panels.draw_panels(bureau, [entry.id], NOW, reason="测试重抽")[0]
+    codes = {x["expert_id"]: x["reasons"][0]["code"] for x in again.inputs["exclusions"]}
+    assert codes[row.result["leader"]] == "declared"
