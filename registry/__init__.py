@@ -67,7 +67,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from registry.blueprints import BLUEPRINTS
+    from registry.routing import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
 

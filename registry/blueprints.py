@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
+    from registry.api.registry_api import bp as registry_api
     from registry.auth.views import bp as auth
     from registry.awards.views import bp as awards
     from registry.enterprises.views import bp as enterprises
@@ -13,4 +14,4 @@ def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from workflows.api import bp as workflows_api
     from workflows.views import bp as workflows
 
-    return [auth, home, enterprises, excel, targets, targets_api, workflows, workflows_api, awards]
+    return [auth, home, enterprises, registry_api, excel, targets, targets_api, workflows, workflows_api, awards]

@@ -6,6 +6,7 @@ Only fields named in a spec are ever read, so extra input (``status``, ``enterpr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +15,11 @@ from registry.vocab import Vocab
 
 _TRUE = {"1", "true", "yes", "y", "on", "是", "有", "√", "✓"}
 _FALSE = {"0", "false", "no", "n", "off", "否", "无", ""}
+# A text field without its own limit still has one: megabytes in a note are an attack, not a note.
+TEXT_MAX_LENGTH = 10_000
+# NUL (PostgreSQL refuses it), other control characters (break the .xlsx export) and lone surrogates (cannot
+# be encoded, arrive through JSON "\ud800" escapes): refused as bad input, never a 500.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,17 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
         if spec.required:
             raise ValueError(f"请填写{spec.label}。")
         return False if spec.type == "bool" else None
+    if isinstance(value, (list, tuple, dict, set)):  # JSON arrays and objects are never a field value
+        raise ValueError(f"{spec.label}格式不正确。")
     if spec.type in ("str", "text"):
+        if isinstance(value, bool):
+            raise ValueError(f"{spec.label}格式不正确。")
         text = str(value).strip()
-        if spec.max_length and len(text) > spec.max_length:
-            raise ValueError(f"{spec.label}不能超过 {spec.max_length} 个字符。")
+        if _BAD_CHARS.search(text):
+            raise ValueError(f"{spec.label}含有无效字符。")
+        limit = spec.max_length or TEXT_MAX_LENGTH
+        if len(text) > limit:
+            raise ValueError(f"{spec.label}不能超过 {limit} 个字符。")
         return text
     if spec.type == "date":
         try:
@@ -102,7 +115,7 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
             if str(label) == text:
                 return code
         allowed = "、".join(str(label) for label in spec.choices.values())
-        raise ValueError(f"{spec.label}“{text}”无效,可选:{allowed}。")
+        raise ValueError(f"{spec.label}“{text[:40]}”无效,可选:{allowed}。")
     raise AssertionError(f"unknown field type {spec.type}")
 
 
