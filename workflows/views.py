@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Jurisdiction, Standard
+from registry.vocab import STANDARD_STATUSES
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from workflows import actors, engine
 from workflows.forms import ActionForm, ApplicationForm, PreferenceForm, UploadForm
@@ -21,6 +22,41 @@ bp = Blueprint("workflows", __name__)
 @bp.app_template_global()
 def workflow_status_label(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("wf_local")
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time shown in Linhai time."""
+    from datetime import timezone
+
+    from registry.clock import LOCAL_TZ
+
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+@bp.app_template_global()
+def workflow_stage_label(application, stage_name: str | None = None) -> str:
+    """The Chinese label of a stage of the application's definition (its current stage by default)."""
+    name = stage_name or application.stage
+    try:
+        return _(engine.definition_of(application).stage(name).label)
+    except KeyError:
+        return name
+
+
+@bp.app_template_global()
+def workflow_action_label(application, action_name: str) -> str:
+    if action_name == "create":
+        return _("创建草稿")
+    for stage in engine.definition_of(application).stages:
+        action = stage.action(action_name)
+        if action is not None:
+            return _(action.label)
+    return action_name
 
 
 def _standard_choices():
@@ -82,7 +118,9 @@ def show(application_id: int):
         history=applications.history(application.id), files=attachments.listing(application.id),
         slots=attachments.SLOTS, edit_form=edit_form, upload_form=upload_form, action_form=ActionForm(),
         can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau"}),
-        users={u.id: u for u in _history_users(application.id)})
+        users={u.id: u for u in _history_users(application.id)}, standard_choices=_standard_choices()[1:],
+        linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
+        standard_status_label=STANDARD_STATUSES.label)
 
 
 def _history_users(application_id: int):
@@ -123,8 +161,9 @@ def act(application_id: int):
     try:
         outcome = applications.act(current_user, application_id, form.action.data, reason=form.reason.data,
                                    version=form.version.data, payload=payload)
-        flash(_("已办理:%(label)s → %(status)s", label=form.action.data,
-                status=workflow_status_label(outcome.status)), "success")
+        application = applications.get(current_user, application_id)
+        flash(_("已办理:%(label)s。当前:%(stage)s · %(status)s", label=workflow_action_label(application, form.action.data),
+                stage=workflow_stage_label(application), status=workflow_status_label(outcome.status)), "success")
     except ValidationFailed as exc:
         flash("; ".join(m for ms in exc.errors.values() for m in ms), "danger")
     except Conflict as exc:
