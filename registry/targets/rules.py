@@ -133,31 +133,43 @@ def certificates(cert_type: str, key: str = "id"):
     return facts
 
 
-def first_certificates(cert_type: str):
-    """Enterprises by the date of their first ``cert_type`` certificate (培育/导入: a new holder)."""
+def alive_flag(day: date) -> str:
+    """Name of the fact column saying whether a first-certificate fact still counts on ``day``."""
+    return f"alive_{day:%Y%m%d}"
 
-    def facts() -> Select:
-        firsts = (select(Certification.enterprise_id.label("eid"), func.min(Certification.issued_on).label("first_on"))
+
+def first_certificates(cert_type: str):
+    """Enterprises by the date of their first ``cert_type`` certificate (培育/导入: a new holder).
+
+    Still counting on a day means some certificate of the type was issued by then and not ended by status.
+    Expiry alone does not undo 培育 (the enterprise was brought in); a revocation, cancellation or suspension does.
+    ``facts(days)`` computes that for each of ``days`` in the same grouped scan (a column per day); ``alive`` is
+    the equivalent correlated test for any other day.
+    """
+
+    def in_good_standing(day: date):
+        return and_(Certification.issued_on <= day,
+                    or_(Certification.status == "valid",
+                        and_(Certification.status_changed_on.is_not(None), Certification.status_changed_on > day)))
+
+    def facts(days: tuple[date, ...] = ()) -> Select:
+        flags = [func.max(case((in_good_standing(day), 1), else_=0)).label(alive_flag(day)) for day in days]
+        firsts = (select(Certification.enterprise_id.label("eid"), func.min(Certification.issued_on).label("first_on"),
+                         *flags)
                   .where(Certification.cert_type == cert_type).group_by(Certification.enterprise_id).subquery())
         return (
-            select(Enterprise.id.label("key"), literal("first_certificate").label("source"), Enterprise.id.label("record_id"),
-                   *_enterprise_columns(firsts.c.eid),
+            select(Enterprise.id.label("key"), literal("first_certificate").label("source"),
+                   Enterprise.id.label("record_id"), *_enterprise_columns(firsts.c.eid),
                    literal(cert_type).label("kind_code"), Enterprise.uscc.label("number"),
                    literal(None).label("title"), firsts.c.first_on.label("start"),
                    extract("year", firsts.c.first_on).label("year"), _no_date().label("end"),
-                   _no_date().label("expires"))
+                   _no_date().label("expires"), *(firsts.c[alive_flag(day)] for day in days))
             .select_from(firsts).join(Enterprise, Enterprise.id == firsts.c.eid)
         )
 
     def alive(f, day: date):
-        # Still a holder on ``day``: some certificate of the type issued by then and not ended by status.
-        # Expiry alone does not undo 培育 (the enterprise was brought in); a revocation does.
-        return exists().where(
-            Certification.enterprise_id == f.c.enterprise_id, Certification.cert_type == cert_type,
-            Certification.issued_on <= day,
-            or_(Certification.status == "valid",
-                and_(Certification.status_changed_on.is_not(None), Certification.status_changed_on > day)),
-        )
+        return exists().where(Certification.enterprise_id == f.c.enterprise_id, Certification.cert_type == cert_type,
+                              in_good_standing(day))
 
     return facts, alive
 

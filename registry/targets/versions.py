@@ -9,7 +9,8 @@ versions the cached page fragments); after the
 commit they are incremented, so only the rules that read those records recompute.
 
 Writers that bypass the ORM (bulk loaders) call ``bump_all()``. Entries also expire after
-``TARGETS_CACHE_SECONDS`` (default 600) so a bump lost while Redis was unreachable cannot last.
+``TARGETS_CACHE_SECONDS`` (default 6 hours) so a bump lost while Redis was unreachable, or counters
+restored from an old Redis snapshot, cannot last longer than that.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import json
 import logging
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 
@@ -32,7 +35,10 @@ def _client() -> redis.Redis:
     url = urls_for(current_app.config["REDIS_URL"]).client
     client = _clients.get(url)
     if client is None:
-        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # Short timeouts and no retries: with Redis down a page computes its figures instead, and a commit that
+        # bumps a counter waits at most ~0.4 s (reliability.md: a request never blocks for long on Redis).
+        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=0.2, socket_connect_timeout=0.2,
+                                                      retry=Retry(NoBackoff(), 0))
     return client
 
 
@@ -135,7 +141,7 @@ def cache_get_many(keys: list[str]) -> list[dict | None]:
 def cache_set_many(items: dict[str, dict]) -> None:
     if not items:
         return
-    ttl = int(current_app.config.get("TARGETS_CACHE_SECONDS", 600))
+    ttl = int(current_app.config.get("TARGETS_CACHE_SECONDS", 6 * 3600))
     try:
         pipe = _client().pipeline(transaction=False)
         for key, value in items.items():

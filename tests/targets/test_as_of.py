@@ -132,3 +132,16 @@ def test_a_record_change_recomputes_only_the_rules_that_read_it(monkeypatch):
     computed.clear()
     figures.rule_counts(names, day, jurisdiction("331082114").id)
     assert computed == []
+
+
+def test_figures_are_computed_without_redis(app, monkeypatch):
+    """With Redis unreachable the dashboard figures are computed directly and commits still succeed."""
+    import redis
+
+    from registry.targets import versions
+
+    HonourFactory(honour_type="qianjiang_cup", year=2022)
+    dead = redis.Redis(host="127.0.0.1", port=1, socket_timeout=0.2, socket_connect_timeout=0.2)
+    monkeypatch.setattr(versions, "_client", lambda: dead)
+    HonourFactory(honour_type="qianjiang_cup", year=2023)  # the bump after commit fails quietly
+    assert figures.rule_counts(["qianjiang_cup"], D(2024, 1, 1))["qianjiang_cup"].total == 2
