@@ -35,6 +35,10 @@ ENTERPRISE_FIELDS: tuple[F, ...] = (
       hint="仅当代码真实有效但校验位不通过时,由市局人员填写原因"),
 )
 
+# What an enterprise account may change on its own master record.
+ENTERPRISE_SELF_SERVICE_FIELDS = ("established_on", "legal_representative", "group_name", "contact_name",
+                                  "contact_phone", "contact_email", "address")
+
 SORTS = {
     "name": Enterprise.name, "uscc": Enterprise.uscc, "established": Enterprise.established_on,
     "updated": Enterprise.updated_at,
@@ -254,7 +258,8 @@ def update_enterprise(user: User, enterprise_id: int, data: dict, expected_versi
     if expected_version is not None and expected_version != enterprise.version:
         raise Conflict("该企业信息已被他人修改,请刷新后重试。")
     if not scoping.can_create_enterprise(user):
-        data = {k: v for k, v in data.items() if k not in ("uscc", "jurisdiction", "uscc_override_reason")}
+        # Identity and statistical classification are the bureau's to set; an enterprise keeps its contacts current.
+        data = {k: v for k, v in data.items() if k in ENTERPRISE_SELF_SERVICE_FIELDS}
     values = _validate(user, data, enterprise)
     if "uscc" in values:
         _refuse_duplicate_uscc(values["uscc"], enterprise.id)

@@ -148,3 +148,16 @@ def test_partial_update_keeps_other_fields_and_rechecks_cross_field_rules(bureau
     assert cert.number == "Q-2" and cert.scope == "阀门"
     with pytest.raises(ValidationFailed):
         records.update_record(bureau, e.id, "certifications", cert.id, {"expires_on": "2021-01-01"})
+
+
+def test_enterprise_account_keeps_contacts_current_but_not_its_identity(make_user):
+    from registry.services.enterprises import update_enterprise
+
+    user = make_user("enterprise")
+    ent = user.enterprise
+    before = (ent.name, ent.uscc, ent.jurisdiction_id, ent.industry_id, ent.above_scale)
+    update_enterprise(user, ent.id, {"name": "改名公司", "industry": "other", "above_scale": "0",
+                                     "jurisdiction": "331082001", "contact_phone": "0576-85123456"})
+    db.session.refresh(ent)
+    assert (ent.name, ent.uscc, ent.jurisdiction_id, ent.industry_id, ent.above_scale) == before
+    assert ent.contact_phone == "0576-85123456"
