@@ -1,6 +1,7 @@
 """The tamper-evident history chain: each transition's hash is HMAC(key, previous hash + the row).
 
-Appends are serialised by locking the single ``ChainHead`` row (PostgreSQL ``FOR UPDATE``; SQLite writers are
+Rows are inserted unsealed and sealed as the transaction's last step; sealing is serialised by locking the single
+``ChainHead`` row (PostgreSQL ``FOR UPDATE``; SQLite writers are
 already serialised by ``BEGIN IMMEDIATE``). The key (``AUDIT_HMAC_KEY``) lives outside the database, so rebuilding
 the chain after an edit is detectable without it.
 """
@@ -49,14 +50,18 @@ def _locked_head() -> ChainHead:
     return head
 
 
-def append(row: Transition) -> Transition:
-    """Give ``row`` its place and hash in the chain and add it to the session (caller commits)."""
+def seal(row: Transition) -> Transition:
+    """Give an added ``row`` its place and hash in the chain (caller commits right after).
+
+    Called last in the transaction: the head row stays locked from here to the commit only.
+    """
+    db.session.flush()
     head = _locked_head()
     row.seq = head.seq + 1
     row.prev_hash = head.hash
     row.hash = row_digest(head.hash, row, _key())
     head.seq, head.hash = row.seq, row.hash
-    db.session.add(row)
+    db.session.flush()
     return row
 
 
@@ -65,7 +70,9 @@ def verify(key: bytes | None = None) -> list[str]:
     key = key or _key()
     problems: list[str] = []
     prev, expected_seq = GENESIS, 1
-    for row in db.session.scalars(select(Transition).order_by(Transition.seq)):
+    if db.session.scalar(select(Transition.id).where(Transition.seq.is_(None)).limit(1)) is not None:
+        problems.append("a committed history row has no place in the chain")
+    for row in db.session.scalars(select(Transition).where(Transition.seq.is_not(None)).order_by(Transition.seq)):
         if row.seq != expected_seq:
             problems.append(f"seq {expected_seq} missing before {row.seq}")
         if row.prev_hash != prev:
