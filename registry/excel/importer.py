@@ -29,7 +29,7 @@ from registry.extensions import db
 from registry.models import User
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.services import enterprises, records
-from registry.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 SOURCE_LOCALE = "zh_Hans_CN"  # spreadsheets carry the Chinese labels whatever the page language
 MAX_LISTED_ISSUES = 2000

@@ -10,7 +10,6 @@ from registry.models import Enterprise
 from registry.records.kinds import KINDS
 from registry.services import enterprises as enterprise_service
 from registry.services import records as record_service
-from tests.excel.conftest import Importer
 from tests.factories import (CertificationFactory, CreditRecordFactory, EnterpriseFactory, HonourFactory,
                              IncidentRecordFactory, PatentFactory, StandardDrafterFactory, StandardFactory,
                              TrademarkFactory, industry, jurisdiction, make_uscc)
