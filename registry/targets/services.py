@@ -171,6 +171,7 @@ def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
     """The dashboard figures of ``indicators`` (no permission check: callers check)."""
     names = sorted({i.rule for i in indicators if i.rule and i.rule in all_rules()})
     counts = figures.rule_counts(names, filters.as_of, filters.jurisdiction_id, filters.industry_id)
+    scoped = filters.jurisdiction is not None or filters.industry is not None
     rows = []
     for indicator in indicators:
         rule = get_rule(indicator.rule) if indicator.rule in all_rules() else None
@@ -189,6 +190,10 @@ def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
                 row["registry_count"] = counts[rule.name].total
         if row["value"] is not None and row["target_value"] and indicator.kind != KIND_GROWTH:
             row["share"] = round(row["value"] / row["target_value"], 4)
+        if scoped and indicator.method == METHOD_DERIVED:
+            # The targets are the city's: a town's or an industry's share of one is shown, but "on pace" and the
+            # projection would compare a part with the whole, so they are left out.
+            row.update(on_pace=None, expected=None, projection=None)
         rows.append(row)
     return rows
 

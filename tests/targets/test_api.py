@@ -52,3 +52,14 @@ def test_errors(client, make_user, api, indicators):
         user_headers = api(make_user(role))
         assert client.get("/api/v1/targets", headers=user_headers).status_code == 403, role
         assert client.get("/api/v1/targets/T2-05/records", headers=user_headers).status_code == 403, role
+
+
+def test_filtered_figures_show_a_share_but_no_pace(client, make_user, api, indicators):
+    HonourFactory(enterprise=EnterpriseFactory(jurisdiction=jurisdiction("331082112")), honour_type="qianjiang_cup",
+                  year=2022, awarded_on=dt.date(2022, 4, 1))
+    headers = api(make_user("bureau"))
+    city = {i["code"]: i for i in client.get("/api/v1/targets?as_of=2024-06-30", headers=headers).get_json()}
+    town = {i["code"]: i for i in client.get("/api/v1/targets?as_of=2024-06-30&jurisdiction=331082112",
+                                             headers=headers).get_json()}
+    assert city["T2-05"]["on_pace"] is False and city["T2-05"]["projection"] is not None
+    assert town["T2-05"]["share"] == 0.1 and town["T2-05"]["on_pace"] is None and town["T2-05"]["projection"] is None
