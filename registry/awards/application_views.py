@@ -16,6 +16,7 @@ from registry.awards.models import AwardRound, StampedScan
 from registry.awards.views import _stage_labels, bp
 from registry.database import begin_write
 from registry.extensions import db
+from registry.models import Honour
 from registry.services.errors import DomainError, ValidationFailed
 
 STAMPED = {"stamped_application_form": "application_form", "stamped_recommendation": "recommendation",
@@ -134,7 +135,8 @@ def application_show(application_id: int):
         attachments=files.listing(application_id), history=applications.history(application_id),
         round=db.session.get(AwardRound, int((application.data or {}).get("round_id") or 0)),
         stages=_stage_labels(), categories=CATEGORIES, show_names=bureau,
-        scans=db.session.query(StampedScan).filter_by(entry_id=entry.id).all() if entry else [])
+        scans=db.session.query(StampedScan).filter_by(entry_id=entry.id).all() if entry else [],
+        honour=db.session.get(Honour, entry.honour_id) if entry and entry.honour_id else None)
 
 
 @bp.route("/applications/<int:application_id>/eligibility/check", methods=["POST"])

@@ -126,6 +126,15 @@ def test_award_journey(app):
     honour = db.session.query(Honour).filter_by(enterprise_id=firm.id).one()
     assert (honour.honour_type, honour.level, honour.source_application_id) == ("quality_award", "linhai", application_id)
 
+    revoke = {"version": application.version, "revoke_reason": "获奖后两年内发生重大质量事故",
+              "evidence": "临市监〔2027〕12号", "revoked_on": (today + dt.timedelta(days=30)).isoformat()}
+    b.post(f"{page}/actions/revoke", revoke, form_page=page)
+    db.session.commit()
+    honour = db.session.get(Honour, honour.id)
+    assert honour.revoked_on == today + dt.timedelta(days=30) and "临市监〔2027〕12号" in honour.revoke_reason
+    assert app_version(application_id).status == "revoked"
+    assert "已于" in b.get(page).get_data(as_text=True)
+
     for form in ("application", "recommendation", "review"):
         assert b.get(f"{page}/print/{form}").status_code == 200
     assert e.get(f"{page}/print/review").status_code == 404
