@@ -14,7 +14,6 @@ from registry.awards.forms import DeclareForm, ScoreForm
 from registry.awards.gbt19580 import CATEGORIES
 from registry.awards.models import AwardEntry, PanelMember
 from registry.awards.views import _stage_labels, bp
-from registry.database import begin_write
 from registry.extensions import db
 from registry.services.errors import DomainError, ValidationFailed
 
@@ -60,9 +59,6 @@ def expert_declare(entry_id: int):
         try:
             promoted = panels.declare(entry_id, current_user, conflict=form.conflict.data == "yes",
                                       reason=form.reason.data, now=now)
-            begin_write()
-            flow.sync_assignments(entry_id, now)
-            db.session.commit()
         except ValidationFailed as exc:
             flash_errors(exc)
             return redirect(url_for(".expert_declare", entry_id=entry_id))

@@ -94,6 +94,10 @@ def draw_panels(actor: User, entry_ids: list[int], now: datetime, *, reason: str
                 draw_id=row.id, entry_id=entry.id, expert_id=expert_id, position=pos, active=seated,
                 role="leader" if expert_id == result.leader else ("member" if seated else "substitute")))
         rows.append(row)
+    from registry.awards.flow import sync_assignments
+
+    for entry in entries:  # experts of a superseded panel lose access to the application
+        sync_assignments(entry.id, now)
     db.session.commit()
     return rows
 
@@ -129,8 +133,12 @@ def declare(entry_id: int, user: User, *, conflict: bool, reason: str | None, no
         raise NotFound("您不在该申报的评审专家组中。")
     if seat.declared_no_conflict_at is not None:
         raise Conflict("您已声明无利益冲突。如发现冲突，请联系市局重新安排。")
+    from registry.awards.flow import sync_assignments
+
     if not conflict:
         seat.declared_no_conflict_at = now
+        db.session.flush()
+        sync_assignments(entry_id, now)  # now the workflow lets them see the application and its material
         db.session.commit()
         return None
     seat.conflict_declared_at, seat.conflict_reason, seat.active = now, reason.strip(), False
@@ -148,6 +156,8 @@ def declare(entry_id: int, user: User, *, conflict: bool, reason: str | None, no
             break
     if promoted is not None:
         seat.replaced_by_id = promoted.id
+    db.session.flush()
+    sync_assignments(entry_id, now)
     db.session.commit()
     if promoted is not None:
         db.session.refresh(promoted)

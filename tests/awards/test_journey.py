@@ -108,6 +108,9 @@ def test_award_journey(app):
     application = app_version(application_id)
     assert application.stage == "deliberation", application.stage  # presentation skipped: the round has none
 
+    b.post(f"{page}/draw", {"size": 5, "substitutes": 2}, form_page=page)  # refused: scoring has begun
+    assert experts[0].get(page).status_code == 200
+
     enterprise_view = e.get(page).get_data(as_text=True)
     assert not any(f"评审专家{i}" in enterprise_view for i in range(8))  # the panel is sealed to the applicant
     assert "综合得分" in enterprise_view  # the aggregate is shown

@@ -79,3 +79,32 @@ def test_declared_conflict_promotes_first_substitute(make_entry, make_experts, b
     again = panels.draw_panels(bureau, [entry.id], NOW, reason="测试重抽")[0]
     codes = {x["expert_id"]: x["reasons"][0]["code"] for x in again.inputs["exclusions"]}
     assert codes[row.result["leader"]] == "declared"
+
+
+def test_workflow_assignment_follows_declaration_and_redraw(make_entry, make_experts, bureau):
+    """The engine's ``expert`` relation (an active Assignment) exists only for seated experts who declared no
+    conflict, and a redraw takes it away from the superseded panel."""
+    from workflows.models import Application, Assignment
+
+    make_experts(14)
+    entry = make_entry()
+    application = Application(workflow="quality_award", definition_version=1, enterprise_id=entry.enterprise_id,
+                              title="t", stage="document_review", status="in_progress", version=1,
+                              data={"round_id": entry.round_id})
+    db.session.add(application)
+    db.session.flush()
+    entry.application_id = application.id
+    db.session.commit()
+    panels.draw_panels(bureau, [entry.id], NOW)
+    first = panels.members(entry.id, seated_only=True)[0]
+    user = db.session.get(type(bureau), first.expert.user_id)
+
+    def active():
+        db.session.commit()
+        return {a.user_id for a in db.session.query(Assignment).filter_by(application_id=application.id, active=True)}
+
+    assert active() == set()
+    panels.declare(entry.id, user, conflict=False, reason=None, now=NOW)
+    assert active() == {user.id}
+    panels.draw_panels(bureau, [entry.id], NOW, reason="专家组长生病")
+    assert user.id not in active()
