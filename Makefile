@@ -22,6 +22,7 @@ browser:
 demo: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-catalogues
+	$(FLASK) seed-indicators
 	$(FLASK) seed-demo
 	$(PY) scripts/run_all.py
 

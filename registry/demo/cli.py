@@ -21,6 +21,11 @@ def seed_demo_command(rng_seed: int) -> None:
         click.echo("演示数据已创建 (demo data created):")
         for key, label in _LABELS.items():
             click.echo(f"  {label} {key}: {summary.get(key, 0)}")
+    from registry.demo.applications import seed_demo_applications
+
+    made = seed_demo_applications()
+    if made:
+        click.echo("演示申请 (demo applications): " + ", ".join(f"{k} {v}" for k, v in made.items()))
     click.echo("演示账号 (demo accounts):")
     for a in summary["accounts"]:
         scope = f"  [{a['scope']}]" if a["scope"] else ""

@@ -1,0 +1,93 @@
+"""Demo 品字标 applications at every stage, pushed through the real engine by the demo accounts.
+
+So that each demo account opens to work: the 杜桥镇 reviewer finds recommendations waiting (bulk recommend),
+the bureau finds pool reviews, a return for material, certification steps; the demo enterprise follows its
+own application and a draft. Runs once (a Setting marker), after ``seed_demo``.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import Enterprise, Jurisdiction, Setting, Standard, StandardDrafter, User
+
+MARKER_KEY = "demo.applications_seeded"
+_IN_FORCE = ("published", "in_force")
+DUQIAO = "331082112"
+
+# (how far each application goes, how many): the steps are applied in order by the actor named.
+_PATHS = {
+    "draft": [],
+    "town": [("applicant", "submit", None)],
+    "pool": [("applicant", "submit", None), ("town", "recommend", None)],
+    "returned": [("applicant", "submit", None), ("town", "recommend", None),
+                 ("bureau", "return", "请补充近三年产品检验报告和质量管理体系证书扫描件。")],
+    "drafting": [("applicant", "submit", None), ("town", "recommend", None), ("bureau", "accept", None)],
+    "certified": [("applicant", "submit", None), ("town", "recommend", None), ("bureau", "accept", None),
+                  ("bureau", "link_standard", None), ("bureau", "standard_published", None),
+                  ("bureau", "body_accepted", None), ("bureau", "testing_passed", None),
+                  ("bureau", "audit_passed", None), ("bureau", "issue_certificate", None)],
+}
+
+
+def _applicant_for(enterprise: Enterprise, template: User) -> User:
+    """The enterprise's demo account: the printed one for the demo enterprise, else a quiet per-firm account."""
+    user = db.session.scalar(select(User).where(User.role == "enterprise", User.enterprise_id == enterprise.id))
+    if user is None:
+        user = User(email=f"demo-ent-{enterprise.id}@linhai.example", display_name=f"{enterprise.name[:20]}填报员",
+                    role="enterprise", enterprise_id=enterprise.id, password_hash=template.password_hash)
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def _published_zzb_standard(enterprise: Enterprise) -> Standard:
+    standard = db.session.scalar(
+        select(Standard).join(StandardDrafter).where(StandardDrafter.enterprise_id == enterprise.id,
+                                                     Standard.level == "group_zzb", Standard.status.in_(_IN_FORCE)))
+    return standard or db.session.scalar(select(Standard).where(Standard.level == "group_zzb",
+                                                                Standard.status.in_(_IN_FORCE)))
+
+
+def seed_demo_applications() -> dict:
+    """Create the demo applications once; return how many were created per path (empty when already done)."""
+    from workflows.services import applications
+
+    if db.session.get(Setting, MARKER_KEY) is not None:
+        return {}
+    demo_applicant = db.session.scalar(select(User).where(User.email == "qiye@linhai.example"))
+    town = db.session.scalar(select(User).where(User.email == "duqiao@linhai.example"))
+    bureau = db.session.scalar(select(User).where(User.email == "shiju@linhai.example"))
+    if demo_applicant is None or town is None or bureau is None:
+        return {}
+    duqiao = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == DUQIAO))
+    firms = list(db.session.scalars(select(Enterprise).where(Enterprise.jurisdiction_id == duqiao.id,
+                                                             Enterprise.id != demo_applicant.enterprise_id)
+                                    .order_by(Enterprise.above_scale.desc(), func.length(Enterprise.name),
+                                              Enterprise.id).limit(10)))
+    plan = [(demo_applicant.enterprise, "town"), (demo_applicant.enterprise, "draft")]
+    plan += [(firm, path) for firm, path in zip(firms, ["town", "town", "town", "pool", "pool", "returned",
+                                                        "drafting", "certified", "certified"])]
+    made: dict[str, int] = {}
+    for serial, (enterprise, path) in enumerate(plan, start=1):
+        applicant = demo_applicant if enterprise.id == demo_applicant.enterprise_id else \
+            _applicant_for(enterprise, demo_applicant)
+        product = f"{enterprise.name.split('有限')[0][-6:]}系列产品"
+        app = applications.start(applicant, "pinzibiao", None, {
+            "product": product, "standard_proposal": f"{product}“浙江制造”标准",
+            "self_assessment": "产品性能指标对标国际先进水平,质量管理体系运行有效,近三年无质量安全事故。"})
+        actors = {"applicant": applicant, "town": town, "bureau": bureau}
+        for who, action, reason in _PATHS[path]:
+            payload = {}
+            if action == "link_standard":
+                payload = {"standard_id": _published_zzb_standard(enterprise).id}
+            if action == "issue_certificate":
+                payload = {"cert_number": f"CZJM-DEMO-{serial:04d}", "issuer": "浙江公信认证有限公司",
+                           "issued_on": date(2026, 9, 1).isoformat(), "expires_on": date(2029, 8, 31).isoformat()}
+            applications.act(actors[who], app.id, action, reason=reason, payload=payload)
+        made[path] = made.get(path, 0) + 1
+    db.session.add(Setting(key=MARKER_KEY, value=made))
+    db.session.commit()
+    return made
