@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from registry.extensions import db
+from registry.home.summary import home_summary
 from registry.services.health import heartbeat_age_seconds
 
 bp = Blueprint("home", __name__)
@@ -14,9 +15,7 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
-    if current_user.role == "enterprise" and current_user.enterprise_id:
-        return redirect(url_for("enterprises.show", enterprise_id=current_user.enterprise_id))
-    return render_template("home/index.html")
+    return render_template("home/index.html", summary=home_summary(current_user))
 
 
 @bp.route("/healthz")
