@@ -5,5 +5,6 @@ from __future__ import annotations
 def COMMANDS() -> list:  # noqa: N802
     from registry.demo.cli import seed_demo_command  # demo data (registry/demo)
     from registry.targets.seed import seed_indicators_command  # plan indicators (registry/targets)
+    from workflows.cli import workflows_cli  # applications, holidays, history chain (workflows)
 
-    return [seed_demo_command, seed_indicators_command]
+    return [seed_demo_command, seed_indicators_command, workflows_cli]
