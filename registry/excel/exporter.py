@@ -47,11 +47,11 @@ def _cell(ws, spec: FieldSpec, value):
 def _write_sheet(wb: Workbook, title: str, sheet: Sheet, rows: Iterable[dict]) -> int:
     ws = wb.create_sheet(title=title)
     for index, spec in enumerate(sheet.columns):
-        ws.column_dimensions[get_column_letter(index + 1)].width = max(12, len(spec.label) * 2 + 4)
+        ws.column_dimensions[get_column_letter(index + 1)].width = max(12, len(spec.header) * 2 + 4)
     ws.freeze_panes = "A2"
     head = []
     for spec in sheet.columns:
-        cell = WriteOnlyCell(ws, value=spec.label)
+        cell = WriteOnlyCell(ws, value=spec.header)
         cell.font, cell.fill = _BOLD, _FILL
         head.append(cell)
     ws.append(head)

@@ -74,7 +74,7 @@ def recent_jobs(user: User, limit: int = 10) -> list[ImportJob]:
 def _label(sheet: Sheet, field: str | None) -> str:
     for spec in sheet.columns:
         if spec.name == field:
-            return spec.label
+            return spec.header
     return ""
 
 
@@ -102,16 +102,16 @@ def _apply_rows(user: User, sheet: Sheet, rows: list[tuple[int, dict]], *, stop_
             with nullcontext() if stop_at_first else db.session.begin_nested():
                 obj = _create(user, sheet, row)
         except ValidationFailed as exc:
-            issues.extend(RowIssue(number, _label(sheet, field), message)
+            issues.extend(RowIssue(number, _label(sheet, field), str(message))
                           for field, messages in exc.errors.items() for message in messages)
         except Conflict as exc:
             if exc.existing_id is not None and exc.existing_id in created:
                 issues.append(RowIssue(number, _label(sheet, exc.field),
                                        f"与文件第 {created[exc.existing_id]} 行重复。", DUPLICATE_IN_FILE))
             else:
-                issues.append(RowIssue(number, _label(sheet, exc.field), exc.message, DUPLICATE_IN_REGISTRY))
+                issues.append(RowIssue(number, _label(sheet, exc.field), str(exc.message), DUPLICATE_IN_REGISTRY))
         except (NotFound, Forbidden) as exc:
-            issues.append(RowIssue(number, "", exc.message))
+            issues.append(RowIssue(number, "", str(exc.message)))
         else:
             created[obj.id] = number
         if job_id is not None and (done % PROGRESS_EVERY == 0 or done == len(rows)):

@@ -54,7 +54,7 @@ def _choose_sheet(wb, sheet: Sheet):
 
 
 def _match_header(values: tuple, sheet: Sheet) -> tuple[dict[int, str], list[str], list[str]]:
-    by_label = {normalise_header(spec.label): spec for spec in sheet.columns}
+    by_label = {normalise_header(spec.header): spec for spec in sheet.columns}
     mapping: dict[int, str] = {}
     ignored: list[str] = []
     seen: set[str] = set()
@@ -67,11 +67,11 @@ def _match_header(values: tuple, sheet: Sheet) -> tuple[dict[int, str], list[str
             ignored.append(str(raw).strip())
             continue
         if spec.name in seen:
-            raise ValidationFailed({"file": [f"表头“{spec.label}”出现了两次,请删除重复的列。"]})
+            raise ValidationFailed({"file": [f"表头“{spec.header}”出现了两次,请删除重复的列。"]})
         seen.add(spec.name)
         if not spec.readonly:
             mapping[index] = spec.name
-    return mapping, ignored, [spec.label for spec in sheet.inputs if spec.required and spec.name not in seen]
+    return mapping, ignored, [spec.header for spec in sheet.inputs if spec.required and spec.name not in seen]
 
 
 def read_rows(path: str, sheet: Sheet) -> ReadResult:
@@ -110,7 +110,7 @@ def _read(ws, sheet: Sheet) -> ReadResult:
             raise ValidationFailed({"file": [f"一次最多导入 {MAX_ROWS} 行,请拆分文件后分批导入。"]})
         result.rows.append((number, row))
     if mapping is None:
-        expected = "、".join(spec.label for spec in sheet.inputs if spec.required)
+        expected = "、".join(spec.header for spec in sheet.inputs if spec.required)
         raise ValidationFailed({"file": [f"没有找到表头行。第一行应为中文表头(必填列:{expected}),请使用下载的模板。"]})
     return result
 
@@ -118,5 +118,5 @@ def _read(ws, sheet: Sheet) -> ReadResult:
 def sheet_label(sheet: Sheet, name: str) -> str:
     for spec in sheet.columns:
         if spec.name == name:
-            return spec.label
+            return spec.header
     return name

@@ -95,7 +95,7 @@ def _note(spec: FieldSpec) -> str:
     elif spec.type == "choice" and spec.choices:
         parts.append("可选:" + "、".join(str(label) for label in spec.choices.values()))
     if spec.hint:
-        parts.append(spec.hint)
+        parts.append(str(spec.hint))
     return ";".join(parts)
 
 

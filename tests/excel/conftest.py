@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from registry.excel.templates import sheet_for
 
-ENTERPRISE_HEADERS = [spec.label for spec in sheet_for("enterprises").columns]
+ENTERPRISE_HEADERS = [spec.header for spec in sheet_for("enterprises").columns]
 
 
 def xlsx(headers: list[str], rows: list[list], title: str = "数据") -> bytes:

@@ -93,7 +93,7 @@ def test_templates_have_chinese_headers_and_a_valid_example(client, auth, make_u
     for slug, _label in import_choices():
         response = client.get(f"/imports/templates/{slug}.xlsx")
         assert response.status_code == 200
-        headers = [spec.label for spec in sheet_for(slug).columns]
+        headers = [spec.header for spec in sheet_for(slug).columns]
         data_sheet = read_xlsx(response.data, "数据")
         assert data_sheet == [headers]
         example = read_xlsx(response.data, "示例与说明")
