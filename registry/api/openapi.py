@@ -32,6 +32,7 @@ from registry.records.fields import TEXT_MAX_LENGTH, FieldSpec
 CONTRIBUTORS: list[str] = [
     "registry.api.registry_openapi:contribute",
     "registry.targets.api_doc:contribute",
+    "workflows.api_doc:contribute",
 ]
 
 ERROR_DESCRIPTIONS = {
