@@ -11,8 +11,10 @@ assignment to the application), ``system`` (beat jobs: no user).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
+
+from registry.i18n import N_
 
 # Application statuses. ``in_progress``: waiting on the stage's actors; ``returned``: waiting on the applicant (补正,
 # clock paused); ``done``: reached the final stage. Definitions may use further statuses (e.g. ``suspended``).
@@ -135,22 +137,22 @@ def reviewer_actions(roles: set[str], forward: Action) -> tuple[Action, ...]:
     answers: resubmit after a return, withdraw."""
     return (
         forward,
-        act("return", "退回补正", roles, status=RETURNED, needs_reason=True, style="plain"),
-        act("reject", "不予通过", roles, status=REJECTED, needs_reason=True, style="danger"),
+        act("return", N_("退回补正"), roles, status=RETURNED, needs_reason=True, style="plain"),
+        act("reject", N_("不予通过"), roles, status=REJECTED, needs_reason=True, style="danger"),
         resubmit(),
         withdraw(),
     )
 
 
 def resubmit() -> Action:
-    return act("resubmit", "补正后重新提交", {"applicant"}, from_statuses={RETURNED})
+    return act("resubmit", N_("补正后重新提交"), {"applicant"}, from_statuses={RETURNED})
 
 
 def withdraw() -> Action:
-    return act("withdraw", "撤回申请", {"applicant"}, status=WITHDRAWN, needs_reason=True,
+    return act("withdraw", N_("撤回申请"), {"applicant"}, status=WITHDRAWN, needs_reason=True,
                from_statuses={DRAFT, IN_PROGRESS, RETURNED}, style="danger")
 
 STATUS_LABELS = {
-    DRAFT: "草稿", IN_PROGRESS: "办理中", RETURNED: "退回补正", DONE: "已完成", REJECTED: "未通过",
-    WITHDRAWN: "已撤回", "suspended": "已暂停", "revoked": "已撤销",
+    DRAFT: N_("草稿"), IN_PROGRESS: N_("办理中"), RETURNED: N_("退回补正"), DONE: N_("已完成"), REJECTED: N_("未通过"),
+    WITHDRAWN: N_("已撤回"), "suspended": N_("已暂停"), "revoked": N_("已撤销"),
 }
