@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
+    from registry.admin.views import bp as admin
     from registry.api.registry_api import bp as registry_api
     from registry.auth.views import bp as auth
     from registry.awards.views import bp as awards
@@ -14,4 +15,4 @@ def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from workflows.api import bp as workflows_api
     from workflows.views import bp as workflows
 
-    return [auth, home, enterprises, registry_api, excel, targets, targets_api, awards, workflows, workflows_api]
+    return [auth, home, enterprises, registry_api, excel, targets, targets_api, workflows, workflows_api, awards, targets, targets_api, admin]

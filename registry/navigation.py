@@ -18,6 +18,7 @@ NAV = [
     ("excel.import_page", "数据导入", {"bureau", "admin"}),
     ("targets.dashboard", "质量目标", {"bureau", "admin"}),
     ("awards.index", "政府质量奖", {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("admin.index", "系统管理", {"bureau", "admin"}),
 ]
 
 

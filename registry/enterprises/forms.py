@@ -1,32 +1,24 @@
 """Forms of the registry pages: the HTTP boundary only.
 
-The forms render fields and keep what the user typed; they do not validate. Views hand the services the
-raw strings of the spec'd fields (``raw_input``), and the services coerce, validate and raise; their
-errors come back onto the fields with ``show_errors``. Only fields named in a spec are ever read, so
-extra input (``enterprise_id``, ``status``...) cannot reach a model.
+The record forms are generated from the kinds' field specs by the shared builder in ``registry.forms.specs``
+(which also holds ``raw_input``, ``show_errors`` and ``service_error``, re-exported here for the views).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from registry.extensions import db
+from registry.forms.specs import (EMPTY_CHOICE, SpecForm, form_class_for, options, raw_input,  # noqa: F401
+                                  service_error, show_errors)
 from registry.models import Industry, Jurisdiction
-from registry.records.fields import FieldSpec
 from registry.records.kinds import RecordKind
 from registry.services.enterprises import ENTERPRISE_FIELDS
-from registry.services.errors import Conflict, ValidationFailed
 
-EMPTY_CHOICE = SelectChoice("", _l("—请选择—"))
 ALL_CHOICE = SelectChoice("", _l("全部"))
-
-
-def options(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def catalogue_choices(model, keep: str | None = None) -> list[SelectChoice]:
@@ -84,84 +76,9 @@ class EnterpriseForm(FlaskForm):
 
 # --- record kinds: one builder for all seven --------------------------------------------------------------
 
-def _field_for(spec: FieldSpec):
-    kwargs = {"label": spec.label, "description": spec.hint or ""}
-    if spec.type == "text":
-        return TextAreaField(**kwargs)
-    if spec.type == "date":
-        return DateField(**kwargs)
-    if spec.type == "int":
-        return IntegerField(**kwargs)
-    if spec.type == "bool":
-        return BooleanField(**kwargs)
-    if spec.type == "choice":
-        return SelectField(choices=[], **kwargs)
-    return StringField(**kwargs)
+RecordForm = SpecForm  # the generated record forms' base (kept under its old name)
 
 
-class RecordForm(FlaskForm):
-    """Base of the generated record forms; ``specs`` holds the kind's editable field specs."""
-
-    specs: tuple[FieldSpec, ...] = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for spec in self.specs:
-            field = self[spec.name]
-            if spec.type == "choice":  # built per request: the labels are translated
-                field.choices = [EMPTY_CHOICE] + options(spec.choices.choices())
-            field.flags.required = spec.required
-
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(spec.name for spec in cls.specs)
-
-
-_FORM_CLASSES: dict[str, type[RecordForm]] = {}
-
-
-def record_form_class(kind: RecordKind) -> type[RecordForm]:
+def record_form_class(kind: RecordKind) -> type[SpecForm]:
     """A FlaskForm class with one field per editable FieldSpec of the kind (derived fields are left out)."""
-    if kind.slug not in _FORM_CLASSES:
-        specs = tuple(spec for spec in kind.fields if not spec.readonly)
-        attrs = {spec.name: _field_for(spec) for spec in specs}
-        attrs["specs"] = specs
-        _FORM_CLASSES[kind.slug] = type(f"{kind.model.__name__}Form", (RecordForm,), attrs)
-    return _FORM_CLASSES[kind.slug]
-
-
-# --- between forms and services ---------------------------------------------------------------------------
-
-def raw_input(form, names) -> dict[str, str]:
-    """The submitted strings of the named fields that the form shows; absent ones as '' (an unchecked box)."""
-    data = {}
-    for name in names:
-        if name in form and form[name].type not in ("CSRFTokenField",):
-            raw = form[name].raw_data
-            data[name] = raw[0] if raw else ""
-    return data
-
-
-def show_errors(form, errors: dict[str, list[str]]) -> list[str]:
-    """Put service errors under their fields; returns the messages that belong to no shown field."""
-    unplaced = []
-    for name, messages in errors.items():
-        if name in form and form[name].type != "HiddenField":
-            form[name].errors = list(form[name].errors or []) + [str(m) for m in messages]
-        else:
-            unplaced.extend(str(m) for m in messages)
-    return unplaced
-
-
-def service_error(form, exc: ValidationFailed | Conflict) -> tuple[int, list[str]]:
-    """Map a service's refusal onto the form: (HTTP status for the re-rendered page, form-level messages).
-
-    The write transaction the service opened is rolled back first, so the page renders without
-    holding SQLite's write lock.
-    """
-    db.session.rollback()
-    if isinstance(exc, ValidationFailed):
-        return 422, show_errors(form, exc.errors)
-    if exc.field:
-        return 409, show_errors(form, {exc.field: [exc.message]})
-    return 409, [exc.message]
+    return form_class_for(f"record_{kind.slug}", kind.fields)

@@ -1,7 +1,7 @@
 """Catalogue use cases (administrators): jurisdictions and industries are data, edited here."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from registry.database import begin_write
 from registry.extensions import db
@@ -58,11 +58,11 @@ def save_entry(user: User, name: str, data: dict, entry_id: int | None = None):
     values, errors = coerce(fields, data)
     if errors:
         raise ValidationFailed(errors)
-    clash = db.session.scalar(select(model).where(or_(model.code == values["code"], model.name == values["name"])))
-    if clash is not None and (entry is None or clash.id != entry.id):
-        field = "code" if clash.code == values["code"] else "name"
-        raise Conflict(f"已存在相同{'代码' if field == 'code' else '名称'}的目录项:{clash.code} {clash.name}。",
-                       existing_id=clash.id, field=field)
+    # code and name are checked one by one: an edit may keep its own code while taking another entry's name
+    for field, word in (("code", "代码"), ("name", "名称")):
+        clash = db.session.scalar(select(model).where(getattr(model, field) == values[field]))
+        if clash is not None and (entry is None or clash.id != entry.id):
+            raise Conflict(f"已存在相同{word}的目录项:{clash.code} {clash.name}。", existing_id=clash.id, field=field)
     if entry is None:
         entry = model()
         db.session.add(entry)

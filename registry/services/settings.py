@@ -1,0 +1,249 @@
+"""Administrator-editable settings (可配置规则): one table of every key the areas read, typed and validated.
+
+The areas keep their own defaults (``workflows.settings.DEFAULTS``, ``registry.awards.settings.DEFAULTS``, and the
+stage time limits / optional-stage switches named in the workflow definitions); this module imports those
+declarations rather than repeating them, and adds what the administrator pages need: a Chinese label, the area,
+the value type (taken from the default), and for some keys the allowed values or bounds. ``set`` refuses a value
+of the wrong type, so an area never reads a string where it expects a number.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import Setting, User
+from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
+from registry.services.errors import Forbidden, NotFound, ValidationFailed
+
+TYPES = ("int", "float", "bool", "str", "list", "dict")
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    area: str  # Chinese name of the area that reads the key
+    type: str  # one of TYPES
+    default: Any
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: dict[str, str] | None = None  # allowed values (str) or items (list): code -> Chinese label
+    hint: str = ""
+
+
+# Labels, bounds and allowed values of the keys the areas declare (the defaults stay with the areas).
+_EXTRA: dict[str, dict] = {
+    "workflows.reminder_days": dict(label="截止前提醒(工作日)", minimum=0, maximum=30),
+    "workflows.outbox_max_attempts": dict(label="通知发送最多尝试次数", minimum=1, maximum=50),
+    "pinzibiao.validity_years": dict(label="品字标证书有效期(年)", minimum=1, maximum=10),
+    "pinzibiao.surveillance_notice_days": dict(label="年度监督审核提前提醒(天)", minimum=0, maximum=365),
+    "pinzibiao.expiry_notice_days": dict(label="证书到期提前提醒(天)", minimum=0, maximum=730),
+    "awards.eligibility.rules": dict(label="资格审查启用的规则", choices="eligibility_rules"),
+    "awards.eligibility.min_years": dict(label="最少经营年限(年)", minimum=0, maximum=50),
+    "awards.eligibility.credit_lookback_years": dict(label="信用记录回溯年限(年)", minimum=0, maximum=20),
+    "awards.eligibility.credit_list_types": dict(label="阻止申报的信用名单类型", choices="credit_list_types"),
+    "awards.eligibility.incident_lookback_years": dict(label="事故与抽查回溯年限(年)", minimum=0, maximum=20),
+    "awards.eligibility.incident_kinds": dict(label="阻止申报的事故类型", choices="incident_kinds"),
+    "awards.eligibility.certificate_types": dict(label="须持有的认证(任一)", choices="certification_types"),
+    "awards.panel.size": dict(label="专家组人数", minimum=1, maximum=30),
+    "awards.panel.min_size": dict(label="专家组最少人数", minimum=1, maximum=30),
+    "awards.panel.substitutes": dict(label="候补专家人数", minimum=0, maximum=20),
+    "awards.panel.leader_rule": dict(label="组长产生方式", choices="leader_rules"),
+    "awards.panel.max_load": dict(label="同批次每位专家最多评审组数", minimum=1, maximum=50),
+    "awards.scoring.drop_extremes": dict(label="去掉一个最高分和一个最低分"),
+    "awards.scoring.min_scores_to_trim": dict(label="去极值所需最少评分数", minimum=3, maximum=30),
+    "awards.scoring.spread_threshold_pct": dict(label="评分差异阈值(占类目满分 %)", minimum=0, maximum=100),
+    "awards.scoring.max_attempts": dict(label="最多评分轮次", minimum=1, maximum=10),
+    "awards.scoring.stage_weights": dict(label="各评审阶段权重", hint="JSON 对象,如 {\"document\": 0.4, \"site\": 0.6}"),
+    "awards.notice.days": dict(label="公示天数(新批次默认)", minimum=1, maximum=60),
+    "awards.notice.working_days": dict(label="公示按工作日计算(新批次默认)"),
+}
+
+# key prefix -> area, in the order the page lists them
+_AREAS = {"workflows": "流程通用", "pinzibiao": "品字标", "awards": "政府质量奖", "quality_award": "政府质量奖流程"}
+
+
+def _choice_lists() -> dict[str, dict[str, str]]:
+    """The allowed codes of the list and choice settings, with their labels, from the vocabularies that own them."""
+    from registry.awards.eligibility import RULES
+    from registry.vocab import CERTIFICATION_TYPES, CREDIT_LIST_TYPES, INCIDENT_KINDS
+
+    return {"eligibility_rules": {code: str(rule.label) for code, rule in RULES.items()},
+            "credit_list_types": dict(CREDIT_LIST_TYPES.choices()),
+            "incident_kinds": dict(INCIDENT_KINDS.choices()),
+            "certification_types": dict(CERTIFICATION_TYPES.choices()),
+            "leader_rules": {"qualified": "具备组长资格的专家担任", "first": "首位抽中的专家担任"}}
+
+
+def _type_of(value: Any) -> str:
+    for name, kind in (("bool", bool), ("int", int), ("float", float), ("str", str), ("list", list), ("dict", dict)):
+        if isinstance(value, kind):
+            return name
+    raise TypeError(f"setting default of unsupported type: {value!r}")
+
+
+def _declared() -> dict[str, tuple[Any, str | None]]:
+    """key -> (default, label or None) from every area's own declarations."""
+    from registry.awards import settings as award_settings
+    from workflows import settings as workflow_settings
+    from workflows.definitions import _all as all_workflows
+
+    found: dict[str, tuple[Any, str | None]] = {}
+    for key, default in {**workflow_settings.DEFAULTS, **award_settings.DEFAULTS}.items():
+        found[key] = (default, None)
+    for workflow in all_workflows():
+        for stage in workflow.stages:
+            if stage.time_limit_setting and stage.time_limit_days is not None:
+                unit = "天" if stage.calendar_days else "工作日"
+                found.setdefault(stage.time_limit_setting,
+                                 (stage.time_limit_days, f"{workflow.label}·{stage.label} 办理时限({unit})"))
+            if stage.enabled_setting:
+                found.setdefault(stage.enabled_setting, (False, f"{workflow.label}·启用“{stage.label}”环节"))
+    return found
+
+
+def known() -> dict[str, SettingSpec]:
+    """Every setting key an area reads, by key, in a stable order (area, then key)."""
+    specs = {}
+    choice_lists = _choice_lists()
+    for key, (default, label) in _declared().items():
+        extra = dict(_EXTRA.get(key, {}))
+        if "choices" in extra:
+            extra["choices"] = choice_lists[extra["choices"]]
+        kind = _type_of(default)
+        if kind == "int" and "minimum" not in extra and key.endswith("_days"):
+            extra.update(minimum=1, maximum=365)  # stage time limits
+        area = _AREAS.get(key.split(".")[0], key.split(".")[0])
+        specs[key] = SettingSpec(key=key, label=extra.pop("label", label or key), area=area, type=kind,
+                                 default=default, **extra)
+    order = list(_AREAS.values())
+    return dict(sorted(specs.items(), key=lambda item: order.index(item[1].area) if item[1].area in order
+                       else len(order)))  # stable: an area's keys keep their declared order
+
+
+def spec_for(key: str) -> SettingSpec:
+    """The declaration of ``key``. Raises NotFound for a key no area reads."""
+    spec = known().get(key)
+    if spec is None:
+        raise NotFound("未知的设置项。")
+    return spec
+
+
+def get(key: str, default: Any = None) -> Any:
+    """The stored value of ``key``, else its declared default, else ``default``."""
+    row = db.session.get(Setting, key)
+    if row is not None and row.value is not None:
+        return row.value
+    spec = known().get(key)
+    return spec.default if spec is not None else default
+
+
+def overview(actor: User) -> list[dict]:
+    """Every known setting with its current value and whether it was changed (administrators, bureau).
+
+    Raises Forbidden.
+    """
+    _require(actor, (ROLE_ADMIN, ROLE_BUREAU))
+    stored = {row.key: row.value for row in db.session.query(Setting).all()}
+    return [{"spec": spec, "value": stored.get(key, spec.default) if stored.get(key) is not None else spec.default,
+             "changed": key in stored and stored[key] is not None and stored[key] != spec.default}
+            for key, spec in known().items()]
+
+
+def parse(spec: SettingSpec, raw: Any) -> Any:
+    """The typed value of ``raw`` (a form string or a JSON value) for ``spec``. Raises ValueError (Chinese)."""
+    text = raw.strip() if isinstance(raw, str) else raw
+    if spec.type == "bool":
+        if isinstance(text, bool):
+            return text
+        if text in ("1", "true", "on", "是", "y", "yes"):
+            return True
+        if text in ("0", "false", "off", "否", "n", "no", ""):
+            return False
+        raise ValueError("应为“是”或“否”。")
+    if spec.type in ("int", "float"):
+        if isinstance(text, bool) or text in ("", None):
+            raise ValueError("请填写数值。")
+        try:
+            number = float(text)
+        except (TypeError, ValueError):
+            raise ValueError("必须是整数。" if spec.type == "int" else "必须是数字。") from None
+        if not math.isfinite(number):
+            raise ValueError("必须是有限的数字。")
+        if spec.type == "int":
+            if not number.is_integer():
+                raise ValueError("必须是整数。")
+            number = int(number)
+        if (spec.minimum is not None and number < spec.minimum) or (spec.maximum is not None and number > spec.maximum):
+            raise ValueError(f"应在 {spec.minimum:g} 至 {spec.maximum:g} 之间。")
+        return number
+    if spec.type == "str":
+        if not isinstance(text, str) or not text:
+            raise ValueError("请填写。")
+        if spec.choices and text not in spec.choices:
+            raise ValueError(f"可选值:{'、'.join(f'{c}({label})' for c, label in spec.choices.items())}。")
+        return text[:200]
+    if spec.type == "list":
+        if isinstance(text, list) and not all(isinstance(t, str) for t in text):
+            raise ValueError("应为代码列表。")
+        items = [str(t).strip() for t in text] if isinstance(text, list) else [p.strip() for p in str(text).replace(",", ",").replace(
+            "\n", ",").split(",") if p.strip()]
+        if not all(0 < len(item) <= 64 for item in items):
+            raise ValueError("应为以逗号分隔的代码列表。")
+        unknown = [item for item in items if spec.choices and item not in spec.choices]
+        if unknown:
+            raise ValueError(f"未知的代码:{'、'.join(unknown)};可选:{'、'.join(spec.choices)}。")
+        if spec.choices and not items:
+            raise ValueError("至少选择一项。")
+        return list(dict.fromkeys(items))
+    # dict: a JSON object of numbers keyed like the default (e.g. stage weights)
+    try:
+        value = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        raise ValueError("应为 JSON 对象,如 {\"document\": 0.4}。") from None
+    if not isinstance(value, dict) or sorted(value) != sorted(spec.default) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            for v in value.values()):
+        raise ValueError(f"应为 JSON 对象,键为 {'、'.join(spec.default)},值为非负数字。")
+    return value
+
+
+def set(actor: User, key: str, raw: Any) -> Any:  # noqa: A001  (the service's verb, used as settings.set)
+    """Store ``key`` = the parsed ``raw`` (administrators only); returns the stored value.
+
+    Raises Forbidden, NotFound (unknown key), ValidationFailed({"value": [...]}) for a value of the wrong type.
+    """
+    _require(actor, (ROLE_ADMIN,))
+    spec = spec_for(key)
+    try:
+        value = parse(spec, raw)
+    except ValueError as exc:
+        raise ValidationFailed({"value": [f"{spec.label}:{exc}"]}) from None
+    begin_write()
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    db.session.commit()
+    return value
+
+
+def reset(actor: User, key: str) -> None:
+    """Remove the stored value of ``key`` so its area's default applies again. Raises Forbidden, NotFound."""
+    _require(actor, (ROLE_ADMIN,))
+    spec_for(key)
+    begin_write()
+    row = db.session.get(Setting, key)
+    if row is not None:
+        db.session.delete(row)
+    db.session.commit()
+
+
+def _require(actor: User, roles: tuple[str, ...]) -> None:
+    if actor.role not in roles:
+        raise Forbidden("只有系统管理员可以修改系统设置。" if roles == (ROLE_ADMIN,) else "没有查看系统设置的权限。")
