@@ -177,6 +177,33 @@ for _name in ("round_id", "application_id", "entry_id", "attachment_id", "object
 BUILDERS["action"] = lambda ctx: ["recommend", "withdraw", "pass_eligibility", "revoke"]
 BUILDERS["form"] = lambda ctx: ["application", "recommendation", "review"]
 
+# --- administration (registry/admin): accounts belong to a tenant; catalogue entries are city-wide -----------
+
+def _catalogue_names(ctx: Ctx) -> list[str]:
+    from registry.services.catalogues import CATALOGUES
+
+    return list(CATALOGUES)
+
+
+def _entries(award_entries: Callable[[Ctx], list]) -> Callable[[Ctx], list]:
+    """``entry_id`` names two things: a catalogue entry beside <name>, an award entry elsewhere."""
+    def build(ctx: Ctx) -> list:
+        if "name" not in ctx.bound:
+            return award_entries(ctx)
+        from sqlalchemy import select
+
+        from registry.extensions import db
+        from registry.services.catalogues import catalogue
+
+        model = catalogue(ctx.bound["name"])[0]
+        return [db.session.scalars(select(model.id).order_by(model.id)).first()]
+    return build
+
+
+BUILDERS["user_id"] = lambda ctx: [ctx.tenant.users["enterprise"].id, ctx.tenant.users["town"].id]
+BUILDERS["name"] = _catalogue_names
+BUILDERS["entry_id"] = _entries(BUILDERS["entry_id"])
+
 # endpoint -> {role: statuses accepted besides 404}, for answers other than 404 by design. Say why.
 ALLOWED: dict[str, dict[str, set[int]]] = {
     # Rounds are city-wide calls, not a tenant's objects: an enterprise may ask to apply to any round; a closed

@@ -58,6 +58,8 @@ class Walker:
         status = response.status_code
         if status == 404 or status in ALLOWED.get(rule.endpoint, {}).get(role, set()):
             return None
+        if status == 403 and missing_path is None:  # refused on an id that does not exist: the role may never
+            return None                             # do this, whatever the id
         if 400 <= status < 500 and status != 401 and missing_path is not None:
             again = self.call(session, rule, method, missing_path[0], missing_path[1])
             if again.status_code == status:  # same answer for a missing id: nothing learnt, nothing done

@@ -168,3 +168,10 @@ def test_xss_stored_through_the_api_renders_escaped(app, client, make_user, api)
         assert "<script>alert" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     show = web.get(f"/enterprises/{enterprise_id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in show  # it is there, escaped
+
+
+def test_sign_in_with_a_nul_in_the_address_is_a_plain_failure(client, auth):
+    token = auth.csrf("/login")
+    for email in ("a\x00b@example.cn", "\x00"):
+        response = client.post("/login", data={"email": email, "password": "x", "csrf_token": token})
+        assert response.status_code == 200  # the form again, with the usual message
