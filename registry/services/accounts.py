@@ -1,12 +1,15 @@
 """Account use cases: sign-in, creating users, changing passwords."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from registry.auth.sessions import close_all_sessions
+from registry.auth.tokens import issue_token
+from registry.database import begin_write
 from registry.extensions import db
 from registry.models import ROLES, Enterprise, Jurisdiction, User
+from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
 from registry.models.base import utcnow
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -51,11 +54,16 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
         errors.setdefault("password", []).append(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
     enterprise = jurisdiction = None
     if role == "enterprise":
-        enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == (enterprise_uscc or "").upper()))
-        if enterprise is None:
+        enterprise = db.session.scalar(
+            select(Enterprise).where(Enterprise.uscc == (enterprise_uscc or "").strip().upper()))
+        if enterprise is None and (enterprise_uscc or "").strip():
+            errors.setdefault("enterprise", []).append(
+                f"未找到统一社会信用代码为 {enterprise_uscc.strip()[:40]} 的已登记企业,请先登记该企业或核对代码。")
+        elif enterprise is None:
             errors.setdefault("enterprise", []).append("企业用户必须关联已登记的企业(统一社会信用代码)。")
     if role == "town":
-        jurisdiction = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == (jurisdiction_code or "")))
+        jurisdiction = db.session.scalar(
+            select(Jurisdiction).where(Jurisdiction.code == (jurisdiction_code or "").strip()))
         if jurisdiction is None:
             errors.setdefault("jurisdiction", []).append("镇街审核员必须关联镇街(行政区划代码)。")
     if errors:
@@ -82,13 +90,23 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def list_users(actor: User, role: str | None = None) -> list[User]:
-    """Every account (administrators and bureau staff). Raises Forbidden."""
+def list_users(actor: User, role: str | None = None, search: str | None = None, limit: int | None = None
+               ) -> list[User]:
+    """Accounts, optionally of one role and matching ``search`` (e-mail, name or phone substring).
+
+    Administrators and bureau staff only. Raises Forbidden.
+    """
     if actor.role not in ("admin", "bureau"):
         raise Forbidden("只有系统管理员或市局人员可以管理用户。")
     query = select(User).order_by(User.role, User.email)
     if role:
         query = query.where(User.role == role)
+    if search and search.strip():
+        pattern = "%" + search.strip()[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(User.email.ilike(pattern, escape="\\"), User.display_name.ilike(pattern, escape="\\"),
+                                User.phone.ilike(pattern, escape="\\")))
+    if limit:
+        query = query.limit(limit)
     return list(db.session.scalars(query))
 
 
@@ -106,3 +124,106 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         close_all_sessions(user.id)
     db.session.commit()
     return user
+
+
+# --- administrator use cases ---------------------------------------------------------------------------------
+
+# Who may open accounts of which role: bureau staff onboard enterprises, town reviewers and experts; only an
+# administrator creates staff accounts (bureau, admin), so nobody can raise their own kind's privileges.
+CREATABLE_ROLES = {ROLE_ADMIN: ROLES, ROLE_BUREAU: (ROLE_ENTERPRISE, ROLE_TOWN, ROLE_EXPERT)}
+
+
+def register_user(actor: User, email: str, role: str, password: str, display_name: str | None = None,
+                  enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
+                  phone: str | None = None) -> User:
+    """Create an account on behalf of ``actor`` (see ``CREATABLE_ROLES``), then as ``create_user``.
+
+    Raises Forbidden (actor may not create that role), ValidationFailed, Conflict (e-mail taken).
+    """
+    allowed = CREATABLE_ROLES.get(actor.role)
+    if allowed is None:
+        raise Forbidden("只有系统管理员或市局人员可以创建用户。")
+    if role in ROLES and role not in allowed:
+        raise Forbidden("只有系统管理员可以创建市局或管理员账户。")
+    begin_write()
+    return create_user(email, role, password, display_name=(display_name or "").strip()[:64] or None,
+                       enterprise_uscc=enterprise_uscc, jurisdiction_code=jurisdiction_code,
+                       phone=(phone or "").strip()[:32] or None)
+
+
+def get_user(actor: User, user_id: int) -> User:
+    """One account (administrators and bureau staff). Raises Forbidden, NotFound."""
+    if actor.role not in (ROLE_ADMIN, ROLE_BUREAU):
+        raise Forbidden("只有系统管理员或市局人员可以管理用户。")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("未找到该用户。")
+    return user
+
+
+def _admin_target(actor: User, user_id: int) -> User:
+    if actor.role != ROLE_ADMIN:
+        raise Forbidden("只有系统管理员可以修改用户账户。")
+    begin_write()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("未找到该用户。")
+    return user
+
+
+def update_user(actor: User, user_id: int, display_name: str, phone: str | None = None,
+                jurisdiction_code: str | None = None) -> User:
+    """Change an account's display name, phone and (town reviewers) jurisdiction. Administrators only.
+
+    Role, e-mail and enterprise stay as created: a different role is a different account.
+    Raises Forbidden, NotFound, ValidationFailed.
+    """
+    user = _admin_target(actor, user_id)
+    errors: dict[str, list[str]] = {}
+    name = (display_name or "").strip()
+    if not name or len(name) > 64:
+        errors["display_name"] = ["请填写姓名(不超过 64 个字符)。"]
+    phone = (phone or "").strip()
+    if len(phone) > 32:
+        errors["phone"] = ["电话不能超过 32 个字符。"]
+    jurisdiction = None
+    if user.role == ROLE_TOWN:
+        jurisdiction = db.session.scalar(
+            select(Jurisdiction).where(Jurisdiction.code == (jurisdiction_code or "").strip()))
+        if jurisdiction is None:
+            errors["jurisdiction"] = ["镇街审核员必须关联镇街(行政区划代码)。"]
+    if errors:
+        raise ValidationFailed(errors)
+    user.display_name = name
+    user.phone = phone or None
+    if jurisdiction is not None:
+        user.jurisdiction_id = jurisdiction.id
+    db.session.commit()
+    return user
+
+
+def reset_password(actor: User, user_id: int, new_password: str) -> None:
+    """An administrator sets another user's password; every session of that user ends.
+
+    Raises Forbidden (not an administrator, or the actor's own account: use ``change_password``), NotFound,
+    ValidationFailed (too short).
+    """
+    user = _admin_target(actor, user_id)
+    if user.id == actor.id:
+        raise Forbidden("请在“修改密码”页面修改自己的密码。")
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({"new_password": [f"密码至少 {MIN_PASSWORD_LENGTH} 位。"]})
+    user.password_hash = hash_password(new_password)
+    close_all_sessions(user.id)
+    db.session.commit()
+
+
+def issue_api_token(actor: User, user_id: int, label: str | None = None) -> str:
+    """Issue an API token for an active account (administrators only); returns the plain token, shown once.
+
+    Raises Forbidden, NotFound, ValidationFailed (the account is disabled).
+    """
+    user = _admin_target(actor, user_id)
+    if not user.is_active:
+        raise ValidationFailed({"label": ["该账户已停用,不能签发令牌。"]})
+    return issue_token(user, (label or "").strip()[:64] or None)
