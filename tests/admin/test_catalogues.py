@@ -30,9 +30,9 @@ def test_add_edit_and_duplicate_code(client, auth, make_user):
     duplicate = post(client, auth, "/admin/catalogues/jurisdictions/new", {**NEW_TOWN, "name": "另一个"})
     html = duplicate.get_data(as_text=True)
     assert duplicate.status_code == 409 and "已存在相同代码" in html and 'value="另一个"' in html
-    same_name = post(client, auth, edit.replace(str(row.id), str(db.session.scalar(
-        select(Jurisdiction.id).where(Jurisdiction.code == "331082001")))), {**NEW_TOWN, "code": "331082001",
-                                                                             "name": "测试新区(改)"})
+    gucheng = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == "331082001"))
+    same_name = post(client, auth, f"/admin/catalogues/jurisdictions/{gucheng.id}/edit",
+                     {**NEW_TOWN, "code": "331082001", "name": "测试新区(改)"})  # keeps its code, takes a name
     assert same_name.status_code == 409 and "已存在相同名称" in same_name.get_data(as_text=True)
 
 
