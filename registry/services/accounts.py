@@ -1,6 +1,8 @@
 """Account use cases: sign-in, creating users, changing passwords."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, or_, select
 
 from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
@@ -101,7 +103,8 @@ def list_users(actor: User, role: str | None = None, search: str | None = None, 
     query = select(User).order_by(User.role, User.email)
     if role:
         query = query.where(User.role == role)
-    if search and search.strip():
+    search = _BAD_CHARS.sub("", search or "")  # PostgreSQL refuses NUL in a comparison: never a 500
+    if search.strip():
         pattern = "%" + search.strip()[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(User.email.ilike(pattern, escape="\\"), User.display_name.ilike(pattern, escape="\\"),
                                 User.phone.ilike(pattern, escape="\\")))
@@ -145,6 +148,8 @@ def register_user(actor: User, email: str, role: str, password: str, display_nam
         raise Forbidden("只有系统管理员或市局人员可以创建用户。")
     if role in ROLES and role not in allowed:
         raise Forbidden("只有系统管理员可以创建市局或管理员账户。")
+    _refuse_bad_chars(email=email, display_name=display_name, enterprise=enterprise_uscc,
+                      jurisdiction=jurisdiction_code, phone=phone)
     begin_write()
     return create_user(email, role, password, display_name=(display_name or "").strip()[:64] or None,
                        enterprise_uscc=enterprise_uscc, jurisdiction_code=jurisdiction_code,
@@ -159,6 +164,17 @@ def get_user(actor: User, user_id: int) -> User:
     if user is None:
         raise NotFound("未找到该用户。")
     return user
+
+
+# NUL (PostgreSQL refuses it), other control characters and lone surrogates: bad input, never stored or compared.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _refuse_bad_chars(**fields) -> None:
+    """Raises ValidationFailed naming each field whose text holds a control character."""
+    errors = {name: ["含有无效字符。"] for name, value in fields.items() if value and _BAD_CHARS.search(value)}
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _admin_target(actor: User, user_id: int) -> User:
@@ -179,6 +195,7 @@ def update_user(actor: User, user_id: int, display_name: str, phone: str | None 
     Raises Forbidden, NotFound, ValidationFailed.
     """
     user = _admin_target(actor, user_id)
+    _refuse_bad_chars(display_name=display_name, phone=phone, jurisdiction=jurisdiction_code)
     errors: dict[str, list[str]] = {}
     name = (display_name or "").strip()
     if not name or len(name) > 64:

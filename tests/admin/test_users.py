@@ -163,3 +163,14 @@ def test_edit_user_name_phone_and_town(client, auth, make_user):
     db.session.refresh(target)
     assert (target.display_name, target.phone, target.jurisdiction_id, target.role) == (
         "王审核", "0576-1", new_town.id, "town")
+
+
+def test_control_characters_are_form_errors_not_500(client, auth, make_user):
+    target = make_user("expert")
+    auth.login(make_user("admin"))
+    assert client.get("/admin/users?q=a%00b").status_code == 200
+    response = _create(client, auth, email="a\x00b@example.cn", display_name="x\x01", role="expert")
+    assert response.status_code == 422 and "含有无效字符" in response.get_data(as_text=True)
+    edit = post(client, auth, f"/admin/users/{target.id}/edit", {"display_name": "a\x00", "phone": ""},
+                page=f"/admin/users/{target.id}")
+    assert edit.status_code == 422
