@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -11,8 +12,9 @@ from registry.services.errors import Conflict, DomainError, ValidationFailed
 
 log = logging.getLogger(__name__)
 
-_TITLES = {400: "请求无效", 401: "请先登录", 403: "没有权限", 404: "未找到", 405: "不支持的操作", 409: "数据已变更或重复",
-           413: "文件过大", 422: "输入有误", 429: "操作过于频繁,请稍后再试", 500: "系统错误"}
+_TITLES = {400: _l("请求无效"), 401: _l("请先登录"), 403: _l("没有权限"), 404: _l("未找到"),
+           405: _l("不支持的操作"), 409: _l("数据已变更或重复"), 413: _l("文件过大"), 422: _l("输入有误"),
+           429: _l("操作过于频繁,请稍后再试"), 500: _l("系统错误")}
 
 
 def wants_json() -> bool:
@@ -20,13 +22,13 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, errors: dict | None = None, **extra):
-    message = message or _TITLES.get(status, "错误")
+    message = message or str(_TITLES.get(status, _l("错误")))
     if wants_json():
         body = {"error": message, **extra}
         if errors is not None:
             body["errors"] = errors
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, title=_TITLES.get(status, "错误"),
+    return render_template("errors/error.html", status=status, title=str(_TITLES.get(status, _l("错误"))),
                            message=message, errors=errors), status
 
 

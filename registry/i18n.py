@@ -1,7 +1,11 @@
 """Locale choice: Simplified Chinese by default; English when the user picks it (kept in the session)."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from functools import wraps
+
+from flask import current_app, has_app_context, request, session
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 
 
 def select_locale() -> str:
@@ -9,3 +13,37 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def N_(text: str) -> str:
+    """Mark a Chinese source string for extraction without translating it here.
+
+    For labels that are also stored or compared in Chinese (workflow stage and action names end up in
+    notification titles and history rows); pages translate them where they show them, with ``_()``.
+    ``N_`` is one of pybabel's default keywords, so ``pybabel extract`` finds these.
+    """
+    return text
+
+
+def source_text(text) -> str:
+    """The untranslated Chinese source of a label, lazy or not, whatever the user's language.
+
+    Excel headers and sheet names, and service messages written in Chinese, use this so that a workbook
+    exported in English still imports, and a message never mixes languages.
+    """
+    if isinstance(text, LazyString):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else "zh_Hans_CN"):
+            return str(text)
+    return "" if text is None else str(text)
+
+
+def in_source_language(func):
+    """Run ``func`` with the Chinese source locale: workbooks (headers, choice labels, 是/否) are always
+    written in Chinese so that an export made by an English-language user imports again."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        if not has_app_context():
+            return func(*args, **kwargs)
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return func(*args, **kwargs)
+    return wrapper

@@ -6,19 +6,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from registry.i18n import N_
 from registry.vocab import USER_ROLES
 
-# (endpoint, label, roles that see it). Areas add their entries here.
+# (endpoint, label, roles that see it). Areas add their entries here; N_() marks the label for translation.
 NAV = [
-    ("home.index", "首页", {"enterprise", "town", "bureau", "expert", "admin"}),
-    ("enterprises.index", "企业名录", {"town", "bureau", "admin"}),
-    ("workflows.index", "品字标申请", {"enterprise"}),
-    ("workflows.inbox_page", "待办", {"town", "bureau", "expert", "admin"}),
-    ("workflows.notifications", "消息", {"enterprise", "town", "bureau", "expert", "admin"}),
-    ("excel.import_page", "数据导入", {"bureau", "admin"}),
-    ("targets.dashboard", "质量目标", {"bureau", "admin"}),
-    ("awards.index", "政府质量奖", {"enterprise", "town", "bureau", "expert", "admin"}),
-    ("admin.index", "系统管理", {"bureau", "admin"}),
+    ("home.index", N_("首页"), {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("enterprises.index", N_("企业名录"), {"town", "bureau", "admin"}),
+    ("workflows.index", N_("品字标申请"), {"enterprise"}),
+    ("workflows.inbox_page", N_("待办"), {"town", "bureau", "expert", "admin"}),
+    ("workflows.notifications", N_("消息"), {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("excel.import_page", N_("数据导入"), {"bureau", "admin"}),
+    ("targets.dashboard", N_("质量目标"), {"bureau", "admin"}),
+    ("awards.index", N_("政府质量奖"), {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("admin.index", N_("系统管理"), {"bureau", "admin"}),
 ]
 
 

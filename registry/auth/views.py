@@ -58,11 +58,19 @@ def login():
     return render_template("auth/login.html", form=form), (200 if request.method == "GET" else 200)
 
 
+def _clear_session_keeping_language() -> None:
+    """End the signed-in state; the chosen language is a browser preference and survives sign-out."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     close_session()
     logout_user()
-    session.clear()
+    _clear_session_keeping_language()
     flash(_("您已安全退出。"), "info")
     return redirect(url_for("auth.login"))
 
@@ -79,7 +87,7 @@ def change_password():
                 getattr(form, field).errors = list(messages)
         else:
             logout_user()
-            session.clear()
+            _clear_session_keeping_language()
             flash(_("密码已修改,请重新登录。"), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/change_password.html", form=form)

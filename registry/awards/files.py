@@ -14,14 +14,15 @@ from typing import BinaryIO
 
 import filetype
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.services.errors import NotFound, ValidationFailed
 
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
-SLOTS = {"report": "自评报告", "evidence": "证明材料", "stamped_application_form": "申报表（盖章）",
-         "stamped_recommendation": "推荐意见表（盖章）", "stamped_review_opinion": "审核意见表（盖章）"}
+SLOTS = {"report": _l("自评报告"), "evidence": _l("证明材料"), "stamped_application_form": _l("申报表（盖章）"),
+         "stamped_recommendation": _l("推荐意见表（盖章）"), "stamped_review_opinion": _l("审核意见表（盖章）")}
 _FORBIDDEN = set('/\\:*?"<>|\x00')
 
 

@@ -4,6 +4,7 @@ notice in ``notice_views``, print pages in ``print_views``; they add their route
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from registry.awards.display import flash_errors, template_helpers
 from registry.awards.forms import DrawForm, ObjectionDecisionForm, RoundForm
 from registry.awards.models import AwardEntry, Objection
 from registry.extensions import db
+from registry.i18n import N_
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
@@ -38,10 +40,10 @@ def _slot_label(code: str) -> str:
 def _action_label(code: str) -> str:
     from workflows import definitions
 
-    labels = {"create": "创建申报"}
+    labels = {"create": N_("创建申报")}
     for stage in definitions.get(flow.WORKFLOW).stages:
         labels.update({a.name: a.label for a in stage.actions if a.name not in labels})
-    return labels.get(code, code)
+    return _(labels.get(code, code))
 
 
 @bp.app_template_filter("aw_dt")
@@ -84,7 +86,7 @@ def index():
 def _stage_labels() -> dict[str, str]:
     from workflows import definitions
 
-    return {s.name: s.label for s in definitions.get(flow.WORKFLOW).stages}
+    return {s.name: _(s.label) for s in definitions.get(flow.WORKFLOW).stages}
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])

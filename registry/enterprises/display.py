@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -115,6 +116,8 @@ def _value(spec: FieldSpec | None, field: str, text: str | None, names: dict) ->
         return names[field].get(text, text)
     if spec is not None and spec.type == "choice":
         return spec.choices.label(text)
+    if spec is not None and spec.type == "bool" and text in ("是", "否"):
+        return gettext(text)  # stored in Chinese; both words are msgids (see records.fields.display)
     return text
 
 

@@ -2,7 +2,7 @@
 
 A ``Sheet`` lists the columns of one importable kind: enterprises use ``ENTERPRISE_FIELDS``; a record
 kind puts the enterprise's credit code (and, for people, its name) before the kind's own fields. The
-Chinese ``label`` of each spec is the column header, so templates, exports and imports agree by construction.
+Chinese source of each spec's label (``spec.header``) is the column header, so templates, exports and imports agree by construction.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from registry.i18n import in_source_language, source_text
 from registry.records.fields import FieldSpec, display
 from registry.records.kinds import KINDS
 from registry.services.enterprises import ENTERPRISE_FIELDS
@@ -46,7 +47,7 @@ def sheet_for(slug: str) -> Sheet:
     kind = KINDS.get(slug)
     if kind is None:
         raise NotFound("未知的导入类型。")
-    return Sheet(slug, kind.label, (USCC_SPEC, ENTERPRISE_NAME_SPEC, *kind.fields))
+    return Sheet(slug, source_text(kind.label), (USCC_SPEC, ENTERPRISE_NAME_SPEC, *kind.fields))
 
 
 def import_choices() -> list[tuple[str, str]]:
@@ -109,6 +110,7 @@ def _header_row(ws, sheet: Sheet) -> None:
     ws.freeze_panes = "A2"
 
 
+@in_source_language
 def build_template(slug: str) -> bytes:
     """A blank import workbook: the data sheet has only the header row (required headers in red, a note
     on each); a second sheet shows an example row and what each column accepts. Raises NotFound."""

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
+
+from registry.i18n import source_text
 from registry.vocab import Vocab
 
 _TRUE = {"1", "true", "yes", "y", "on", "是", "有", "√", "✓"}
@@ -25,7 +28,7 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    label: str  # Chinese label (also the Excel header)
+    label: str  # Chinese source label, usually lazy (translated on pages); ``header`` is the untranslated one
     type: str = "str"  # str, text, date, int, bool, choice
     required: bool = False
     choices: Vocab | None = None
@@ -37,7 +40,8 @@ class FieldSpec:
 
     @property
     def header(self) -> str:
-        return str(self.label)
+        """The Chinese label whatever the user's language: Excel headers and Chinese messages use it."""
+        return source_text(self.label)
 
 
 class _Missing:
@@ -69,34 +73,34 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
     """One field's typed value (None for blank). Raises ValueError with a Chinese message."""
     if _blank(value):
         if spec.required:
-            raise ValueError(f"请填写{spec.label}。")
+            raise ValueError(f"请填写{spec.header}。")
         return False if spec.type == "bool" else None
     if isinstance(value, (list, tuple, dict, set)):  # JSON arrays and objects are never a field value
-        raise ValueError(f"{spec.label}格式不正确。")
+        raise ValueError(f"{spec.header}格式不正确。")
     if spec.type in ("str", "text"):
         if isinstance(value, bool):
-            raise ValueError(f"{spec.label}格式不正确。")
+            raise ValueError(f"{spec.header}格式不正确。")
         text = str(value).strip()
         if _BAD_CHARS.search(text):
-            raise ValueError(f"{spec.label}含有无效字符。")
+            raise ValueError(f"{spec.header}含有无效字符。")
         limit = spec.max_length or TEXT_MAX_LENGTH
         if len(text) > limit:
-            raise ValueError(f"{spec.label}不能超过 {limit} 个字符。")
+            raise ValueError(f"{spec.header}不能超过 {limit} 个字符。")
         return text
     if spec.type == "date":
         try:
             return parse_date(value)
         except (ValueError, TypeError):
-            raise ValueError(f"{spec.label}不是有效日期(格式:2024-05-31)。") from None
+            raise ValueError(f"{spec.header}不是有效日期(格式:2024-05-31)。") from None
     if spec.type == "int":
         try:
             number = int(str(value).strip()) if not isinstance(value, bool) else None
         except ValueError:
             number = None
         if number is None or (isinstance(value, float) and not value.is_integer()):
-            raise ValueError(f"{spec.label}必须是整数。")
+            raise ValueError(f"{spec.header}必须是整数。")
         if spec.minimum is not None and number < spec.minimum or spec.maximum is not None and number > spec.maximum:
-            raise ValueError(f"{spec.label}应在 {spec.minimum} 至 {spec.maximum} 之间。")
+            raise ValueError(f"{spec.header}应在 {spec.minimum} 至 {spec.maximum} 之间。")
         return number
     if spec.type == "bool":
         if isinstance(value, bool):
@@ -106,16 +110,16 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise ValueError(f"{spec.label}应为“是”或“否”。")
+        raise ValueError(f"{spec.header}应为“是”或“否”。")
     if spec.type == "choice":
         text = str(value).strip()
         if text in spec.choices:
             return text
         for code, label in spec.choices.items():  # spreadsheets carry the Chinese label
-            if str(label) == text:
+            if source_text(label) == text or str(label) == text:
                 return code
-        allowed = "、".join(str(label) for label in spec.choices.values())
-        raise ValueError(f"{spec.label}“{text[:40]}”无效,可选:{allowed}。")
+        allowed = "、".join(source_text(label) for label in spec.choices.values())
+        raise ValueError(f"{spec.header}“{text[:40]}”无效,可选:{allowed}。")
     raise AssertionError(f"unknown field type {spec.type}")
 
 
@@ -146,7 +150,7 @@ def display(spec: FieldSpec, value: Any) -> str:
     if value is None:
         return ""
     if spec.type == "bool":
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")  # Chinese in workbooks: they are written in the source locale
     if spec.type == "choice":
         return spec.choices.label(value)
     if isinstance(value, date):

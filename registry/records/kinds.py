@@ -1,6 +1,6 @@
 """The record kinds of an enterprise's quality file, as data.
 
-Each ``RecordKind`` names its URL/API slug, Chinese label, model, fields, the domain rules that cross
+Each ``RecordKind`` names its URL/API slug, Chinese label (lazy: translated where shown), model, fields, the domain rules that cross
 fields (``check``), and how a duplicate is found. Pages, the API and Excel imports all read these specs,
 so a rule is written once. Standards are the one kind stored in two tables (a standard and its drafters);
 ``registry.services.records`` handles that difference.
@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from registry.i18n import source_text
 from registry.identifiers import IdentifierError, parse_patent_number, parse_standard_number, parse_trademark
 from registry.models import Certification, CreditRecord, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
 from registry.records.fields import FieldSpec as F
@@ -37,6 +39,11 @@ class RecordKind:
     order_by: tuple = ()
     enterprise_editable: bool = True  # False: only bureau staff record it (credit listings, incidents)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def source_label(self) -> str:
+        """The Chinese label whatever the user's language (for messages written in Chinese)."""
+        return source_text(self.label)
 
 
 def _after(values: dict, errors: Errors, first: str, second: str, message: str) -> None:
@@ -109,15 +116,15 @@ def _no_rules(values: dict, errors: Errors) -> None:
 # --- the kinds ----------------------------------------------------------------------------------------------
 
 STANDARDS = RecordKind(
-    slug="standards", label="标准", model=StandardDrafter,
+    slug="standards", label=_l("标准"), model=StandardDrafter,
     fields=(
-        F("number", "标准编号", required=True, max_length=64, hint="如 T/ZZB 2109-2021、GB/T 19580-2012"),
-        F("level", "标准层级", "choice", choices=STANDARD_LEVELS, readonly=True),
-        F("title", "标准名称", required=True, max_length=300),
-        F("role", "起草角色", "choice", required=True, choices=ENTERPRISE_ROLES),
-        F("status", "标准状态", "choice", required=True, choices=STANDARD_STATUSES),
-        F("published_on", "发布日期", "date"), F("effective_on", "实施日期", "date"),
-        F("withdrawn_on", "废止日期", "date"),
+        F("number", _l("标准编号"), required=True, max_length=64, hint=_l("如 T/ZZB 2109-2021、GB/T 19580-2012")),
+        F("level", _l("标准层级"), "choice", choices=STANDARD_LEVELS, readonly=True),
+        F("title", _l("标准名称"), required=True, max_length=300),
+        F("role", _l("起草角色"), "choice", required=True, choices=ENTERPRISE_ROLES),
+        F("status", _l("标准状态"), "choice", required=True, choices=STANDARD_STATUSES),
+        F("published_on", _l("发布日期"), "date"), F("effective_on", _l("实施日期"), "date"),
+        F("withdrawn_on", _l("废止日期"), "date"),
     ),
     check=_check_standard,
     describe=lambda d: f"{d.standard.number} {d.standard.title}",
@@ -125,15 +132,15 @@ STANDARDS = RecordKind(
 )
 
 CERTIFICATIONS = RecordKind(
-    slug="certifications", label="认证证书", model=Certification,
+    slug="certifications", label=_l("认证证书"), model=Certification,
     fields=(
-        F("cert_type", "认证类型", "choice", required=True, choices=CERTIFICATION_TYPES),
-        F("number", "证书编号", required=True, max_length=64), F("issuer", "发证机构", max_length=200),
-        F("scope", "产品/范围", max_length=300), F("product_domain", "产品领域(绿色产品)", max_length=100),
-        F("issued_on", "发证日期", "date", required=True), F("expires_on", "有效期至", "date"),
-        F("status", "登记状态", "choice", required=True, choices=RECORDED_CERT_STATUSES,
-          hint="过期由系统按有效期自动判断,无需修改"),
-        F("status_changed_on", "状态变更日期", "date"),
+        F("cert_type", _l("认证类型"), "choice", required=True, choices=CERTIFICATION_TYPES),
+        F("number", _l("证书编号"), required=True, max_length=64), F("issuer", _l("发证机构"), max_length=200),
+        F("scope", _l("产品/范围"), max_length=300), F("product_domain", _l("产品领域(绿色产品)"), max_length=100),
+        F("issued_on", _l("发证日期"), "date", required=True), F("expires_on", _l("有效期至"), "date"),
+        F("status", _l("登记状态"), "choice", required=True, choices=RECORDED_CERT_STATUSES,
+          hint=_l("过期由系统按有效期自动判断,无需修改")),
+        F("status_changed_on", _l("状态变更日期"), "date"),
     ),
     check=_check_certification,
     duplicate=lambda _e, v: select(Certification).where(
@@ -143,14 +150,14 @@ CERTIFICATIONS = RecordKind(
 )
 
 HONOURS = RecordKind(
-    slug="honours", label="荣誉", model=Honour,
+    slug="honours", label=_l("荣誉"), model=Honour,
     fields=(
-        F("honour_type", "荣誉类型", "choice", required=True, choices=HONOUR_TYPES),
-        F("level", "级别", "choice", required=True, choices=HONOUR_LEVELS),
-        F("year", "年度", "int", required=True, minimum=1980, maximum=2100),
-        F("awarded_on", "授予日期", "date"), F("title", "名称/项目", max_length=300),
-        F("issuer", "授予机关", max_length=200), F("revoked_on", "撤销日期", "date"),
-        F("revoke_reason", "撤销原因", "text"),
+        F("honour_type", _l("荣誉类型"), "choice", required=True, choices=HONOUR_TYPES),
+        F("level", _l("级别"), "choice", required=True, choices=HONOUR_LEVELS),
+        F("year", _l("年度"), "int", required=True, minimum=1980, maximum=2100),
+        F("awarded_on", _l("授予日期"), "date"), F("title", _l("名称/项目"), max_length=300),
+        F("issuer", _l("授予机关"), max_length=200), F("revoked_on", _l("撤销日期"), "date"),
+        F("revoke_reason", _l("撤销原因"), "text"),
     ),
     check=_check_honour,
     duplicate=lambda e, v: select(Honour).where(
@@ -161,13 +168,13 @@ HONOURS = RecordKind(
 )
 
 PATENTS = RecordKind(
-    slug="patents", label="专利", model=Patent,
+    slug="patents", label=_l("专利"), model=Patent,
     fields=(
-        F("number", "申请号/专利号", required=True, max_length=20, hint="如 201710601862.3 或 ZL201710601862.3"),
-        F("patent_type", "专利类型", "choice", choices=PATENT_TYPES, readonly=True),
-        F("title", "专利名称", required=True, max_length=300), F("filed_on", "申请日期", "date"),
-        F("granted_on", "授权日期", "date"),
-        F("status", "法律状态", "choice", required=True, choices=PATENT_STATUSES),
+        F("number", _l("申请号/专利号"), required=True, max_length=20, hint=_l("如 201710601862.3 或 ZL201710601862.3")),
+        F("patent_type", _l("专利类型"), "choice", choices=PATENT_TYPES, readonly=True),
+        F("title", _l("专利名称"), required=True, max_length=300), F("filed_on", _l("申请日期"), "date"),
+        F("granted_on", _l("授权日期"), "date"),
+        F("status", _l("法律状态"), "choice", required=True, choices=PATENT_STATUSES),
     ),
     check=_check_patent,
     duplicate=lambda _e, v: select(Patent).where(Patent.number == v.get("number")),
@@ -176,14 +183,14 @@ PATENTS = RecordKind(
 )
 
 TRADEMARKS = RecordKind(
-    slug="trademarks", label="商标", model=Trademark,
+    slug="trademarks", label=_l("商标"), model=Trademark,
     fields=(
-        F("reg_number", "注册号", required=True, max_length=20), F("nice_class", "类别", "int", required=True),
-        F("mark", "商标名称", required=True, max_length=200), F("registered_on", "注册日期", "date"),
-        F("expires_on", "有效期至", "date"), F("madrid", "马德里国际注册", "bool"),
-        F("madrid_registered_on", "马德里注册日期", "date"),
-        F("geographical_indication", "地理标志", "bool"),
-        F("gi_status", "地理标志状态", "choice", choices=GI_STATUSES), F("gi_applied_on", "地理标志申请日期", "date"),
+        F("reg_number", _l("注册号"), required=True, max_length=20), F("nice_class", _l("类别"), "int", required=True),
+        F("mark", _l("商标名称"), required=True, max_length=200), F("registered_on", _l("注册日期"), "date"),
+        F("expires_on", _l("有效期至"), "date"), F("madrid", _l("马德里国际注册"), "bool"),
+        F("madrid_registered_on", _l("马德里注册日期"), "date"),
+        F("geographical_indication", _l("地理标志"), "bool"),
+        F("gi_status", _l("地理标志状态"), "choice", choices=GI_STATUSES), F("gi_applied_on", _l("地理标志申请日期"), "date"),
     ),
     check=_check_trademark,
     duplicate=lambda _e, v: select(Trademark).where(
@@ -193,11 +200,11 @@ TRADEMARKS = RecordKind(
 )
 
 CREDIT_RECORDS = RecordKind(
-    slug="credit-records", label="信用记录", model=CreditRecord,
+    slug="credit-records", label=_l("信用记录"), model=CreditRecord,
     fields=(
-        F("list_type", "名单类型", "choice", required=True, choices=CREDIT_LIST_TYPES),
-        F("listed_on", "列入日期", "date", required=True), F("removed_on", "移出日期", "date"),
-        F("authority", "列入机关", max_length=200), F("reason", "列入原因", "text"),
+        F("list_type", _l("名单类型"), "choice", required=True, choices=CREDIT_LIST_TYPES),
+        F("listed_on", _l("列入日期"), "date", required=True), F("removed_on", _l("移出日期"), "date"),
+        F("authority", _l("列入机关"), max_length=200), F("reason", _l("列入原因"), "text"),
     ),
     check=_check_credit,
     duplicate=lambda e, v: select(CreditRecord).where(
@@ -209,11 +216,11 @@ CREDIT_RECORDS = RecordKind(
 )
 
 INCIDENTS = RecordKind(
-    slug="incidents", label="质量安全事件", model=IncidentRecord,
+    slug="incidents", label=_l("质量安全事件"), model=IncidentRecord,
     fields=(
-        F("occurred_on", "发生日期", "date", required=True),
-        F("kind", "事件类型", "choice", required=True, choices=INCIDENT_KINDS),
-        F("description", "情况说明", "text"),
+        F("occurred_on", _l("发生日期"), "date", required=True),
+        F("kind", _l("事件类型"), "choice", required=True, choices=INCIDENT_KINDS),
+        F("description", _l("情况说明"), "text"),
     ),
     check=_no_rules,
     duplicate=lambda e, v: select(IncidentRecord).where(

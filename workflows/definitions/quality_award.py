@@ -10,56 +10,57 @@ its guards below read them, so the system moves an application only when the awa
 from __future__ import annotations
 
 from registry.awards import flow as rules
+from registry.i18n import N_
 from workflows.spec import (DONE, DRAFT, NEXT, REJECTED, Auto, Field, Stage, Workflow, act, reviewer_actions,
                             withdraw)
 
 APPLICANT, TOWN, BUREAU, EXPERT, SYSTEM = "applicant", "town", "bureau", "expert", "system"
 
 
-def _review(name: str, label: str, done: str, guard, limit_days: int) -> Stage:
+def _review(name: str, label: str, done: str, done_label: str, guard, limit_days: int) -> Stage:
     """A panel stage: experts score in the award's pages; it completes by itself once the scores settle."""
     return Stage(name, label, frozenset({EXPERT, BUREAU}), (
-        act(done, label + "完成", {BUREAU, SYSTEM}, target=NEXT, guard=guard),
-        act("reject", "终止评审", {BUREAU}, status=REJECTED, needs_reason=True, style="danger"),
+        act(done, done_label, {BUREAU, SYSTEM}, target=NEXT, guard=guard),
+        act("reject", N_("终止评审"), {BUREAU}, status=REJECTED, needs_reason=True, style="danger"),
         withdraw()),
         time_limit_days=limit_days, time_limit_setting=f"quality_award.{name}_days", auto=(Auto(done, when=guard),))
 
 
 QUALITY_AWARD_V1 = Workflow(
-    name="quality_award", version=1, label="政府质量奖申报",
-    fields=(Field("round_id", "申报批次", kind="int"),),
+    name="quality_award", version=1, label=N_("政府质量奖申报"),
+    fields=(Field("round_id", N_("申报批次"), kind="int"),),
     stages=(
-        Stage("apply", "申报", frozenset({APPLICANT}), (
-            act("submit", "提交申报", {APPLICANT}, target=NEXT, from_statuses={DRAFT}, guard=rules.ready_to_submit,
+        Stage("apply", N_("申报"), frozenset({APPLICANT}), (
+            act("submit", N_("提交申报"), {APPLICANT}, target=NEXT, from_statuses={DRAFT}, guard=rules.ready_to_submit,
                 effects=(rules.enter_round,)),
             withdraw())),
-        Stage("recommend", "推荐", frozenset({TOWN}),
-              reviewer_actions({TOWN}, act("recommend", "推荐", {TOWN}, target=NEXT)),
+        Stage("recommend", N_("推荐"), frozenset({TOWN}),
+              reviewer_actions({TOWN}, act("recommend", N_("推荐"), {TOWN}, target=NEXT)),
               time_limit_days=10, time_limit_setting="quality_award.recommend_days"),
-        Stage("eligibility", "资格审查", frozenset({BUREAU}),
-              reviewer_actions({BUREAU}, act("pass_eligibility", "资格审查通过", {BUREAU}, target=NEXT,
+        Stage("eligibility", N_("资格审查"), frozenset({BUREAU}),
+              reviewer_actions({BUREAU}, act("pass_eligibility", N_("资格审查通过"), {BUREAU}, target=NEXT,
                                              guard=rules.eligible_decided)),
               time_limit_days=10, time_limit_setting="quality_award.eligibility_days"),
-        _review("document_review", "材料评审", "complete_document_review", rules.document_settled, 20),
-        _review("presentation", "陈述答辩", "complete_presentation", rules.presentation_done, 10),
-        _review("site_review", "现场评审", "complete_site_review", rules.site_settled, 20),
-        Stage("deliberation", "审议", frozenset({BUREAU}), (
-            act("to_notice", "列入公示", {BUREAU, SYSTEM}, target=NEXT, guard=rules.proposed_in_notice),
-            act("not_selected", "未列入拟表彰名单", {BUREAU, SYSTEM}, status=REJECTED, guard=rules.not_selected,
+        _review("document_review", N_("材料评审"), "complete_document_review", N_("材料评审完成"), rules.document_settled, 20),
+        _review("presentation", N_("陈述答辩"), "complete_presentation", N_("陈述答辩完成"), rules.presentation_done, 10),
+        _review("site_review", N_("现场评审"), "complete_site_review", N_("现场评审完成"), rules.site_settled, 20),
+        Stage("deliberation", N_("审议"), frozenset({BUREAU}), (
+            act("to_notice", N_("列入公示"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.proposed_in_notice),
+            act("not_selected", N_("未列入拟表彰名单"), {BUREAU, SYSTEM}, status=REJECTED, guard=rules.not_selected,
                 style="plain"),
             withdraw()),
             time_limit_days=15, time_limit_setting="quality_award.deliberation_days",
             auto=(Auto("to_notice", when=rules.proposed_in_notice), Auto("not_selected", when=rules.not_selected))),
         # The window is the round's (7 calendar or working days, objections hold it): no stage deadline here.
-        Stage("notice", "公示", frozenset({BUREAU}), (
-            act("approve", "公示期满，批准表彰", {BUREAU, SYSTEM}, target=NEXT, guard=rules.honoured),
-            act("objection_upheld", "异议成立，取消拟表彰", {BUREAU, SYSTEM}, status=REJECTED,
+        Stage("notice", N_("公示"), frozenset({BUREAU}), (
+            act("approve", N_("公示期满，批准表彰"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.honoured),
+            act("objection_upheld", N_("异议成立，取消拟表彰"), {BUREAU, SYSTEM}, status=REJECTED,
                 guard=rules.objection_upheld, style="danger")),
             auto=(Auto("approve", when=rules.honoured), Auto("objection_upheld", when=rules.objection_upheld))),
-        Stage("approved", "批准表彰", frozenset(), (
-            act("revoke", "撤销荣誉", {BUREAU}, status="revoked", from_statuses={DONE}, style="danger",
-                fields=(Field("revoke_reason", "撤销原因", kind="textarea"), Field("evidence", "撤销依据"),
-                        Field("revoked_on", "撤销日期", kind="date")),
+        Stage("approved", N_("批准表彰"), frozenset(), (
+            act("revoke", N_("撤销荣誉"), {BUREAU}, status="revoked", from_statuses={DONE}, style="danger",
+                fields=(Field("revoke_reason", N_("撤销原因"), kind="textarea"), Field("evidence", N_("撤销依据")),
+                        Field("revoked_on", N_("撤销日期"), kind="date")),
                 effects=(rules.revoke_honour,)),),
             final=True),
     ),

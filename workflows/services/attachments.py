@@ -10,6 +10,7 @@ import zipfile
 
 import filetype
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from registry.database import begin_write
@@ -24,7 +25,8 @@ from workflows.services import applications
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-SLOTS = {"self_assessment": "自评价报告", "evidence": "证明材料", "stamped_form": "盖章扫描件", "test_report": "检测报告"}
+SLOTS = {"self_assessment": _l("自评价报告"), "evidence": _l("证明材料"), "stamped_form": _l("盖章扫描件"),
+         "test_report": _l("检测报告")}
 MAX_UNZIPPED = 100 * 1024 * 1024
 
 
