@@ -1,6 +1,7 @@
 """Catalogue use cases (administrators): jurisdictions and industries are data, edited here."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry.database import begin_write
@@ -13,14 +14,14 @@ from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFa
 from registry.vocab import JURISDICTION_KINDS
 
 CATALOGUES = {
-    "jurisdictions": (Jurisdiction, "镇街与开发区", (
-        F("code", "代码", required=True, max_length=12), F("name", "名称", required=True, max_length=64),
-        F("kind", "类型", "choice", required=True, choices=JURISDICTION_KINDS),
-        F("sort_order", "排序", "int", minimum=0, maximum=9999), F("active", "启用", "bool"))),
-    "industries": (Industry, "产业", (
-        F("code", "代码", required=True, max_length=32), F("name", "名称", required=True, max_length=64),
-        F("cluster", "三大千亿产业集群", "bool"), F("sort_order", "排序", "int", minimum=0, maximum=9999),
-        F("active", "启用", "bool"))),
+    "jurisdictions": (Jurisdiction, _l("镇街与开发区"), (
+        F("code", _l("代码"), required=True, max_length=12), F("name", _l("名称"), required=True, max_length=64),
+        F("kind", _l("类型"), "choice", required=True, choices=JURISDICTION_KINDS),
+        F("sort_order", _l("排序"), "int", minimum=0, maximum=9999), F("active", _l("启用"), "bool"))),
+    "industries": (Industry, _l("产业"), (
+        F("code", _l("代码"), required=True, max_length=32), F("name", _l("名称"), required=True, max_length=64),
+        F("cluster", _l("三大千亿产业集群"), "bool"), F("sort_order", _l("排序"), "int", minimum=0, maximum=9999),
+        F("active", _l("启用"), "bool"))),
 }
 
 
