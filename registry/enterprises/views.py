@@ -27,6 +27,7 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 FILTER_KEYS = ("q", "jurisdiction", "industry", "above_scale", "pinzibiao", "credit", "sort", "direction")
 MAX_PAGE = 100_000
 HISTORY_LIMIT = 200
+LIST_COUNT_CAP = 1000  # beyond this the list says "more than 1000" and asks for a narrower search
 
 
 def list_args() -> dict[str, str]:
@@ -66,7 +67,8 @@ def index():
         abort(403)
     args = list_args()
     filters = EnterpriseFilters(**{k: v for k, v in args.items()})
-    page = search_enterprises(current_user, filters, _page_number(), current_app.config["PAGE_SIZE"])
+    page = search_enterprises(current_user, filters, _page_number(), current_app.config["PAGE_SIZE"],
+                              count_cap=LIST_COUNT_CAP)
     pinzibiao, listed = page_badges([e.id for e in page.items])
     return render_template(
         "enterprises/list.html", form=SearchForm(request.args), page=page, args=args,

@@ -161,3 +161,16 @@ def test_enterprise_account_keeps_contacts_current_but_not_its_identity(make_use
     db.session.refresh(ent)
     assert (ent.name, ent.uscc, ent.jurisdiction_id, ent.industry_id, ent.above_scale) == before
     assert ent.contact_phone == "0576-85123456"
+
+
+def test_search_by_credit_code_and_capped_count(make_user):
+    from registry.services.enterprises import EnterpriseFilters, search_enterprises
+
+    bureau = make_user("bureau")
+    firms = [EnterpriseFactory(name=f"临海鑫隆{i}机械有限公司") for i in range(5)]
+    found = search_enterprises(bureau, EnterpriseFilters(q=firms[2].uscc.lower()))
+    assert [e.id for e in found.items] == [firms[2].id]
+    capped = search_enterprises(bureau, EnterpriseFilters(q="鑫隆"), per_page=2, count_cap=3)
+    assert capped.capped and capped.total == 3 and len(capped.items) == 2
+    exact = search_enterprises(bureau, EnterpriseFilters(q="鑫隆"), count_cap=10)
+    assert not exact.capped and exact.total == 5
