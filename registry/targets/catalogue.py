@@ -2,6 +2,7 @@
 and an attachment. Bureau staff and administrators only."""
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from datetime import date
@@ -126,8 +127,8 @@ def save_reported_value(user: User, code: str, year: int, value: float, source: 
     errors: dict[str, list[str]] = {}
     if not isinstance(year, int) or not 2016 <= year <= 2035:
         errors["year"] = ["年度应在 2016-2035 之间。"]
-    if value is None:
-        errors["value"] = ["请填写数值。"]
+    if value is None or not math.isfinite(value) or abs(value) > 1e12:
+        errors["value"] = ["请填写有效的数值。"]
     if not (source or "").strip():
         errors["source"] = ["请填写数据来源。"]
     if errors:

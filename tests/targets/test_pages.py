@@ -165,3 +165,18 @@ def test_cached_page_follows_record_and_catalogue_changes(client, auth, make_use
     indicator.name = "“钱江杯”优质工程奖(新增,已改名)"
     db.session.commit()
     assert "已改名" in client.get(url).get_data(as_text=True)
+
+
+def test_huge_numbers_are_form_errors_not_500(client, auth, make_user, indicators):
+    _bureau(make_user, auth)
+    token = auth.csrf("/targets/indicators/new")
+    huge = "9" * 400
+    page = client.post("/targets/indicators/new", data={"csrf_token": token, "code": "X-2", "category": "品牌建设",
+                                                         "name": "n", "target_text": "1", "kind": "new",
+                                                         "method": "reported", "rule": "", "sort_order": huge})
+    assert page.status_code == 200 and "数值过大或无效" in page.get_data(as_text=True)
+    for field, value in (("year", huge), ("value", huge), ("value", "inf"), ("value", "nan")):
+        data = {"csrf_token": token, "year": "2023", "value": "1", "source": "x", field: value}
+        answer = client.post("/targets/indicators/T2-02/values", data=data)
+        assert answer.status_code == 200, (field, value)
+    assert db.session.scalar(select(ReportedValue)) is None
