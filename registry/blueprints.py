@@ -15,4 +15,4 @@ def BLUEPRINTS() -> list:  # noqa: N802  (reads as the table it is)
     from workflows.api import bp as workflows_api
     from workflows.views import bp as workflows
 
-    return [auth, home, enterprises, registry_api, excel, targets, targets_api, awards, workflows, workflows_api, admin, targets, targets_api]
+    return [auth, home, enterprises, registry_api, excel, targets, targets_api, awards, workflows, workflows_api, admin]
