@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from registry.awards.gbt19580 import CATEGORIES
 from registry.awards.models import LEVELS
+from registry.forms.validators import digits
 from registry.vocab import HONOUR_LEVELS
 
 LEVEL_CHOICES = [(code, HONOUR_LEVELS.label(code)) for code in LEVELS]
@@ -21,12 +22,12 @@ class CsrfForm(FlaskForm):
 class RoundForm(FlaskForm):
     name = StringField(_l("批次名称"), validators=[DataRequired(), Length(max=120)])
     level = SelectField(_l("级别"), choices=LEVEL_CHOICES)
-    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("年度"), validators=[InputRequired(), digits(), NumberRange(2000, 2100)])
     call_opens_on = DateField(_l("申报开始日期"), validators=[InputRequired()])
     call_closes_on = DateField(_l("申报截止日期"), validators=[InputRequired()])
-    quota_award = IntegerField(_l("政府质量奖名额"), validators=[InputRequired(), NumberRange(1, 50)])
-    quota_nomination = IntegerField(_l("提名奖名额"), validators=[Optional(), NumberRange(0, 50)], default=0)
-    notice_days = IntegerField(_l("公示天数"), validators=[InputRequired(), NumberRange(1, 60)], default=7)
+    quota_award = IntegerField(_l("政府质量奖名额"), validators=[InputRequired(), digits(), NumberRange(1, 50)])
+    quota_nomination = IntegerField(_l("提名奖名额"), validators=[Optional(), digits(), NumberRange(0, 50)], default=0)
+    notice_days = IntegerField(_l("公示天数"), validators=[InputRequired(), digits(), NumberRange(1, 60)], default=7)
     notice_working_days = BooleanField(_l("按工作日计算公示期"))
     presentation_enabled = BooleanField(_l("设陈述答辩环节"))
     issuer = StringField(_l("授予机关"), validators=[Optional(), Length(max=200)], default="临海市人民政府")
@@ -34,7 +35,7 @@ class RoundForm(FlaskForm):
 
 def _score_fields(prefix: str, label_suffix: str = "") -> dict:
     return {f"{prefix}{c.code}": DecimalField(f"{c.clause} {c.label}（{c.points}分）{label_suffix}", places=1,
-                                              validators=[InputRequired(), NumberRange(0, c.points)])
+                                              validators=[InputRequired(), digits(), NumberRange(0, c.points)])
             for c in CATEGORIES}
 
 

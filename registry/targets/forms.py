@@ -1,34 +1,20 @@
 """Forms of the targets pages: the dashboard filters (GET), an indicator, a reported value."""
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from registry.forms.validators import digits
 
 CATEGORY_CHOICES = [SelectChoice("质量建设", _l("质量建设")), SelectChoice("标准建设", _l("标准建设")),
                     SelectChoice("品牌建设", _l("品牌建设"))]
 KIND_CHOICES = [SelectChoice("new", _l("新增")), SelectChoice("cumulative", _l("累计")),
                 SelectChoice("rate", _l("比例")), SelectChoice("growth", _l("同比增长"))]
 METHOD_CHOICES = [SelectChoice("reported", _l("填报")), SelectChoice("derived", _l("登记库统计"))]
-
-
-def digits(limit: int = 6):
-    """Stop validation of a number with more than ``limit`` digits before NumberRange sees it (a 400-digit
-    integer makes wtforms' NaN check overflow: a 500 instead of a form error)."""
-
-    def check(_form, field):
-        value = field.data
-        if value is None:
-            return
-        if (isinstance(value, float) and not math.isfinite(value)) or abs(value) >= 10 ** limit:
-            raise StopValidation(_l("数值过大或无效。"))
-
-    return check
 
 
 class FiltersForm(FlaskForm):

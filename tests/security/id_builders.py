@@ -224,9 +224,6 @@ KNOWN_FINDINGS: dict[str, str] = {
 }
 # The same for tests/security/test_bad_input.py: web forms that answer 500 to junk, by endpoint.
 KNOWN_500: dict[str, str] = {
-    "awards.round_new": "awards: a huge integer (e.g. 400 nines) in an IntegerField with NumberRange raises "
-                        "OverflowError in wtforms (math.isnan on int) -> 500. Cap digits before NumberRange.",
-    "targets.new_indicator": "targets: as awards.round_new (OverflowError on a 400-digit number -> 500).",
 }
 
 VOLATILE_TABLES: set[str] = {"user_sessions", "api_tokens"}

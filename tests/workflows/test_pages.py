@@ -61,3 +61,18 @@ def test_attachments_are_checked_and_scoped(client, auth, cast, draft):
     client.post("/logout", data={"csrf_token": auth.csrf("/notifications")})
     auth.login(cast.other_applicant)
     assert client.get(f"/attachments/{rows[0].id}").status_code == 404
+
+
+def test_notification_settings_refuse_bad_addresses_without_500(client, auth, make_user):
+    user = make_user("bureau")
+    auth.login(user)
+    for email, url in (("not-an-email", ""), ("a@b.cn", "http://[::1"), ("a@b.cn", "ftp://x.cn/hook"),
+                       ("a\x00@b.cn", ""), ("a@b.cn", "http://x.cn/\x01")):
+        token = auth.csrf("/notifications")
+        page = client.post("/notifications", data={"csrf_token": token, "email_enabled": "y", "email": email,
+                                                   "webhook_enabled": "y" if url else "", "webhook_url": url})
+        assert page.status_code == 200, (email, url)
+    token = auth.csrf("/notifications")
+    ok = client.post("/notifications", data={"csrf_token": token, "email_enabled": "y", "email": "Officer@Linhai.cn",
+                                             "webhook_enabled": "y", "webhook_url": "http://127.0.0.1:9/hook"})
+    assert ok.status_code == 302
