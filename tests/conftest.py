@@ -83,9 +83,24 @@ def _clean_state(request, app):
                 conn.execute(table.delete())
     try:
         limiter.reset()
+        _forget_cached_state(app)
     except Exception:  # noqa: BLE001  (storage unreachable in a test that stopped Redis)
         pass
     ctx.pop()
+
+
+def _forget_cached_state(app) -> None:
+    """Drop this test session's Redis keys (caches and counters keyed on the session's unique queue name), so
+    a figure cached by one test is never served to the next one's fresh database."""
+    import redis
+
+    client = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2)
+    try:
+        keys = list(client.scan_iter(match=f"{app.config['CELERY_QUEUE']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -166,3 +181,8 @@ def celery_worker(app, service_urls):
     worker.start()
     yield worker
     worker.stop()
+
+
+# Browser fixtures live in one module and are registered once here: a second session-scoped copy would start a
+# second Playwright inside the first one's event loop.
+from tests.browser.fixtures import browser, live_server, page, phone_page, shot  # noqa: E402,F401

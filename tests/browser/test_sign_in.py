@@ -1,7 +1,7 @@
 """Signing in through a real browser, in Chinese, with the CJK font rendering."""
 from __future__ import annotations
 
-from tests.browser.conftest import sign_in
+from tests.browser.fixtures import sign_in
 
 
 def test_sign_in_page_and_failed_login(page, shot, make_user):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from registry.clock import today
-from tests.browser.conftest import browser, live_server, page, phone_page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.fixtures import sign_in
 from tests.factories import CertificationFactory, EnterpriseFactory, jurisdiction
 
 

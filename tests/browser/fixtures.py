@@ -1,4 +1,4 @@
-"""Browser tests: the app served on 127.0.0.1 by a real WSGI server, driven by Playwright in Debian's Chromium.
+"""Browser fixtures (loaded by tests/conftest.py, so one browser serves every module): the app served on 127.0.0.1 by a real WSGI server, driven by Playwright in Debian's Chromium.
 
 Screenshots go to ``test-artifacts/screenshots/`` (kept after the run for people to look at).
 """
