@@ -27,7 +27,7 @@ demo: setup
 	$(PY) scripts/run_all.py
 
 test: setup browser
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench.run_all
