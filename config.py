@@ -45,6 +45,9 @@ class BaseConfig:
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RATELIMIT_ENABLED = True
+    # Redis down must not turn a sign-in into a 500: fall back to per-process limits until it is back.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

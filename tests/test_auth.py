@@ -90,3 +90,4 @@ def test_security_headers(client):
     resp = client.get("/login")
     assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
