@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 
 from registry import clock
+from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
 from registry.services.errors import ValidationFailed
@@ -44,6 +45,7 @@ def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled:
             errors["email"] = ["请填写有效的电子邮箱。"]
     if errors:
         raise ValidationFailed(errors)
+    begin_write()
     pref = db.session.get(NotificationPreference, user.id)
     if pref is None:
         pref = NotificationPreference(user_id=user.id)
