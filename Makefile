@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
-	@if [ -d registry/translations ]; then $(VENV)/bin/pybabel compile -q -d registry/translations || true; fi
+	@if [ -d registry/translations ]; then $(VENV)/bin/pybabel compile -d registry/translations || true; fi
 
 browser:
 	@bash scripts/install-browser.sh

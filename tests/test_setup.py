@@ -28,6 +28,7 @@ def test_production_refuses_the_development_secret(monkeypatch):
     check_production_safety(load_config())
 
 
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrations_match_models(service_urls, tmp_path):
     """Upgrading an empty database with Alembic gives exactly the tables and columns the models declare."""
     from alembic.autogenerate import compare_metadata

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models.base import TimestampMixin
+from registry.models.bigrams import bigrams, create_function_ddl
 from registry.models.catalogues import Industry, Jurisdiction
 
 
@@ -40,3 +41,9 @@ class Enterprise(TimestampMixin, db.Model):
     @property
     def audit_enterprise_id(self) -> int:
         return self.id
+
+
+# Name search on PostgreSQL (registry.models.bigrams): the function must exist before the index that uses it.
+event.listen(Enterprise.__table__, "before_create", create_function_ddl())
+Index("ix_enterprises_name_bigrams", bigrams(Enterprise.__table__.c.name),
+      postgresql_using="gin").ddl_if(dialect="postgresql")

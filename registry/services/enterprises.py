@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.history import set_actor
 from registry.identifiers import IdentifierError, parse_uscc
 from registry.models import Certification, CreditRecord, Enterprise, Industry, Jurisdiction, User
+from registry.models.bigrams import contains_all_bigrams
 from registry.records.fields import FieldSpec as F
 from registry.records.fields import coerce, to_json
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -99,6 +100,8 @@ def filtered_query(user: User, filters: EnterpriseFilters):
             query = query.where(Enterprise.uscc == code)
         else:
             query = query.where(Enterprise.name.contains(q, autoescape=True))
+            if len(q) >= 2 and db.session.get_bind().dialect.name == "postgresql":
+                query = query.where(contains_all_bigrams(Enterprise.name, q))  # the GIN index finds the rows
     if filters.jurisdiction:
         query = query.join(Jurisdiction, Enterprise.jurisdiction_id == Jurisdiction.id).where(
             Jurisdiction.code == filters.jurisdiction)

@@ -174,3 +174,35 @@ def test_search_by_credit_code_and_capped_count(make_user):
     assert capped.capped and capped.total == 3 and len(capped.items) == 2
     exact = search_enterprises(bureau, EnterpriseFilters(q="鑫隆"), count_cap=10)
     assert not exact.capped and exact.total == 5
+
+
+def test_name_search_finds_every_substring_and_nothing_else(make_user):
+    """On PostgreSQL the bigram index answers first; the result must equal a plain substring match: one character,
+    two, a whole name, a repeated character, LIKE's own wildcards taken literally, Latin letters."""
+    from registry.services.enterprises import EnterpriseFilters, search_enterprises
+
+    bureau = make_user("bureau")
+    names = ["临海市鑫隆机械有限公司", "浙江隆鑫眼镜有限公司", "临海市宏宏宏工艺品厂", "台州100%塑业有限公司",
+             "临海市A_B科技有限公司", "临海市眼镜城管理有限公司"]
+    for name in names:
+        EnterpriseFactory(name=name)
+    for q in ["鑫", "鑫隆", "隆鑫", "眼镜", "宏宏", "宏宏宏", "100%", "%", "A_B", "_", "临海市鑫隆机械有限公司", "镜城管",
+              "隆机械有限公司X", "鑫眼"]:
+        got = {e.name for e in search_enterprises(bureau, EnterpriseFilters(q=q), per_page=50).items}
+        assert got == {n for n in names if q in n}, q
+
+
+def test_postgresql_answers_a_two_character_search_from_the_bigram_index(make_user):
+    from sqlalchemy import text
+
+    from registry.services.enterprises import EnterpriseFilters, filtered_query
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the bigram index is PostgreSQL's (SQLite scans names)")
+    bureau = make_user("bureau")
+    EnterpriseFactory(name="临海市鑫隆机械有限公司")
+    query = filtered_query(bureau, EnterpriseFilters(q="鑫隆"))
+    compiled = str(query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.session.scalars(text("EXPLAIN " + compiled)))
+    assert "ix_enterprises_name_bigrams" in plan, plan
