@@ -30,3 +30,8 @@ def parse_now(value: str | datetime | None) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands DateTime(timezone=True) columns back without their zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

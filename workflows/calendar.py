@@ -65,6 +65,14 @@ def deadline(start: datetime, days: int, *, calendar_days: bool = False, remind_
     known = overrides()
     first = start.astimezone(LOCAL_TZ).date()
     due_day = first + timedelta(days=days) if calendar_days else add_working_days(first, days, known)
+    return deadline_on(due_day, start, remind_days=remind_days, known=known)
+
+
+def deadline_on(due_day: date, start: datetime, *, remind_days: int = 0, known: dict[date, bool] | None = None
+                ) -> tuple[datetime, datetime | None]:
+    """(due_at, remind_at) for a fixed last day (a round's stage deadline, say): due at its end (local time), the
+    reminder ``remind_days`` working days before (None when 0 or not after ``start``)."""
+    known = overrides() if known is None else known
     due_at = end_of_local_day(due_day).astimezone(timezone.utc)  # stored in UTC (SQLite keeps no zone)
     remind_at = None
     if remind_days > 0:

@@ -12,6 +12,7 @@ assignment to the application), ``system`` (beat jobs: no user).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable
 
 from registry.i18n import N_
@@ -105,6 +106,9 @@ class Workflow:
     stages: tuple[Stage, ...]
     fields: tuple[Field, ...] = ()  # what the applicant fills in while drafting
     reminder_days_setting: str = "workflows.reminder_days"  # working days before a deadline to remind
+    # A fixed last day for a stage of one application, when the domain sets one (an award round's stage deadlines):
+    # ``due_date(application_id, stage_name) -> date | None``; it takes precedence over the stage's time limit.
+    due_date: Callable[[int, str], date | None] | None = None
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

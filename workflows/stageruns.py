@@ -1,10 +1,11 @@
 """Stage runs: opening one (with its deadline in working days), pausing it for 补正 and resuming it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
+from registry.clock import aware
 from registry.extensions import db
 from workflows import calendar, settings
 from workflows.models import StageRun
@@ -21,13 +22,53 @@ def time_limit(stage: Stage) -> int | None:
 def open_run(application_id: int, workflow: Workflow, stage: Stage, now: datetime) -> StageRun:
     """Start a run of ``stage`` with its due and reminder times (caller commits)."""
     run = StageRun(application_id=application_id, stage=stage.name, started_at=now)
-    days = time_limit(stage)
-    if days is not None and not stage.final:
-        run.due_at, run.remind_at = calendar.deadline(
-            now, days, calendar_days=stage.calendar_days,
-            remind_days=int(settings.get(workflow.reminder_days_setting, 2)))
+    if not stage.final:
+        remind_days = int(settings.get(workflow.reminder_days_setting, 2))
+        fixed = workflow.due_date(application_id, stage.name) if workflow.due_date else None
+        days = time_limit(stage)
+        if fixed is not None:
+            run.due_at, run.remind_at = calendar.deadline_on(fixed, now, remind_days=remind_days)
+        elif days is not None:
+            run.due_at, run.remind_at = calendar.deadline(now, days, calendar_days=stage.calendar_days,
+                                                          remind_days=remind_days)
     db.session.add(run)
     return run
+
+
+def reschedule_open_runs(application_ids: list[int], stage_names: list[str], now: datetime) -> int:
+    """The domain moved a stage's last day (a round's deadline): give the open runs of these applications at these
+    stages their due date again, as ``open_run`` would now. A reminder or escalation already sent counts no
+    longer when the new date is later, so the sweep warns again in time. Returns the runs changed (caller commits).
+    """
+    from workflows import definitions
+    from workflows.models import Application
+
+    if not application_ids or not stage_names:
+        return 0
+    changed = 0
+    rows = db.session.execute(select(StageRun, Application).join(Application, Application.id == StageRun.application_id)
+                              .where(StageRun.application_id.in_(application_ids), StageRun.stage.in_(stage_names),
+                                     StageRun.ended_at.is_(None)))
+    for run, application in rows:
+        workflow = definitions.get(application.workflow, application.definition_version)
+        stage = workflow.stage(run.stage)
+        remind_days = int(settings.get(workflow.reminder_days_setting, 2))
+        fixed = workflow.due_date(application.id, stage.name) if workflow.due_date else None
+        days = time_limit(stage)
+        if fixed is not None:
+            due_at, remind_at = calendar.deadline_on(fixed, now, remind_days=remind_days)
+        elif days is not None:
+            due_at, remind_at = calendar.deadline(aware(run.started_at), days, calendar_days=stage.calendar_days,
+                                                  remind_days=remind_days)
+        else:
+            due_at = remind_at = None
+        if due_at is None or run.due_at is None or due_at > aware(run.due_at):
+            run.escalated_at = run.reminded_at = None
+        run.due_at, run.remind_at = due_at, remind_at
+        if application.stage == run.stage:
+            application.due_at = due_at  # the inbox sorts and filters on the application's copy
+        changed += 1
+    return changed
 
 
 def current_run(application_id: int) -> StageRun | None:
@@ -44,20 +85,14 @@ def resume(run: StageRun | None, now: datetime) -> None:
     """Move the deadline on by the time spent waiting for the applicant."""
     if run is None or run.paused_at is None:
         return
-    paused_for = now - _aware(run.paused_at)
+    paused_for = now - aware(run.paused_at)
     if run.due_at is not None:
-        run.due_at = _aware(run.due_at) + paused_for
+        run.due_at = aware(run.due_at) + paused_for
     if run.remind_at is not None:
-        run.remind_at = _aware(run.remind_at) + paused_for
+        run.remind_at = aware(run.remind_at) + paused_for
     run.paused_at = None
 
 
 def close(run: StageRun | None, now: datetime) -> None:
     if run is not None and run.ended_at is None:
         run.ended_at = now
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

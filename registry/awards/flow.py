@@ -8,7 +8,7 @@ so the engine moves an application only when the domain says so; the engine alon
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -31,6 +31,17 @@ def entry_of(application) -> AwardEntry | None:
 def _round_of(application) -> AwardRound | None:
     round_id = (application.data or {}).get("round_id")
     return db.session.get(AwardRound, int(round_id)) if round_id else None
+
+
+def stage_due_date(application_id: int, stage_name: str) -> date | None:
+    """The last day the application's round sets for this stage (``AwardRound.stage_deadlines``), or None: then
+    the stage's working-day limit applies. The engine asks when the application reaches the stage."""
+    from workflows.models import Application
+
+    application = db.session.get(Application, application_id)
+    found = _round_of(application) if application is not None else None
+    value = (found.stage_deadlines or {}).get(stage_name) if found is not None else None
+    return date.fromisoformat(value) if value else None
 
 
 # Guards: (application, actor, values) -> None when the action may proceed, else the message shown.

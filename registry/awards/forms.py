@@ -31,6 +31,17 @@ class RoundForm(FlaskForm):
     notice_working_days = BooleanField(_l("按工作日计算公示期"))
     presentation_enabled = BooleanField(_l("设陈述答辩环节"))
     issuer = StringField(_l("授予机关"), validators=[Optional(), Length(max=200)], default="临海市人民政府")
+    # The round's last day per stage (rounds.DEADLINE_STAGES); empty: the stage's working-day limit applies.
+    deadline_recommend = DateField(_l("推荐截止日期"), validators=[Optional()])
+    deadline_eligibility = DateField(_l("资格审查截止日期"), validators=[Optional()])
+    deadline_document_review = DateField(_l("材料评审截止日期"), validators=[Optional()])
+    deadline_presentation = DateField(_l("陈述答辩截止日期"), validators=[Optional()])
+    deadline_site_review = DateField(_l("现场评审截止日期"), validators=[Optional()])
+    deadline_deliberation = DateField(_l("审议截止日期"), validators=[Optional()])
+
+    def stage_deadlines(self) -> dict:
+        return {name.removeprefix("deadline_"): field.data for name, field in self._fields.items()
+                if name.startswith("deadline_")}
 
 
 def _score_fields(prefix: str, label_suffix: str = "") -> dict:

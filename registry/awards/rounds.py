@@ -9,7 +9,7 @@ from registry.awards import settings
 from registry.awards.access import get_round, require_bureau
 from registry.awards.gbt19580 import check_points
 from registry.awards.models import AWARD_TYPES, LEVELS, AwardEntry, AwardRound
-from registry.clock import local_date
+from registry.clock import aware, local_date
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
@@ -17,12 +17,18 @@ from registry.models import User
 from registry.services.errors import Conflict, ValidationFailed
 
 
-def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: date, call_closes_on: date,
-               quotas: dict[str, int], notice_days: int | None = None, notice_working_days: bool | None = None,
-               presentation_enabled: bool = False, issuer: str | None = None,
-               stage_deadlines: dict[str, str] | None = None) -> AwardRound:
-    """Create a round open for applications. Raises Forbidden, ValidationFailed (field -> messages)."""
-    require_bureau(actor)
+# The stages a round may give a last day (in this order; the notice window is the round's own, the call closes
+# the application stage). An application reaching one of them is due on that day instead of after the stage's
+# working-day limit (flow.stage_due_date), with the same reminders and escalation.
+DEADLINE_STAGES = ("recommend", "eligibility", "document_review", "presentation", "site_review", "deliberation")
+# What may still change once a round has moved on.
+EDITABLE_UNTIL_NOTICE = ("open", "reviewing")
+
+
+def _check_round(*, name: str, level: str, call_opens_on: date, call_closes_on: date, quotas: dict[str, int],
+                 notice_days: int, presentation_enabled: bool, stage_deadlines: dict[str, date | str | None]
+                 ) -> tuple[dict[str, int], dict[str, str], dict[str, list[str]]]:
+    """(quotas, deadlines as ISO dates, errors) of a round's settings."""
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["name"] = ["请填写批次名称。"]
@@ -33,9 +39,38 @@ def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: 
     clean_quotas = {t: int(quotas.get(t) or 0) for t in AWARD_TYPES}
     if any(n < 0 for n in clean_quotas.values()) or not clean_quotas["quality_award"]:
         errors["quotas"] = ["政府质量奖名额至少为 1，名额不能为负数。"]
-    days = settings.get("awards.notice.days") if notice_days is None else notice_days
-    if not 1 <= int(days) <= 60:
+    if not 1 <= int(notice_days) <= 60:
         errors["notice_days"] = ["公示期应在 1 到 60 天之间。"]
+    deadlines, previous = {}, (None, call_closes_on)
+    for stage in DEADLINE_STAGES:
+        raw = (stage_deadlines or {}).get(stage)
+        if not raw or (stage == "presentation" and not presentation_enabled):
+            continue
+        try:
+            day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        except ValueError:
+            errors[f"deadline_{stage}"] = ["日期格式应为 YYYY-MM-DD。"]
+            continue
+        before_stage, before_day = previous
+        if day <= call_closes_on:
+            errors[f"deadline_{stage}"] = [f"各环节截止日期应晚于申报截止日期（{call_closes_on.isoformat()}）。"]
+        elif before_stage and day < before_day:
+            errors[f"deadline_{stage}"] = [f"不能早于前一环节的截止日期（{before_day.isoformat()}）。"]
+        deadlines[stage] = day.isoformat()
+        previous = (stage, day)
+    return clean_quotas, deadlines, errors
+
+
+def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: date, call_closes_on: date,
+               quotas: dict[str, int], notice_days: int | None = None, notice_working_days: bool | None = None,
+               presentation_enabled: bool = False, issuer: str | None = None,
+               stage_deadlines: dict[str, date | str | None] | None = None) -> AwardRound:
+    """Create a round open for applications. Raises Forbidden, ValidationFailed (field -> messages)."""
+    require_bureau(actor)
+    days = settings.get("awards.notice.days") if notice_days is None else notice_days
+    clean_quotas, deadlines, errors = _check_round(
+        name=name, level=level, call_opens_on=call_opens_on, call_closes_on=call_closes_on, quotas=quotas,
+        notice_days=days, presentation_enabled=presentation_enabled, stage_deadlines=stage_deadlines or {})
     if errors:
         raise ValidationFailed(errors)
     begin_write()
@@ -45,8 +80,43 @@ def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: 
         quotas=clean_quotas, award_types=[t for t in AWARD_TYPES if clean_quotas[t]], notice_days=int(days),
         notice_working_days=settings.get("awards.notice.working_days") if notice_working_days is None
         else notice_working_days, presentation_enabled=presentation_enabled, issuer=issuer,
-        stage_deadlines=stage_deadlines or {}, status="open", created_by_id=actor.id)
+        stage_deadlines=deadlines, status="open", created_by_id=actor.id)
     db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def update_round(actor: User, round_id: int, now: datetime, *, name: str, call_opens_on: date, call_closes_on: date,
+                 quotas: dict[str, int], notice_days: int, notice_working_days: bool, issuer: str | None,
+                 stage_deadlines: dict[str, date | str | None]) -> AwardRound:
+    """Change a round's settings until its list goes to public notice. Applications already at a stage whose
+    last day changed are due on the new day (reminders and escalation follow it). The level, the year and whether
+    there is a presentation stage are fixed when the round opens: entries and panels depend on them.
+    Raises Forbidden, NotFound, Conflict (round in notice or finalised), ValidationFailed."""
+    require_bureau(actor)
+    found = get_round(round_id)
+    if found.status not in EDITABLE_UNTIL_NOTICE:
+        raise Conflict("拟表彰名单公示后，批次设置不能再修改。")
+    clean_quotas, deadlines, errors = _check_round(
+        name=name, level=found.level, call_opens_on=call_opens_on, call_closes_on=call_closes_on, quotas=quotas,
+        notice_days=notice_days, presentation_enabled=found.presentation_enabled, stage_deadlines=stage_deadlines)
+    if errors:
+        raise ValidationFailed(errors)
+    begin_write()
+    set_actor(db.session, actor.id)
+    db.session.refresh(found)
+    moved = [s for s in DEADLINE_STAGES if deadlines.get(s) != (found.stage_deadlines or {}).get(s)]
+    found.name, found.call_opens_on, found.call_closes_on = name.strip(), call_opens_on, call_closes_on
+    found.quotas, found.award_types = clean_quotas, [t for t in AWARD_TYPES if clean_quotas[t]]
+    found.notice_days, found.notice_working_days, found.issuer = int(notice_days), notice_working_days, issuer
+    found.stage_deadlines = deadlines
+    db.session.flush()
+    if moved:
+        from workflows.stageruns import reschedule_open_runs
+
+        application_ids = list(db.session.scalars(select(AwardEntry.application_id).where(
+            AwardEntry.round_id == round_id, AwardEntry.application_id.is_not(None))))
+        reschedule_open_runs(application_ids, moved, now)
     db.session.commit()
     return found
 
@@ -122,3 +192,23 @@ def rounds_list() -> list[AwardRound]:
 
 def entry_count(round_id: int) -> int:
     return db.session.scalar(select(func.count(AwardEntry.id)).where(AwardEntry.round_id == round_id)) or 0
+
+
+def deadline_overview(found: AwardRound, applications: list, now: datetime) -> list[dict]:
+    """Per deadline stage of the round: its last day (or the stage's working-day limit), how many applications
+    are at it now and how many of those are past their due time."""
+    from workflows import definitions
+    from workflows.spec import IN_PROGRESS
+    from workflows.stageruns import time_limit
+
+    workflow = definitions.get("quality_award")
+    rows = []
+    for name in DEADLINE_STAGES:
+        if name == "presentation" and not found.presentation_enabled:
+            continue
+        here = [a for a in applications if a.stage == name and a.status == IN_PROGRESS]
+        overdue = [a for a in here if a.due_at is not None and not a.paused and aware(a.due_at) < now]
+        rows.append({"stage": name, "label": workflow.stage(name).label,
+                     "deadline": (found.stage_deadlines or {}).get(name), "limit_days": time_limit(workflow.stage(name)),
+                     "at_stage": len(here), "overdue": len(overdue)})
+    return rows

@@ -3,6 +3,9 @@ notice publication. Application pages are in ``application_views``, the expert's
 notice in ``notice_views``, print pages in ``print_views``; they add their routes to this blueprint."""
 from __future__ import annotations
 
+from datetime import date
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -102,14 +105,64 @@ def round_new():
                 quotas={"quality_award": form.quota_award.data,
                         "quality_award_nomination": form.quota_nomination.data or 0},
                 notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
-                presentation_enabled=form.presentation_enabled.data, issuer=form.issuer.data or None)
+                presentation_enabled=form.presentation_enabled.data, issuer=form.issuer.data or None,
+                stage_deadlines=form.stage_deadlines())
         except ValidationFailed as exc:
-            for field, messages in exc.errors.items():
-                getattr(form, field, form.name).errors = list(messages)
+            _form_errors(form, exc)
         else:
             flash("已开启评选批次。", "success")
             return redirect(url_for(".round_show", round_id=found.id))
-    return render_template("awards/round_form.html", form=form)
+    return render_template("awards/round_form.html", form=form, round=None)
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:
+    for field, messages in exc.errors.items():
+        target = getattr(form, {"quotas": "quota_award"}.get(field, field), None) or form.name
+        target.errors = list(target.errors or []) + list(messages)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@login_required
+def round_edit(round_id: int):
+    """Change a round's dates, quotas, notice rule and stage deadlines until its list goes to public notice."""
+    bureau_only()
+    found = get_round(round_id)
+    if found.status not in rounds.EDITABLE_UNTIL_NOTICE:
+        flash("拟表彰名单公示后，批次设置不能再修改。", "danger")
+        return redirect(url_for(".round_show", round_id=round_id))
+    form = RoundForm(obj=None if request.method == "POST" else _round_values(found))
+    del form.level, form.year, form.presentation_enabled  # fixed when the round opened
+    if form.validate_on_submit():
+        try:
+            rounds.update_round(
+                current_user, round_id, clock.now(), name=form.name.data, call_opens_on=form.call_opens_on.data,
+                call_closes_on=form.call_closes_on.data,
+                quotas={"quality_award": form.quota_award.data,
+                        "quality_award_nomination": form.quota_nomination.data or 0},
+                notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
+                issuer=form.issuer.data or None, stage_deadlines=form.stage_deadlines())
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        except Conflict as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for(".round_show", round_id=round_id))
+        else:
+            flash("批次设置已保存；已在相应环节的申报按新的截止日期提醒和督办。", "success")
+            return redirect(url_for(".round_show", round_id=round_id))
+    return render_template("awards/round_form.html", form=form, round=found)
+
+
+def _round_values(found):
+    """The round as form data (an object with the form's attribute names)."""
+    values = {"name": found.name, "call_opens_on": found.call_opens_on, "call_closes_on": found.call_closes_on,
+              "quota_award": found.quotas.get("quality_award", 0),
+              "quota_nomination": found.quotas.get("quality_award_nomination", 0),
+              "notice_days": found.notice_days, "notice_working_days": found.notice_working_days,
+              "issuer": found.issuer}
+    for stage in rounds.DEADLINE_STAGES:
+        raw = (found.stage_deadlines or {}).get(stage)
+        values[f"deadline_{stage}"] = date.fromisoformat(raw) if raw else None
+    return SimpleNamespace(**values)
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -131,7 +184,8 @@ def round_show(round_id: int):
         "awards/round.html", round=found, entries=entries, apps=apps, draws=draws, funnel=rounds.funnel(round_id),
         objections=objections, stages=_stage_labels(), draw_form=DrawForm(), decision_form=ObjectionDecisionForm(),
         suggestion=committee.suggestion(round_id) if found.status in ("open", "reviewing") else {},
-        ranking=committee.ranking(round_id), open_objections=notice.open_objections(round_id))
+        ranking=committee.ranking(round_id), open_objections=notice.open_objections(round_id),
+        deadlines=rounds.deadline_overview(found, list(apps.values()), clock.now()))
 
 
 @bp.route("/rounds/<int:round_id>/draw", methods=["POST"])
@@ -212,4 +266,4 @@ def objection_decide(objection_id: int):
     return redirect(url_for(".round_show", round_id=row.round_id) + "#objections")
 
 
-from registry.awards import application_views, expert_views, notice_views, print_views  # noqa: E402,F401
+from registry.awards import application_views, expert_views, notice_views, pool_views, print_views  # noqa: E402,F401

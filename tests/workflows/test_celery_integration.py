@@ -115,7 +115,7 @@ def test_reminder_and_escalation_fire_when_the_clock_passes(app, cast, draft, qu
         send(app, "workflows.sweep_deadlines", queue, now=remind_time.isoformat())
     wait_for(lambda: len(notes("reminder")) == 1, what="reminder")
     assert notes("reminder")[0].user_id == cast.town.id
-    wait_for(lambda: f"remind:r{run_id}:u{cast.town.id}:webhook" in webhook.effect_keys(), what="reminder webhook")
+    wait_for(lambda: f"remind:r{run_id}:d20260309:u{cast.town.id}:webhook" in webhook.effect_keys(), what="reminder webhook")
 
     overdue = datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc)
     for _ in range(2):
@@ -123,7 +123,7 @@ def test_reminder_and_escalation_fire_when_the_clock_passes(app, cast, draft, qu
     wait_for(lambda: {n.user_id for n in notes("escalation")} == {cast.bureau.id, cast.town.id}, what="escalation")
     time.sleep(2)
     assert len(notes("escalation")) == 2 and len(notes("reminder")) == 1
-    assert webhook.effect_keys().count(f"remind:r{run_id}:u{cast.town.id}:webhook") == 1
+    assert webhook.effect_keys().count(f"remind:r{run_id}:d20260309:u{cast.town.id}:webhook") == 1
 
 
 def test_no_reminder_to_someone_who_already_acted(app, cast, draft, published_standard):

@@ -57,7 +57,7 @@ def send_reminders(now: datetime, limit: int = 500) -> int:
             db.session.rollback()
             continue
         people = _waiting_on(application, run)
-        jobs = notify(people, key=f"remind:r{run.id}", kind="reminder",
+        jobs = notify(people, key=_once_per_deadline("remind", run), kind="reminder",
                       title=f"办理提醒:{application.title} 即将到期", now=now, application_id=application.id,
                       body=f"请在 {_local(run.due_at)} 前办理。")
         db.session.commit()
@@ -80,7 +80,7 @@ def escalate_overdue(now: datetime, limit: int = 500) -> int:
             continue
         bureau = list(db.session.scalars(select(User).where(User.role == "bureau", User.is_active_account.is_(True))))
         people = bureau + _waiting_on(application, run)
-        jobs = notify(people, key=f"escalate:r{run.id}", kind="escalation",
+        jobs = notify(people, key=_once_per_deadline("escalate", run), kind="escalation",
                       title=f"超期督办:{application.title}({stage.label})", now=now, application_id=application.id,
                       body=f"办理期限 {_local(run.due_at)} 已过,请尽快处理。")
         db.session.commit()
@@ -171,6 +171,12 @@ def sweep_certificates(now: datetime) -> int:
             dispatch.publish(jobs)
             sent += 1
     return sent
+
+
+def _once_per_deadline(kind: str, run: StageRun) -> str:
+    """The notification key of a reminder or escalation: once per stage run and due day, so a deadline the
+    bureau moves later (a round's stage deadline) is warned about again, and a repeated sweep never twice."""
+    return f"{kind}:r{run.id}:d{_local(run.due_at)[:10].replace('-', '')}"
 
 
 def _local(moment: datetime | None) -> str:
