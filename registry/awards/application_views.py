@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from registry import clock
 from registry.awards import files, flow, panels, screening, scoring
 from registry.awards.access import get_round, is_bureau
-from registry.awards.display import flash_errors
+from registry.awards.display import flash_errors, run_and_flash
 from registry.awards.forms import ActionForm, CsrfForm, DrawForm, EligibilityForm, SelfAssessmentForm, UploadForm
 from registry.awards.gbt19580 import CATEGORIES
 from registry.awards.models import AwardRound, StampedScan
@@ -145,11 +145,7 @@ def eligibility_check(application_id: int):
     entry = flow.entry_of(load(application_id)) or abort(404)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        screening.run_check(entry.id, clock.now(), current_user)
-        flash("已从登记库完成资格自动核查。", "success")
-    except DomainError as exc:
-        flash(exc.message, "danger")
+    run_and_flash(lambda: screening.run_check(entry.id, clock.now(), current_user), "已从登记库完成资格自动核查。")
     return redirect(url_for(".application_show", application_id=application_id) + "#eligibility")
 
 
@@ -181,14 +177,9 @@ def application_draw(application_id: int):
     entry = flow.entry_of(load(application_id)) or abort(404)
     form = DrawForm()
     if form.validate_on_submit():
-        try:
-            panels.draw_panels(current_user, [entry.id], clock.now(), reason=form.reason.data,
-                               size=form.size.data, n_substitutes=form.substitutes.data)
-            flash("已随机抽取专家组。", "success")
-        except ValidationFailed as exc:
-            flash_errors(exc)
-        except DomainError as exc:
-            flash(exc.message, "danger")
+        run_and_flash(lambda: panels.draw_panels(current_user, [entry.id], clock.now(), reason=form.reason.data,
+                                                 size=form.size.data, n_substitutes=form.substitutes.data),
+                      "已随机抽取专家组。")
     return redirect(url_for(".application_show", application_id=application_id) + "#panel")
 
 

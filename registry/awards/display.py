@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import flash
 
 from registry.clock import LOCAL_TZ
-from registry.services.errors import ValidationFailed
+from registry.services.errors import DomainError, ValidationFailed
 from registry.vocab import HONOUR_LEVELS, Vocab
 
 AWARD_TYPE_LABELS = Vocab(quality_award="政府质量奖", quality_award_nomination="政府质量奖提名奖")
@@ -32,6 +32,21 @@ def flash_errors(exc: ValidationFailed) -> None:
     for messages in exc.errors.values():
         for message in messages:
             flash(message, "danger")
+
+
+def run_and_flash(use_case, success: str) -> bool:
+    """A button's use case: flash ``success`` when it returns, else each validation message or the domain error
+    (the page it redirects to shows them). Returns whether it succeeded."""
+    try:
+        use_case()
+    except ValidationFailed as exc:
+        flash_errors(exc)
+        return False
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return False
+    flash(success, "success")
+    return True
 
 
 def template_helpers() -> dict:

@@ -2,16 +2,16 @@
 objection while the window is open."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from registry import clock
 from registry.awards import committee, notice
 from registry.awards.access import get_round
-from registry.awards.display import AWARD_TYPE_LABELS, flash_errors
+from registry.awards.display import AWARD_TYPE_LABELS, run_and_flash
 from registry.awards.forms import ObjectionForm
 from registry.awards.views import bp
-from registry.services.errors import DomainError, NotFound, ValidationFailed
+from registry.services.errors import NotFound
 
 
 def _public_round(round_id: int):
@@ -36,14 +36,8 @@ def notice_show(round_id: int):
     if form.validate_on_submit():
         if not current_user.is_authenticated:
             abort(403)
-        try:
-            notice.file_objection(round_id, current_user, form.text.data, now,
-                                  entry_id=form.entry_id.data or None, contact=form.contact.data)
-        except ValidationFailed as exc:
-            flash_errors(exc)
-        except DomainError as exc:
-            flash(exc.message, "danger")
-        else:
-            flash("异议已实名提交，市局将核查处理。", "success")
+        run_and_flash(lambda: notice.file_objection(round_id, current_user, form.text.data, now,
+                                                    entry_id=form.entry_id.data or None, contact=form.contact.data),
+                      "异议已实名提交，市局将核查处理。")
         return redirect(url_for(".notice_show", round_id=round_id))
     return render_template("awards/notice.html", round=found, listed=listed, form=form, window_open=window_open)

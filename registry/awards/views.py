@@ -14,12 +14,12 @@ from sqlalchemy import select
 from registry import clock
 from registry.awards import committee, flow, notice, panels, rounds
 from registry.awards.access import get_round, is_bureau
-from registry.awards.display import flash_errors, template_helpers
+from registry.awards.display import run_and_flash, template_helpers
 from registry.awards.forms import DrawForm, ObjectionDecisionForm, RoundForm
 from registry.awards.models import AwardEntry, Objection
 from registry.extensions import db
 from registry.i18n import N_
-from registry.services.errors import Conflict, DomainError, ValidationFailed
+from registry.services.errors import Conflict, ValidationFailed
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 bp.app_context_processor(lambda: {"aw": template_helpers()} if request.blueprint == "awards" else {})
@@ -197,14 +197,9 @@ def round_draw(round_id: int):
     form = DrawForm()
     ids = [int(i) for i in request.form.getlist("entry_ids") if i.isdigit()]
     if form.validate_on_submit():
-        try:
-            made = panels.draw_panels(current_user, ids, clock.now(), reason=form.reason.data,
-                                      size=form.size.data, n_substitutes=form.substitutes.data)
-            flash(f"已为 {len(made)} 个申报随机抽取专家组，抽取记录可复核。", "success")
-        except ValidationFailed as exc:
-            flash_errors(exc)
-        except Conflict as exc:
-            flash(exc.message, "danger")
+        run_and_flash(lambda: panels.draw_panels(current_user, ids, clock.now(), reason=form.reason.data,
+                                                 size=form.size.data, n_substitutes=form.substitutes.data),
+                      f"已为 {len(ids)} 个申报随机抽取专家组，抽取记录可复核。")
     else:
         flash("请填写专家组人数（不少于 5 人）和候补人数。", "danger")
     return redirect(url_for(".round_show", round_id=round_id))
@@ -220,13 +215,7 @@ def round_committee(round_id: int):
     for entry in committee.ranking(round_id):
         value = request.form.get(f"entry_{entry.id}", "")
         decisions[entry.id] = value or None
-    try:
-        committee.decide(round_id, current_user, decisions, clock.now())
-        flash("审议结果已保存。", "success")
-    except ValidationFailed as exc:
-        flash_errors(exc)
-    except DomainError as exc:
-        flash(exc.message, "danger")
+    run_and_flash(lambda: committee.decide(round_id, current_user, decisions, clock.now()), "审议结果已保存。")
     return redirect(url_for(".round_show", round_id=round_id) + "#committee")
 
 
@@ -236,13 +225,8 @@ def round_publish(round_id: int):
     bureau_only()
     get_round(round_id)
     now = clock.now()
-    try:
-        notice.publish(round_id, current_user, now)
-    except DomainError as exc:
-        flash(exc.message, "danger")
-    else:
+    if run_and_flash(lambda: notice.publish(round_id, current_user, now), "拟表彰名单已公示。"):
         flow.advance_round(round_id, now)
-        flash("拟表彰名单已公示。", "success")
     return redirect(url_for(".round_show", round_id=round_id))
 
 
@@ -254,13 +238,9 @@ def objection_decide(objection_id: int):
     form = ObjectionDecisionForm()
     if form.validate_on_submit():
         now = clock.now()
-        try:
-            notice.decide_objection(objection_id, current_user, form.outcome.data == "upheld", form.reason.data, now)
-        except DomainError as exc:
-            flash(exc.message, "danger")
-        else:
+        if run_and_flash(lambda: notice.decide_objection(objection_id, current_user, form.outcome.data == "upheld",
+                                                         form.reason.data, now), "异议已处理。"):
             flow.advance_round(row.round_id, now)
-            flash("异议已处理。", "success")
     else:
         flash("请填写处理意见。", "danger")
     return redirect(url_for(".round_show", round_id=row.round_id) + "#objections")
