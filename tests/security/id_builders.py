@@ -177,6 +177,30 @@ for _name in ("round_id", "application_id", "entry_id", "attachment_id", "object
 BUILDERS["action"] = lambda ctx: ["recommend", "withdraw", "pass_eligibility", "revoke"]
 BUILDERS["form"] = lambda ctx: ["application", "recommendation", "review"]
 
+# --- award expert pool (registry/awards/pool_views): experts are the bureau's, reached by bureau and admin only;
+# each tenant gets one with a tie to its enterprise (an expert's ties must never show to that enterprise) --------
+
+def _expert_pool(tenant: Tenant) -> None:
+    from registry.awards.models import Expert, ExpertTie
+    from registry.extensions import db
+
+    expert = Expert(name=f"走查专家{tenant.label}", employer="走查单位", specialties=["卓越绩效"], can_lead=True)
+    expert.ties.append(ExpertTie(kind="employer", enterprise_id=tenant.enterprise_id, note="走查关联"))
+    db.session.add(expert)
+    db.session.flush()
+    tenant.extra.update(expert_id=expert.id, tie_id=expert.ties[0].id)
+
+
+SETUP.append(_expert_pool)
+BUILDERS["expert_id"] = lambda ctx: [ctx.tenant.extra["expert_id"]]
+BUILDERS["tie_id"] = lambda ctx: [ctx.tenant.extra["tie_id"]]
+BODIES["awards.pool_edit"] = lambda ctx: {"name": "走查改名", "employer": "走查单位", "specialties": "质量管理",
+                                          "can_lead": True}
+BODIES["awards.pool_tie_add"] = lambda ctx: {"kind": "consultant", "org_name": "走查咨询公司", "note": "走查"}
+BODIES["awards.pool_account_link"] = lambda ctx: {"email": "walk-expert@example.cn"}
+BODIES["awards.pool_account_create"] = lambda ctx: {"email": "walk-new-expert@example.cn",
+                                                    "password": "walk-password-123"}
+
 # --- administration (registry/admin): accounts belong to a tenant; catalogue entries are city-wide -----------
 
 def _catalogue_names(ctx: Ctx) -> list[str]:
