@@ -15,8 +15,9 @@ def close_notices(now: str | None = None) -> list[int]:
 
 
 @shared_task(name="awards.flag_credit_listings")
-def flag_credit_listings(now: str | None = None) -> int:
-    """Flag open entries whose enterprise got a credit listing after their eligibility check."""
+def flag_credit_listings(now: str | None = None, enterprise_id: int | None = None) -> int:
+    """Flag open entries whose enterprise got a credit listing after their eligibility check (all enterprises, or
+    the one whose credit record just changed)."""
     from registry.awards import screening
 
-    return screening.flag_late_credit_listings(parse_now(now))
+    return screening.flag_late_credit_listings(parse_now(now), enterprise_id=enterprise_id)

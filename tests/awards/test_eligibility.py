@@ -107,3 +107,29 @@ def test_credit_listing_recorded_later_in_the_round_is_flagged(make_entry):
     assert screening.flag_late_credit_listings(later) == 0  # idempotent
     db.session.refresh(entry)
     assert entry.credit_flag_record_id == late.id != old.id and entry.credit_flagged_at is not None
+
+
+def test_a_listing_recorded_in_the_registry_is_flagged_by_the_worker_at_once(app, celery_worker, make_entry, bureau):
+    """No waiting for the hourly sweep: saving the credit record (any way in: here the registry's service) sends
+    the check for that enterprise to the worker after the commit."""
+    import time
+
+    from registry.awards.models import AwardEntry
+    from registry.services import records
+
+    firm = EnterpriseFactory()
+    other = make_entry(EnterpriseFactory())
+    entry = make_entry(firm)
+    for e in (entry, other):
+        screening.run_check(e.id, NOW)
+    record = records.create_record(bureau, firm.id, "credit-records", {
+        "list_type": "serious_dishonesty", "listed_on": dt.date.today().isoformat(), "authority": "台州市市场监督管理局"})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        if db.session.get(AwardEntry, entry.id).credit_flag_record_id:
+            break
+        time.sleep(0.2)
+    flagged = db.session.get(AwardEntry, entry.id)
+    assert flagged.credit_flag_record_id == record.id, celery_worker.log()[-3000:]
+    assert db.session.get(AwardEntry, other.id).credit_flag_record_id is None
