@@ -54,6 +54,10 @@ class BaseConfig:
     LANGUAGES = ("zh_Hans_CN", "en")
     TIMEZONE = "Asia/Shanghai"
 
+    # A credit listing saved in the registry sends the award flag check to the worker at once (the hourly beat
+    # sweep is the fallback). Tests switch it off unless they test it: their shared worker would race them.
+    AWARD_CREDIT_WATCH = True
+
     SMTP_HOST = "127.0.0.1"
     SMTP_PORT = 8025
     SMTP_SENDER = "registry@linhai.example"
@@ -72,6 +76,7 @@ class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = True  # tests of CSRF need it on; fixtures fetch real tokens
+    AWARD_CREDIT_WATCH = False  # the session's one worker would act on other tests' credit records
 
 
 class ProductionConfig(BaseConfig):

@@ -32,8 +32,10 @@ def install(session_class) -> None:
 
     @event.listens_for(session_class, "after_commit")
     def _send(session):
-        for enterprise_id in sorted(session.info.pop(_KEY, ())):
-            send(enterprise_id)
+        changed = sorted(session.info.pop(_KEY, ()))
+        if changed and current_app.config.get("AWARD_CREDIT_WATCH", True):
+            for enterprise_id in changed:
+                send(enterprise_id)
 
     @event.listens_for(session_class, "after_rollback")
     def _forget(session):

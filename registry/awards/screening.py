@@ -68,16 +68,19 @@ def flag_late_credit_listings(now: datetime, enterprise_id: int | None = None) -
     Idempotent: an entry already flagged stays as it is. ``enterprise_id`` limits the sweep (the registry
     calls it right after recording a listing). Returns how many entries were newly flagged. Commits.
     """
-    begin_write()
     query = select(AwardEntry).join(AwardRound).where(
         AwardRound.status != "finalised", AwardEntry.eligibility.is_not(None),
         AwardEntry.credit_flag_record_id.is_(None), AwardEntry.honour_id.is_(None))
     if enterprise_id is not None:
         query = query.where(AwardEntry.enterprise_id == enterprise_id)
+    day = local_date(now)
+    if not any(eligibility.late_listing(e, day) for e in db.session.scalars(query).all()):
+        return 0  # nothing to flag: no write lock taken (the hourly sweep usually ends here)
+    begin_write()
     flagged = 0
     set_actor(db.session, None, "新增信用记录，系统标记")
-    for entry in db.session.scalars(query).all():
-        record = eligibility.late_listing(entry, local_date(now))
+    for entry in db.session.scalars(query).all():  # again, under the write lock
+        record = eligibility.late_listing(entry, day)
         if record is not None:
             entry.credit_flag_record_id = record.id
             entry.credit_flagged_at = now

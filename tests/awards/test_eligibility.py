@@ -109,10 +109,13 @@ def test_credit_listing_recorded_later_in_the_round_is_flagged(make_entry):
     assert entry.credit_flag_record_id == late.id != old.id and entry.credit_flagged_at is not None
 
 
-def test_a_listing_recorded_in_the_registry_is_flagged_by_the_worker_at_once(app, celery_worker, make_entry, bureau):
+def test_a_listing_recorded_in_the_registry_is_flagged_by_the_worker_at_once(app, celery_worker, make_entry, bureau,
+                                                                           monkeypatch):
     """No waiting for the hourly sweep: saving the credit record (any way in: here the registry's service) sends
     the check for that enterprise to the worker after the commit."""
     import time
+
+    monkeypatch.setitem(app.config, "AWARD_CREDIT_WATCH", True)
 
     from registry.awards.models import AwardEntry
     from registry.services import records

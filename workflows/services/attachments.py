@@ -40,21 +40,45 @@ def _check_archive(content: bytes) -> None:
         raise ValidationFailed({"file": ["文件解压后过大,已拒收。"]})
 
 
-def validate(filename: str, content: bytes) -> tuple[str, str]:
-    """(extension, MIME) when the file is acceptable; ValidationFailed naming ``file`` otherwise."""
+def validate(filename: str, content: bytes, allowed: dict[str, str] = ALLOWED) -> tuple[str, str]:
+    """(extension, MIME) when the file is acceptable; ValidationFailed naming ``file`` otherwise. ``allowed`` maps
+    extension to the MIME type the content must have (an area may accept fewer kinds)."""
     name = os.path.basename((filename or "").replace("\\", "/")).strip()
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED:
-        raise ValidationFailed({"file": ["只接受 PDF、JPG、PNG、DOCX、XLSX 文件。"]})
+    if ext not in allowed:
+        kinds = "、".join(dict.fromkeys(e.upper().replace("JPEG", "JPG") for e in allowed))
+        raise ValidationFailed({"file": [f"只接受 {kinds} 文件。"]})
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if not content or len(content) > limit:
         raise ValidationFailed({"file": [f"文件为空或超过 {limit // (1024 * 1024)} MB。"]})
     kind = filetype.guess(content)
-    if kind is None or kind.mime != ALLOWED[ext]:
+    if kind is None or kind.mime != allowed[ext]:
         raise ValidationFailed({"file": ["文件内容与扩展名不符,已拒收。"]})
     if ext in ("docx", "xlsx"):
         _check_archive(content)
-    return ext, ALLOWED[ext]
+    return ext, allowed[ext]
+
+
+def store_version(application_id: int, slot: str, stage: str, filename: str, content: bytes, ext: str, mime: str,
+                  user_id: int, now=None) -> Attachment:
+    """Write a checked file under a generated name and add it as the next version of ``slot`` (flushed; the
+    caller holds the write transaction and commits)."""
+    stored = f"{secrets.token_hex(16)}.{ext}"
+    folder = current_app.config["UPLOAD_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, stored), "wb") as handle:
+        handle.write(content)
+    version = (db.session.scalar(select(func.max(Attachment.version)).where(
+        Attachment.application_id == application_id, Attachment.slot == slot)) or 0) + 1
+    row = Attachment(application_id=application_id, slot=slot, version=version, stage=stage,
+                     original_name=os.path.basename(filename.replace("\\", "/"))[:200], stored_name=stored,
+                     content_type=mime, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                     uploaded_by_id=user_id)
+    if now is not None:
+        row.uploaded_at = now
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def upload(user: User, application_id: int, slot: str, filename: str, content: bytes) -> Attachment:
@@ -66,19 +90,8 @@ def upload(user: User, application_id: int, slot: str, filename: str, content: b
     if not rels & {"applicant", "town", "bureau"}:
         raise Forbidden("您不能向该申请上传附件。")
     ext, mime = validate(filename, content)
-    stored = f"{secrets.token_hex(16)}.{ext}"
-    folder = current_app.config["UPLOAD_DIR"]
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored), "wb") as handle:
-        handle.write(content)
     begin_write()
-    version = (db.session.scalar(select(func.max(Attachment.version)).where(
-        Attachment.application_id == application_id, Attachment.slot == slot)) or 0) + 1
-    row = Attachment(application_id=application_id, slot=slot, version=version, stage=application.stage,
-                     original_name=os.path.basename(filename.replace("\\", "/"))[:200], stored_name=stored,
-                     content_type=mime, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                     uploaded_by_id=user.id)
-    db.session.add(row)
+    row = store_version(application_id, slot, application.stage, filename, content, ext, mime, user.id)
     db.session.commit()
     return row
 
