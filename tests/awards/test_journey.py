@@ -85,7 +85,7 @@ def test_award_journey(app):
 
     b.post(f"{page}/eligibility/check", form_page=page)
     html = b.get(page).get_data(as_text=True)
-    assert "ISO 9001" in html and "Certification #" in html
+    assert "ISO 9001" in html and "认证证书 #" in html
     b.post(f"{page}/eligibility", {"decision": "eligible"}, form_page=page)
     assert app_version(application_id).stage == "document_review"
 
