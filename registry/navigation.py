@@ -18,9 +18,15 @@ NAV = [
     ("workflows.notifications", N_("消息"), {"enterprise", "town", "bureau", "expert", "admin"}),
     ("excel.import_page", N_("数据导入"), {"bureau", "admin"}),
     ("targets.dashboard", N_("质量目标"), {"bureau", "admin"}),
+    ("targets.towns", N_("镇街考核"), {"town"}),  # a town officer sees its own row of the assessment
     ("awards.index", N_("政府质量奖"), {"enterprise", "town", "bureau", "expert", "admin"}),
     ("admin.index", N_("系统管理"), {"bureau", "admin"}),
 ]
+
+
+# endpoint -> function(user) giving a count shown beside the entry (unread messages); areas register theirs
+# when their blueprint is registered.
+BADGES: dict = {}
 
 
 def nav_items() -> list[dict]:
@@ -34,7 +40,8 @@ def nav_items() -> list[dict]:
             url = url_for(endpoint)
         except BuildError:  # an area not registered in this build
             continue
-        items.append({"url": url, "label": _(label), "active": request.endpoint == endpoint})
+        badge = BADGES[endpoint](current_user) if endpoint in BADGES else 0
+        items.append({"url": url, "label": _(label), "active": request.endpoint == endpoint, "badge": badge})
     return items
 
 

@@ -109,6 +109,8 @@ class Workflow:
     # A fixed last day for a stage of one application, when the domain sets one (an award round's stage deadlines):
     # ``due_date(application_id, stage_name) -> date | None``; it takes precedence over the stage's time limit.
     due_date: Callable[[int, str], date | None] | None = None
+    # The page an application of this workflow is handled on (an area with its own pages names its endpoint).
+    page_endpoint: str = "workflows.show"
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

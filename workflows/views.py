@@ -13,10 +13,17 @@ from registry.vocab import STANDARD_STATUSES
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from workflows import actors, engine
 from workflows.forms import ActionForm, ApplicationForm, PreferenceForm, UploadForm
-from workflows.services import applications, attachments, inbox, preferences
+from workflows.services import applications, attachments, inbox, messages, preferences
 from workflows.spec import STATUS_LABELS
 
 bp = Blueprint("workflows", __name__)
+
+
+@bp.record_once
+def _unread_badge(_state) -> None:
+    from registry.navigation import BADGES
+
+    BADGES["workflows.notifications"] = messages.unread_count
 
 
 @bp.app_template_global()
@@ -46,6 +53,12 @@ def workflow_stage_label(application, stage_name: str | None = None) -> str:
         return _(engine.definition_of(application).stage(name).label)
     except KeyError:
         return name
+
+
+@bp.app_template_global()
+def application_url(application) -> str:
+    """Where an application is handled: its workflow's own page (the award's pages for an award nomination)."""
+    return url_for(engine.definition_of(application).page_endpoint, application_id=application.id)
 
 
 @bp.app_template_global()
@@ -103,6 +116,8 @@ def new():
 def show(application_id: int):
     application = applications.get(current_user, application_id)
     workflow = engine.definition_of(application)
+    if workflow.page_endpoint != "workflows.show":
+        return redirect(application_url(application))
     editable = "applicant" in actors.relations(current_user, application) and \
         application.status in applications.EDITABLE_STATUSES
     edit_form = None
@@ -243,6 +258,29 @@ def notifications():
             flash(_("通知设置已保存。"), "success")
             return redirect(url_for("workflows.notifications"))
         except DomainError as exc:
-            for name, messages in getattr(exc, "errors", {}).items():
-                getattr(form, name).errors = list(messages)
-    return render_template("workflows/notifications.html", form=form, notes=preferences.recent(current_user))
+            for name, problems in getattr(exc, "errors", {}).items():
+                getattr(form, name).errors = list(problems)
+    notes = messages.recent(current_user)
+    targets = applications.by_ids(current_user, {n.application_id for n in notes if n.application_id})
+    return render_template("workflows/notifications.html", form=form, notes=notes, targets=targets,
+                           unread=messages.unread_count(current_user))
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@login_required
+def notification_read(notification_id: int):
+    """Mark a message read; with ``open`` go on to its application. (CSRFProtect checks every POST.)"""
+    note = messages.mark_read(current_user, notification_id)
+    if request.form.get("open") and note.application_id:
+        found = applications.by_ids(current_user, {note.application_id}).get(note.application_id)
+        if found is not None:
+            return redirect(application_url(found))
+    return redirect(url_for("workflows.notifications"))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@login_required
+def notifications_read_all():
+    done = messages.mark_all_read(current_user)
+    flash(_("已将 %(n)s 条消息标为已读。", n=done), "success")
+    return redirect(url_for("workflows.notifications"))

@@ -198,6 +198,26 @@ BODIES["awards.pool_edit"] = lambda ctx: {"name": "走查改名", "employer": "�
                                           "can_lead": True}
 BODIES["awards.pool_tie_add"] = lambda ctx: {"kind": "consultant", "org_name": "走查咨询公司", "note": "走查"}
 BODIES["awards.pool_account_link"] = lambda ctx: {"email": "walk-expert@example.cn"}
+
+
+# --- in-app messages (workflows/views: notification_read): each is its recipient's alone ---------------------------
+
+def _messages(tenant: Tenant) -> None:
+    from registry.extensions import db
+    from workflows.models import Notification
+
+    ids = []
+    for role, user in tenant.users.items():
+        note = Notification(effect_key=f"walk:{tenant.label}:{role}", user_id=user.id, kind="transition",
+                            title=f"走查消息{tenant.label}", body="")
+        db.session.add(note)
+        db.session.flush()
+        ids.append(note.id)
+    tenant.extra["notification_ids"] = ids
+
+
+SETUP.append(_messages)
+BUILDERS["notification_id"] = lambda ctx: ctx.tenant.extra["notification_ids"]
 BODIES["awards.pool_account_create"] = lambda ctx: {"email": "walk-new-expert@example.cn",
                                                     "password": "walk-password-123"}
 

@@ -30,6 +30,7 @@ QUALITY_AWARD_V1 = Workflow(
     name="quality_award", version=1, label=N_("政府质量奖申报"),
     fields=(Field("round_id", N_("申报批次"), kind="int"),),
     due_date=rules.stage_due_date,  # the round's stage deadlines, where it sets them
+    page_endpoint="awards.application_show",  # scores, eligibility evidence and panels live on the award's page
     stages=(
         Stage("apply", N_("申报"), frozenset({APPLICANT}), (
             act("submit", N_("提交申报"), {APPLICANT}, target=NEXT, from_statuses={DRAFT}, guard=rules.ready_to_submit,

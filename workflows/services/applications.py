@@ -116,6 +116,14 @@ def get(user: User, application_id: int) -> Application:
     return application
 
 
+def by_ids(user: User, ids: set[int]) -> dict[int, Application]:
+    """Of these applications, those the user may see, by id (one query; for lists that link to them)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Application).where(Application.id.in_(ids)))
+    return {a.id: a for a in rows if actors.can_see(user, a)}
+
+
 def history(application_id: int) -> list[Transition]:
     return list(db.session.scalars(select(Transition).where(Transition.application_id == application_id)
                                    .order_by(Transition.seq)))

@@ -1,18 +1,15 @@
-"""Each user's own notification channels, and their in-app notifications."""
+"""Each user's own notification channels (in-app messages themselves: ``workflows.services.messages``)."""
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
 from email_validator import EmailNotValidError, validate_email
 
-from sqlalchemy import select, update
-
-from registry import clock
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
 from registry.services.errors import ValidationFailed
-from workflows.models import Notification, NotificationPreference
+from workflows.models import NotificationPreference
 
 
 def _is_http_url(url: str) -> bool:
@@ -55,13 +52,3 @@ def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled:
     db.session.commit()
     return pref
 
-
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id.desc()).limit(limit)))
-
-
-def mark_all_read(user: User) -> None:
-    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-                       .values(read_at=clock.now()))
-    db.session.commit()
