@@ -12,6 +12,7 @@ import pytest
 from tests.services import test_database, test_redis
 
 KEEP_TABLES = {"jurisdictions", "industries", "alembic_version"}
+CATALOGUE_TABLES = ("jurisdictions", "industries")  # kept between tests, so put back as seeded after each
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +62,8 @@ def app(service_urls):
     with app.app_context():
         db.create_all()
         seed_catalogues()
+        with db.engine.connect() as conn:
+            app.extensions["test_catalogues"] = _catalogue_rows(conn)
     yield app
     with app.app_context():
         db.session.remove()
@@ -81,12 +84,45 @@ def _clean_state(request, app):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in KEEP_TABLES:
                 conn.execute(table.delete())
+        _restore_catalogues(conn, app.extensions["test_catalogues"])
     for forget in (limiter.reset, lambda: _forget_cached_state(app)):
         try:
             forget()
         except Exception:  # noqa: BLE001  (storage unreachable in a test that stopped Redis)
             pass
     ctx.pop()
+
+
+def _catalogue_rows(conn) -> dict[str, dict[int, dict]]:
+    from sqlalchemy import select
+
+    from registry.extensions import db
+
+    return {name: {row.id: row._asdict() for row in conn.execute(select(db.metadata.tables[name]))}
+            for name in CATALOGUE_TABLES}
+
+
+def _restore_catalogues(conn, seeded: dict[str, dict[int, dict]]) -> None:
+    """Put the catalogues back as seeded: a test that retires, renames or adds a jurisdiction or an industry (the
+    admin pages, or the junk posts of tests/security, which retire entry 1) must not change what later tests in
+    the process see. Runs after the other tables are emptied, so no row points at an entry being removed."""
+    from registry.extensions import db
+
+    now = _catalogue_rows(conn)
+    for name, rows in seeded.items():
+        table = db.metadata.tables[name]
+        current = now[name]
+        extra = set(current) - set(rows)
+        if extra:
+            conn.execute(table.delete().where(table.c.id.in_(extra)))
+        changed = [row_id for row_id, values in rows.items() if row_id in current and current[row_id] != values]
+        for row_id in changed:  # unique codes and names: park them first, in case a test swapped two entries
+            conn.execute(table.update().where(table.c.id == row_id).values(code=f"~{row_id}", name=f"~{row_id}"))
+        for row_id in changed:
+            conn.execute(table.update().where(table.c.id == row_id).values(rows[row_id]))
+        missing = [values for row_id, values in rows.items() if row_id not in current]
+        if missing:
+            conn.execute(table.insert(), missing)
 
 
 def _forget_cached_state(app) -> None:
