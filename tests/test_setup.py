@@ -71,6 +71,27 @@ def test_health_endpoint(client):
     assert body["database"] == "ok"
 
 
+def test_heartbeat_is_stamped_even_after_a_stale_read(client):
+    """The canary's write takes the write lock up front: a read transaction left open in the session while
+    another connection committed (SQLite: a stale snapshot that cannot be upgraded to a write) is ended first."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from registry.extensions import db
+    from registry.models.heartbeat import Heartbeat
+    from registry.services.health import record_heartbeat
+
+    first = record_heartbeat()
+    assert db.session.scalar(select(Heartbeat.beat_at).where(Heartbeat.name == "worker")) is not None  # open read
+    with db.engine.begin() as other:
+        other.execute(update(Heartbeat).where(Heartbeat.name == "worker").values(beat_at=first - timedelta(seconds=1)))
+    second = record_heartbeat()
+    assert second >= first
+    body = client.get("/healthz").get_json()
+    assert body["database"] == "ok" and 0 <= body["worker_heartbeat_age_seconds"] < 60
+
+
 def test_embedded_default_needs_no_environment(tmp_path):
     """With nothing set, the app runs on a SQLite file and an embedded Redis that answers."""
     code = ("from registry import create_app; import redis; a = create_app(); "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from registry.database import begin_write
 from registry.extensions import db
 from registry.models.base import utcnow
 from registry.models.heartbeat import Heartbeat
@@ -10,6 +11,7 @@ from registry.models.heartbeat import Heartbeat
 
 def record_heartbeat(name: str = "worker") -> datetime:
     """Stamp the heartbeat row (insert or update) and commit; return the time written."""
+    begin_write()
     now = utcnow()
     row = db.session.get(Heartbeat, name)
     if row is None:

@@ -10,6 +10,7 @@ import re
 import click
 from sqlalchemy import select
 
+from registry.database import begin_write
 from registry.extensions import db
 from registry.targets.models import (KIND_CUMULATIVE, KIND_GROWTH, KIND_NEW, KIND_RATE, METHOD_DERIVED,
                                      METHOD_REPORTED, PLAN_13TH, PLAN_14TH, Indicator)
@@ -102,6 +103,7 @@ def _catalogue() -> list[dict]:
 
 def seed_indicators() -> int:
     """Insert the missing plan indicators and commit; returns how many were added."""
+    begin_write()
     have = set(db.session.scalars(select(Indicator.code)))
     added = 0
     for row in _catalogue():

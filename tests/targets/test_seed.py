@@ -99,3 +99,16 @@ def test_seeding_is_idempotent_and_keeps_edits(runner):
     assert db.session.scalar(select(func.count()).select_from(Indicator)) == 50
     db.session.refresh(edited)
     assert edited.target_text == "12"
+
+
+def test_seeding_after_a_stale_read_still_writes(app):
+    """seed_indicators takes the write lock up front: a read left open while another connection committed (on
+    SQLite a snapshot that cannot become a write) is ended first, so the seed neither fails nor misses a row."""
+    from sqlalchemy import delete
+
+    seed_indicators()
+    assert db.session.scalar(select(func.count()).select_from(Indicator)) == 50  # the session's read stays open
+    with db.engine.begin() as other:
+        other.execute(delete(Indicator).where(Indicator.code == "T2-05"))
+    assert seed_indicators() == 1
+    assert db.session.scalar(select(func.count()).select_from(Indicator)) == 50
