@@ -34,6 +34,11 @@ def can_edit_kinds(user, enterprise) -> dict[str, bool]:
             for slug, kind in KINDS.items()}
 
 
+def granted_by_workflow(obj) -> bool:
+    """A record a workflow created (an award's Honour): changed only through that workflow (revocation)."""
+    return getattr(obj, "source_application_id", None) is not None
+
+
 def record_table(kind: RecordKind, objs: list, day: date) -> dict:
     """Column labels and display rows of one kind's records; certificates show their status on ``day``."""
     columns = [str(spec.label) for spec in kind.fields]  # once per table, not per cell
@@ -56,7 +61,7 @@ def record_table(kind: RecordKind, objs: list, day: date) -> dict:
             elif spec.name == "status":
                 cell["badge"] = values.get("status")
             cells.append(cell)
-        rows.append({"id": obj.id, "cells": cells})
+        rows.append({"id": obj.id, "cells": cells, "granted": granted_by_workflow(obj)})
     if kind.slug == "certifications":
         columns = [str(_l("当前状态")) if spec.name == "status" else label for spec, label in zip(kind.fields, columns)]
     return {"columns": columns, "rows": rows}

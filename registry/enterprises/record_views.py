@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry.enterprises.display import can_edit_kinds
+from registry.enterprises.display import can_edit_kinds, granted_by_workflow
 from registry.enterprises.forms import raw_input, record_form_class, service_error
 from registry.enterprises.views import bp
+from registry.i18n import N_
 from registry.records.fields import display
 from registry.services.enterprises import get_enterprise
 from registry.services.errors import Conflict, Forbidden, ValidationFailed
@@ -58,11 +59,17 @@ def new_record(enterprise_id: int, slug: str):
     return _render(kind, enterprise, form, None, messages, status)
 
 
+GRANTED = N_("该荣誉由评审流程授予，不能在此修改或删除；如需撤销，请在评审申报页面办理撤销。")
+
+
 @bp.route("/<int:enterprise_id>/<slug>/<int:record_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_record(enterprise_id: int, slug: str, record_id: int):
     kind, enterprise = _editable(enterprise_id, slug)
     record = get_record(current_user, enterprise.id, kind.slug, record_id)
+    if granted_by_workflow(record):
+        flash(_(GRANTED), "danger")
+        return redirect(_back(enterprise.id, kind.slug))
     status, messages = 200, []
     if request.method == "POST":
         form = record_form_class(kind)()
@@ -82,6 +89,9 @@ def edit_record(enterprise_id: int, slug: str, record_id: int):
 @login_required
 def delete_record_view(enterprise_id: int, slug: str, record_id: int):
     kind = kind_for(slug)
+    if granted_by_workflow(get_record(current_user, enterprise_id, kind.slug, record_id)):
+        flash(_(GRANTED), "danger")
+        return redirect(_back(enterprise_id, kind.slug))
     delete_record(current_user, enterprise_id, kind.slug, record_id)
     flash(_("已删除%(kind)s记录。", kind=kind.label), "success")
     return redirect(_back(enterprise_id, kind.slug))

@@ -88,6 +88,12 @@ def _editable_enterprise(user: User, enterprise_id: int, kind: RecordKind) -> En
     return enterprise
 
 
+def _refuse_granted(obj) -> None:
+    """A record a workflow created (an award's Honour) changes only through that workflow (its revocation)."""
+    if getattr(obj, "source_application_id", None) is not None:
+        raise Forbidden("该荣誉由评审流程授予，不能在此修改或删除；如需撤销，请在评审申报页面办理撤销。")
+
+
 def _validated(kind: RecordKind, data: dict, current: dict | None) -> dict:
     values, errors = coerce(kind.fields, data, partial=current is not None)
     merged = {**(current or {}), **values}
@@ -173,6 +179,7 @@ def update_record(user: User, enterprise_id: int, slug: str, record_id: int, dat
     begin_write()
     enterprise = _editable_enterprise(user, enterprise_id, kind)
     obj = get_record(user, enterprise.id, slug, record_id)
+    _refuse_granted(obj)
     values = _validated(kind, data, record_values(kind, obj))
     set_actor(db.session, user.id)
     if kind is STANDARDS:
@@ -191,6 +198,7 @@ def delete_record(user: User, enterprise_id: int, slug: str, record_id: int) -> 
     begin_write()
     enterprise = _editable_enterprise(user, enterprise_id, kind)
     obj = get_record(user, enterprise.id, slug, record_id)
+    _refuse_granted(obj)
     set_actor(db.session, user.id)
     if kind is STANDARDS:
         standard = obj.standard

@@ -169,3 +169,33 @@ def test_mass_assignment_on_records_changes_nothing_else(client, bureau):
     assert submit(client, f"/enterprises/{e.id}/certifications/{cert.id}/edit", data).status_code == 302
     assert [c.id for c in _records("certifications", e.id)] == [cert.id]
     assert db.session.scalar(select(func.count()).select_from(KINDS["patents"].model)) == 1
+
+
+def test_an_honour_granted_by_the_award_changes_only_through_the_award(client, auth, make_user, api):
+    """A 政府质量奖 Honour the award workflow created: no edit or delete on the enterprise page, the form, or the API,
+    for the enterprise and for bureau staff alike (revocation happens on the award's page, with its reason)."""
+    from tests.factories import HonourFactory
+
+    firm = EnterpriseFactory()
+    granted = HonourFactory(enterprise=firm, honour_type="quality_award", level="linhai", year=2026,
+                            source_application_id=4242)
+    own = HonourFactory(enterprise=firm)
+    for role in ("enterprise", "bureau"):
+        user = make_user(role, enterprise=firm) if role == "enterprise" else make_user(role)
+        auth.login(user)
+        page = client.get(f"/enterprises/{firm.id}").get_data(as_text=True)
+        assert "评审授予" in page
+        assert f"/honours/{granted.id}/edit" not in page and f"/honours/{own.id}/edit" in page
+        answer = client.get(f"/enterprises/{firm.id}/honours/{granted.id}/edit")
+        assert answer.status_code == 302
+        answer = submit(client, f"/enterprises/{firm.id}", {}, post_path=f"/enterprises/{firm.id}/honours/{granted.id}/delete")
+        assert answer.status_code == 302
+        assert "评审流程授予" in client.get(f"/enterprises/{firm.id}").get_data(as_text=True)
+        headers = api(user)
+        assert client.patch(f"/api/v1/enterprises/{firm.id}/honours/{granted.id}", json={"year": 2020},
+                            headers=headers).status_code == 403
+        assert client.delete(f"/api/v1/enterprises/{firm.id}/honours/{granted.id}", headers=headers).status_code == 403
+        auth.logout()
+    db.session.expire_all()
+    kept = db.session.get(type(granted), granted.id)
+    assert kept is not None and kept.year == 2026
