@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from registry.awards.access import require_bureau
 from registry.awards.display import EXCLUSION_LABELS as TIE_KIND_LABELS  # a tie's kind names its exclusion
@@ -30,12 +30,14 @@ from registry.services.enterprises import Page
 from registry.services.errors import Conflict, NotFound, ValidationFailed
 from registry.vocab import USER_ROLES
 
-MARK = "专家库 #{id}"  # the change-log note of every pool write: finds a removed tie's rows again
+# The change-log note of every pool write names the expert (a removed tie's rows are found again by it); a tie's
+# rows add what the tie pointed at, which the row itself cannot say (its enterprise is only an id).
+MARK = "专家库 #{id}："
 MAX_SPECIALTIES = 12
 SPECIALTY_MAX_LENGTH = 32
 _SPLIT = re.compile(r"[,，、;；/\n\r\t]+")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
+USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
 
 
 @dataclass
@@ -74,7 +76,8 @@ def list_experts(actor: User, filters: ExpertFilters, page: int = 1, per_page: i
     if filters.specialty:
         rows = [r for r in rows if filters.specialty in (r.specialties or [])]
     ids = [r.id for r in rows][(page - 1) * per_page: page * per_page]
-    found = {e.id: e for e in db.session.scalars(select(Expert).where(Expert.id.in_(ids)))} if ids else {}
+    found = {e.id: e for e in db.session.scalars(select(Expert).where(Expert.id.in_(ids))
+                                                 .options(selectinload(Expert.ties)))} if ids else {}
     return Page(items=[found[i] for i in ids], total=len(rows), page=page, per_page=per_page)
 
 
@@ -86,12 +89,16 @@ def specialties_in_use() -> list[str]:
     return sorted(seen)
 
 
-def current_seats(expert_id: int) -> int:
-    """Seats (seated or waiting as substitute) the expert holds on panels whose draw is still current."""
-    return db.session.scalar(select(func.count(PanelMember.id)).join(PanelDraw, PanelMember.draw_id == PanelDraw.id)
-                             .where(PanelMember.expert_id == expert_id, PanelDraw.superseded_at.is_(None),
-                                    PanelMember.replaced_by_id.is_(None),
-                                    PanelMember.conflict_declared_at.is_(None))) or 0
+def current_seats(expert_ids: list[int]) -> dict[int, int]:
+    """Expert id -> seats (seated or waiting as substitute) held on panels whose draw is still current."""
+    if not expert_ids:
+        return {}
+    rows = db.session.execute(
+        select(PanelMember.expert_id, func.count(PanelMember.id)).join(PanelDraw, PanelMember.draw_id == PanelDraw.id)
+        .where(PanelMember.expert_id.in_(expert_ids), PanelDraw.superseded_at.is_(None),
+               PanelMember.replaced_by_id.is_(None), PanelMember.conflict_declared_at.is_(None))
+        .group_by(PanelMember.expert_id))
+    return {expert_id: n for expert_id, n in rows}
 
 
 # --- experts ---------------------------------------------------------------------------------------------------
@@ -132,7 +139,7 @@ def validate_expert(name, title, employer, specialties) -> dict:
     return {**values, "specialties": items}
 
 
-def _refuse_duplicate(values: dict, own_id: int | None = None) -> None:
+def refuse_duplicate(values: dict, own_id: int | None = None) -> None:
     """Raises Conflict when another expert has the same name and employer (spaces and bracket widths ignored)."""
     for other in db.session.scalars(select(Expert).where(Expert.name == values["name"], Expert.id != (own_id or 0))):
         if norm(other.employer) == norm(values["employer"]):
@@ -146,8 +153,8 @@ def create_expert(actor: User, *, name: str, title: str | None = None, employer:
     require_bureau(actor)
     values = validate_expert(name, title, employer, specialties)
     begin_write()
-    _refuse_duplicate(values)
-    set_actor(db.session, actor.id, "专家库")  # the create row is found by its entity id
+    refuse_duplicate(values)
+    set_actor(db.session, actor.id, "专家库：新增专家")  # the create row is found by its entity id
     expert = Expert(**values, can_lead=bool(can_lead), active=True)
     db.session.add(expert)
     db.session.commit()
@@ -161,7 +168,7 @@ def update_expert(actor: User, expert_id: int, *, name: str, title: str | None, 
     values = validate_expert(name, title, employer, specialties)
     begin_write()
     expert = _writable(actor, expert_id)
-    _refuse_duplicate(values, own_id=expert.id)
+    refuse_duplicate(values, own_id=expert.id)
     for key, value in values.items():
         setattr(expert, key, value)
     expert.can_lead = bool(can_lead)
@@ -211,7 +218,7 @@ def find_enterprise(text: str) -> Enterprise:
     ValidationFailed on ``enterprise`` when none or several match."""
     raw = text.strip()
     code = raw.replace(" ", "").upper()
-    if _USCC_SHAPE.match(code):
+    if USCC_SHAPE.match(code):
         found = db.session.scalar(select(Enterprise).where(Enterprise.uscc == code))
         if found is not None:
             return found
@@ -230,6 +237,11 @@ def describe_tie(tie: ExpertTie) -> str:
     parts = [tie.enterprise.name if tie.enterprise else None, tie.org_name,
              f"{tie.group_name}（集团）" if tie.group_name else None]
     return "、".join(p for p in parts if p)
+
+
+def tie_text(tie: ExpertTie) -> str:
+    """``曾任职单位 浙江某某有限公司``: the tie's kind and what it points at."""
+    return f"{TIE_KIND_LABELS.label(tie.kind)} {describe_tie(tie)}"
 
 
 def validate_tie(kind, enterprise, org_name, group_name, note) -> dict:
@@ -277,9 +289,11 @@ def add_tie(actor: User, expert_id: int, *, kind: str, enterprise: str | None = 
     key = _tie_key(values["kind"], values["enterprise_id"], values["org_name"], values["group_name"])
     for tie in expert.ties:
         if _tie_key(tie.kind, tie.enterprise_id, tie.org_name, tie.group_name) == key:
-            raise Conflict(f"该专家已有相同的关联：{TIE_KIND_LABELS.label(tie.kind)} "
-                           f"{describe_tie(tie)}（编号 {tie.id}）。", existing_id=tie.id, field="kind")
+            raise Conflict(f"该专家已有相同的关联：{tie_text(tie)}（编号 {tie.id}）。", existing_id=tie.id,
+                           field="kind")
     tie = ExpertTie(expert_id=expert.id, **values)
+    tie.enterprise = db.session.get(Enterprise, values["enterprise_id"]) if values["enterprise_id"] else None
+    set_actor(db.session, actor.id, MARK.format(id=expert.id) + tie_text(tie))
     db.session.add(tie)
     db.session.commit()
     return tie
@@ -293,6 +307,7 @@ def remove_tie(actor: User, expert_id: int, tie_id: int) -> None:
     tie = db.session.scalar(select(ExpertTie).where(ExpertTie.id == tie_id, ExpertTie.expert_id == expert.id))
     if tie is None:
         raise NotFound("未找到该关联关系。")
+    set_actor(db.session, actor.id, MARK.format(id=expert.id) + tie_text(tie))
     db.session.delete(tie)
     db.session.commit()
 
@@ -413,7 +428,7 @@ def change_history(actor: User, expert_id: int, limit: int = 200) -> list[tuple[
     rows = db.session.execute(
         select(ChangeLog, who.display_name).outerjoin(who, ChangeLog.actor_id == who.id)
         .where(or_((ChangeLog.entity == Expert.__tablename__) & (ChangeLog.entity_id == expert.id),
-                   ties & (ChangeLog.note == MARK.format(id=expert.id)),
+                   ties & ChangeLog.note.startswith(MARK.format(id=expert.id), autoescape=True),
                    ties & ChangeLog.entity_id.in_(tie_ids) if tie_ids else false()))
         .order_by(ChangeLog.changed_at.desc(), ChangeLog.id.desc()).limit(limit))
     return [(log, name) for log, name in rows]

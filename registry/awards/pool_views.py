@@ -4,9 +4,8 @@ parse the request and call ``registry.awards.pool``; the rules live there."""
 from __future__ import annotations
 
 import ast
-import re
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,10 +13,11 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from registry import clock
-from registry.awards import pool
+from registry.awards import pool, pool_import
 from registry.awards.display import EXCLUSION_LABELS, local_time
 from registry.awards.models import Expert
-from registry.awards.pool_forms import ExpertForm, LinkAccountForm, NewAccountForm, PoolSearchForm, TieForm
+from registry.awards.pool_forms import (ExpertForm, ImportForm, LinkAccountForm, NewAccountForm, PoolSearchForm,
+                                        TieForm)
 from registry.awards.views import bp, bureau_only
 from registry.extensions import db
 from registry.models import Enterprise, User
@@ -71,7 +71,7 @@ def pool_index():
     form.specialty.choices = [SelectChoice("", _("全部"))] + [SelectChoice(s, s) for s in pool.specialties_in_use()]
     page = pool.list_experts(current_user, filters, _page_number(), current_app.config["PAGE_SIZE"])
     return render_template("awards/pool/list.html", form=form, page=page, args=args,
-                           seats={e.id: pool.current_seats(e.id) for e in page.items})
+                           seats=pool.current_seats([e.id for e in page.items]))
 
 
 @bp.route("/pool/new", methods=["GET", "POST"])
@@ -132,7 +132,8 @@ def _show(expert: Expert, *, tie_form=None, link_form=None, account_form=None):
         tie_form=tie_form or TieForm(formdata=None), link_form=link_form or LinkAccountForm(formdata=None),
         account_form=account_form or NewAccountForm(formdata=None), describe_tie=pool.describe_tie,
         tie_label=EXCLUSION_LABELS.label, seats=pool.panel_history(current_user, expert.id),
-        current_seats=pool.current_seats(expert.id), seat_status=SEAT_STATUS.label, seat_role=SEAT_ROLES.label,
+        current_seats=pool.current_seats([expert.id]).get(expert.id, 0), seat_status=SEAT_STATUS.label,
+        seat_role=SEAT_ROLES.label,
         history=_history_rows(pool.change_history(current_user, expert.id, limit=HISTORY_LIMIT)),
         history_limit=HISTORY_LIMIT, local_time=local_time)
 
@@ -245,10 +246,49 @@ def pool_account_unlink(expert_id: int):
     return redirect(url_for(".pool_show", expert_id=expert.id) + "#account")
 
 
+# --- Excel import: upload and preview, then commit all rows or none ------------------------------------------
+
+@bp.route("/pool/import", methods=["GET", "POST"])
+@login_required
+def pool_import_page():
+    bureau_only()
+    form = ImportForm()
+    preview = None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        try:
+            preview = pool_import.preview(current_user, upload.filename if upload else None,
+                                          upload.stream if upload else None)
+        except ValidationFailed as exc:
+            _put_errors(form, exc.errors, "file")
+    return render_template("awards/pool/import.html", form=form, preview=preview)
+
+
+@bp.route("/pool/import/commit", methods=["POST"])
+@login_required
+def pool_import_commit():
+    bureau_only()
+    try:
+        made = pool_import.commit(current_user, request.form.get("token", ""))
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values()))[0], "danger")
+        return redirect(url_for(".pool_import_page"))
+    except pool_import.ImportRefused as exc:
+        flash(_("专家库已有变化，部分行不能再导入；未导入任何专家。请修改后重新上传。"), "danger")
+        return render_template("awards/pool/import.html", form=ImportForm(formdata=None), preview=exc.preview)
+    flash(_("已导入 %(n)s 名专家。", n=len(made)), "success")
+    return redirect(url_for(".pool_index"))
+
+
+@bp.route("/pool/import/template.xlsx")
+@login_required
+def pool_import_template():
+    bureau_only()
+    return send_file(pool_import.template_workbook(), as_attachment=True, download_name="专家名单模板.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 # --- change history as people read it --------------------------------------------------------------------------
-
-_SUMMARY_KEY = re.compile(r"(^|; )(\w+)=")
-
 
 def _history_rows(history: list) -> list[dict]:
     """pool.change_history() rows as when / who / what / field / old -> new."""
@@ -266,6 +306,8 @@ def _history_rows(history: list) -> list[dict]:
                        new=_value(log.field, log.new_value, users, firms))
         else:
             text = _summary(log.new_value if log.action == "create" else log.old_value)
+            if log.entity == "expert_ties" and (log.note or "").startswith("专家库 #"):
+                text = log.note.partition("：")[2] + (f"；{text}" if text else "")  # the note says what it pointed at
             row["new" if log.action == "create" else "old"] = text
         rows.append(row)
     return rows
@@ -296,5 +338,15 @@ def _value(field: str | None, text: str | None, users: dict, firms: dict) -> str
 
 
 def _summary(text: str | None) -> str:
-    """``name=张三; can_lead=是`` with the field names in words."""
-    return _SUMMARY_KEY.sub(lambda m: f"{m.group(1)}{FIELD_LABELS.get(m.group(2), m.group(2))}=", text or "")
+    """``name=张三; specialties=['a', 'b']; kind=employer`` in words: 姓名=张三；专业领域=a、b (the kind is said
+    by the note of a tie's row)."""
+    parts = []
+    for item in (text or "").split("; "):
+        key, sep, value = item.partition("=")
+        if not sep:
+            parts[-1:] = [f"{parts[-1]}; {item}"] if parts else [item]  # a value that held "; " itself
+            continue
+        if key == "kind":
+            continue
+        parts.append(f"{FIELD_LABELS.get(key, key)}={_value(key, value, {}, {})}")
+    return "；".join(parts)

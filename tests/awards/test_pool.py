@@ -33,7 +33,8 @@ def test_create_validates_each_field_and_refuses_a_duplicate_naming_it(bureau):
     expert = new_expert(bureau, specialties="卓越绩效，机械\n卓越绩效;  ")
     assert expert.specialties == ["卓越绩效", "机械"] and expert.active and expert.can_lead
     with pytest.raises(ValidationFailed) as err:
-        pool.create_expert(bureau, name="  ", title="x" * 65, employer="a\x00b", specialties=[str(i) for i in range(13)])
+        pool.create_expert(bureau, name="  ", title="x" * 65, employer="a\x00b",
+                           specialties=[str(i) for i in range(13)])
     assert set(err.value.errors) == {"name", "title", "employer", "specialties"}
     with pytest.raises(ValidationFailed) as err:
         pool.create_expert(bureau, name="王五", specialties=["x" * 33])
