@@ -13,11 +13,13 @@ from sqlalchemy import or_, select, update
 
 from registry.database import begin_write
 from registry.extensions import db
+from workflows import settings
 from workflows.models import Outbox
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # a row claimed by a worker that died is retried after this
+WORKER_LOST = "worker lost mid-delivery (lease expired)"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -41,12 +43,17 @@ def publish(jobs: list[tuple[int, str]]) -> int:
 def relay(now: datetime, limit: int = 500) -> int:
     """Re-publish pending rows whose next attempt is due, and release rows whose worker lease expired.
 
+    A row whose lease expired lost its worker mid-delivery (killed, out of memory): it goes back to pending, or is
+    dead once it has used its attempts, so a job that kills its worker every time is not re-sent forever.
     Pushes each row's ``next_attempt_at`` on before publishing, so a slow worker is not sent the same row again
     at once. Returns how many jobs were published.
     """
+    max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
     begin_write()
-    db.session.execute(update(Outbox).where(Outbox.status == "sending", Outbox.next_attempt_at <= now)
-                       .values(status="pending"))
+    expired = (Outbox.status == "sending", Outbox.next_attempt_at <= now)
+    db.session.execute(update(Outbox).where(*expired, Outbox.attempts >= max_attempts)
+                       .values(status="dead", last_error=WORKER_LOST))
+    db.session.execute(update(Outbox).where(*expired).values(status="pending", last_error=WORKER_LOST))
     rows = db.session.execute(
         select(Outbox.id, Outbox.task, Outbox.attempts).where(
             Outbox.status == "pending", Outbox.next_attempt_at <= now).order_by(Outbox.id).limit(limit)).all()
