@@ -33,6 +33,8 @@ class WorkerProcess:
         return env
 
     def start(self, timeout: float = 60.0) -> None:
+        """Start the worker (again, after a stop or a kill) and wait until this start's "ready." is logged."""
+        seen = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--loglevel=INFO",
@@ -43,7 +45,7 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("worker exited:\n" + self.log_path.read_text(errors="replace")[-4000:])
-            if "ready." in self.log_path.read_text(errors="replace"):
+            if "ready." in self.log_path.read_bytes()[seen:].decode(errors="replace"):
                 return
             time.sleep(0.2)
         raise RuntimeError("worker did not become ready:\n" + self.log_path.read_text(errors="replace")[-4000:])
@@ -56,6 +58,49 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+    def pool_pids(self) -> list[int]:
+        """The pids of the worker's pool children (the processes running tasks)."""
+        if not self.proc or self.proc.poll() is not None:
+            return []
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.proc.pid:  # field 4: the parent's pid
+                children.append(int(entry.name))
+        return children
+
+    def kill_main(self) -> list[int]:
+        """SIGKILL the main worker process only, as the OOM killer would, and return the pids of its pool children
+        (Celery has the kernel kill them when their parent dies; ``wait_gone`` checks they are gone)."""
+        orphans = self.pool_pids()
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        return orphans
+
+    @staticmethod
+    def wait_gone(pids: list[int], timeout: float = 15.0) -> list[int]:
+        """Wait until these (orphaned) processes have exited; SIGKILL any still there after ``timeout``, by pid.
+        Returns the pids that had to be killed."""
+        def alive(pid: int) -> bool:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+            except OSError:
+                return False
+
+        deadline = time.monotonic() + timeout
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        stuck = [pid for pid in pids if alive(pid)]
+        for pid in stuck:
+            os.kill(pid, signal.SIGKILL)
+        return stuck
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

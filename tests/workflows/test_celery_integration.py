@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
+from tests import background
+from tests.background import send, subscribe
 from tests.worker import WorkerProcess
 from tests.workflows.receivers import SmtpSink, WebhookSink
 from workflows import engine
-from workflows.models import Notification, NotificationPreference, Outbox, StageRun
+from workflows.models import Notification, Outbox, StageRun
 
 
 _LOGS: list[WorkerProcess] = []
@@ -51,22 +53,7 @@ def queue(app, wf_worker, monkeypatch):
 
 
 def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.rollback()
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}; worker log:\n" + "".join(w.log()[-3000:] for w in _LOGS))
-
-
-def send(app, task: str, queue: str, **kwargs):
-    app.extensions["celery"].send_task(task, kwargs=kwargs, queue=queue)
-
-
-def subscribe(user, url: str):
-    db.session.add(NotificationPreference(user_id=user.id, email_enabled=True, webhook_enabled=True, webhook_url=url))
-    db.session.commit()
+    background.wait_for(condition, timeout, what, workers=_LOGS)
 
 
 def test_transition_email_and_webhook_arrive_exactly_once(app, cast, draft, queue, smtp, webhook):
