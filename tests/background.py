@@ -18,9 +18,17 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition", workers=
     raise AssertionError(f"timed out waiting for {what}; worker log:\n" + "".join(w.log()[-3000:] for w in workers))
 
 
-def send(app, task: str, queue: str, **kwargs) -> None:
-    """Send a task by its stable name with keyword arguments (e.g. an injected ``now``) to ``queue``."""
-    app.extensions["celery"].send_task(task, kwargs=kwargs, queue=queue)
+def send(app, task: str, queue: str, **kwargs) -> str:
+    """Send a task by its stable name with keyword arguments (e.g. an injected ``now``) to ``queue``; returns its
+    task id."""
+    return app.extensions["celery"].send_task(task, kwargs=kwargs, queue=queue).id
+
+
+def finished(worker, task_id: str) -> int:
+    """How many times the worker has logged the task ``task_id`` as finished (succeeded); fails at once if it raised."""
+    log = worker.log()
+    assert f"[{task_id}] raised" not in log, log[-3000:]
+    return log.count(f"[{task_id}] succeeded")
 
 
 def subscribe(user, url: str, email: bool = True) -> None:
