@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 
@@ -84,3 +86,10 @@ class SettingForm(FlaskForm):
                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
         form_class = type("TypedSettingForm", (cls,), {"value": field}) if field is not None else cls
         return form_class(**kwargs)
+
+
+class HolidayForm(FlaskForm):
+    """One calendar day the bureau declares (节假日 or 调休上班)."""
+    day = DateField(_l("日期"), validators=[InputRequired()])
+    is_workday = SelectField(_l("类型"), choices=[("0", _l("放假")), ("1", _l("调休上班"))], default="0")
+    note = StringField(_l("说明"), validators=[Optional(), Length(max=100)])

@@ -218,6 +218,25 @@ def _messages(tenant: Tenant) -> None:
 
 SETUP.append(_messages)
 BUILDERS["notification_id"] = lambda ctx: ctx.tenant.extra["notification_ids"]
+
+
+# --- holidays (registry/admin/holiday_views): the bureau's calendar, reached by bureau and admin only --------------
+
+def _holidays(tenant: Tenant) -> None:
+    import datetime as dt
+
+    from registry.extensions import db
+    from workflows.models import HolidayOverride
+
+    row = HolidayOverride(day=dt.date(2031, 1, 1) + dt.timedelta(days=ord(tenant.label[0]) % 360), is_workday=False,
+                          note=f"走查{tenant.label}")
+    db.session.add(row)
+    db.session.flush()
+    tenant.extra["override_id"] = row.id
+
+
+SETUP.append(_holidays)
+BUILDERS["override_id"] = lambda ctx: [ctx.tenant.extra["override_id"]]
 BODIES["awards.pool_account_create"] = lambda ctx: {"email": "walk-new-expert@example.cn",
                                                     "password": "walk-password-123"}
 
