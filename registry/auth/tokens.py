@@ -4,8 +4,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from registry.database import begin_write
 from registry.extensions import db
 from registry.models import ApiToken, User
 from registry.models.base import utcnow
@@ -33,6 +34,9 @@ def user_for_token(token: str) -> User | None:
     now = utcnow()
     last = row.last_used_at
     if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo))).total_seconds() > 60:
-        row.last_used_at = now
+        # A write after this read: take the write lock first (SQLite: BEGIN IMMEDIATE), or concurrent API calls fail
+        # with "database is locked" when the read snapshot cannot be upgraded.
+        begin_write()
+        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
         db.session.commit()
     return row.user
