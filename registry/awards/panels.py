@@ -15,6 +15,7 @@ from registry.awards import draw as drawing
 from registry.awards import settings
 from registry.awards.access import get_entry, require_bureau, seat_of
 from registry.awards.models import AwardEntry, Expert, PanelDraw, PanelMember, Score
+from registry.awards.seat_notices import notify_seats
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
@@ -98,8 +99,19 @@ def draw_panels(actor: User, entry_ids: list[int], now: datetime, *, reason: str
 
     for entry in entries:  # experts of a superseded panel lose access to the application
         sync_assignments(entry.id, now)
+    seated = list(db.session.scalars(select(PanelMember).where(
+        PanelMember.draw_id.in_([r.id for r in rows]), PanelMember.active.is_(True))))
+    jobs = notify_seats(seated, now)
     db.session.commit()
+    _publish(jobs)
     return rows
+
+
+def _publish(jobs: list[tuple[int, str]]) -> None:
+    """Send the seat messages' outbox rows to the worker (never raises: the relay retries)."""
+    from workflows.dispatch import publish
+
+    publish(jobs)
 
 
 def verify(draw_id: int) -> bool:
@@ -154,11 +166,16 @@ def declare(entry_id: int, user: User, *, conflict: bool, reason: str | None, no
         if won == 1:
             promoted = candidate
             break
+    jobs = []
     if promoted is not None:
         seat.replaced_by_id = promoted.id
+        db.session.flush()
+        db.session.refresh(promoted)
+        jobs = notify_seats([promoted], now)
     db.session.flush()
     sync_assignments(entry_id, now)
     db.session.commit()
+    _publish(jobs)
     if promoted is not None:
         db.session.refresh(promoted)
     return promoted

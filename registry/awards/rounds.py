@@ -170,12 +170,18 @@ def add_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, decla
 def funnel(round_id: int, recommended_ids: set[int] | None = None) -> dict[str, int]:
     """Counts of a round's entries: applied, recommended, eligible, reviewed, proposed, awarded.
 
-    ``recommended_ids``: entry ids past the town's recommendation (known to the workflow); when None,
-    entries with an eligibility check count as recommended (the check follows the recommendation).
+    ``recommended_ids``: entry ids past the town's recommendation; when None, those whose application is past the
+    recommendation stage, and any with an eligibility check (the check follows the recommendation).
     """
+    from workflows.models import Application
+
     entries = db.session.scalars(select(AwardEntry).where(AwardEntry.round_id == round_id)).all()
-    recommended = [e for e in entries if (e.id in recommended_ids if recommended_ids is not None
-                                          else e.eligibility is not None)]
+    if recommended_ids is None:  # past the town's recommendation in the workflow, or checked (entries without one)
+        past = set(db.session.scalars(select(AwardEntry.id).join(Application, Application.id == AwardEntry.application_id)
+                                      .where(AwardEntry.round_id == round_id,
+                                             Application.stage.not_in(("apply", "recommend")))))
+        recommended_ids = past | {e.id for e in entries if e.eligibility is not None}
+    recommended = [e for e in entries if e.id in recommended_ids]
     return {
         "applied": len(entries),
         "recommended": len(recommended),

@@ -26,6 +26,11 @@ def seed_demo_command(rng_seed: int) -> None:
     made = seed_demo_applications()
     if made:
         click.echo("演示申请 (demo applications): " + ", ".join(f"{k} {v}" for k, v in made.items()))
+    from registry.demo.awards import seed_demo_award
+
+    award = seed_demo_award(rng_seed=rng_seed)
+    if award:
+        click.echo("演示政府质量奖 (demo award): " + ", ".join(f"{k} {v}" for k, v in award.items()))
     click.echo("演示账号 (demo accounts):")
     for a in summary["accounts"]:
         scope = f"  [{a['scope']}]" if a["scope"] else ""

@@ -108,3 +108,33 @@ def test_workflow_assignment_follows_declaration_and_redraw(make_entry, make_exp
     assert active() == {user.id}
     panels.draw_panels(bureau, [entry.id], NOW, reason="专家组长生病")
     assert user.id not in active()
+
+
+def test_seated_experts_are_told_and_nobody_else(make_entry, make_experts, bureau):
+    """Each seated expert gets one message (also the substitute promoted after a conflict); substitutes waiting,
+    the applicant and the bureau get none; the message names neither the other panel members nor the draw."""
+    from sqlalchemy import select
+
+    from workflows.models import Notification
+
+    experts = make_experts(12)
+    by_id = {e.id: e for e in experts}
+    entry = make_entry()
+    row = panels.draw_panels(bureau, [entry.id], NOW)[0]
+    seated = [row.result["leader"], *[x for x in row.result["panel"] if x != row.result["leader"]]]
+
+    def told() -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for note in db.session.scalars(select(Notification).where(Notification.kind == "assignment")):
+            out.setdefault(note.user_id, []).append(note.title + note.body)
+        return out
+
+    messages = told()
+    assert set(messages) == {by_id[x].user_id for x in seated}
+    assert all(len(m) == 1 and entry.enterprise.name in m[0] and "利益冲突" in m[0] for m in messages.values())
+    assert not any(by_id[x].name in text for x in seated for m in messages.values() for text in m)
+    leader_user = db.session.get(type(bureau), by_id[row.result["leader"]].user_id)
+    promoted = panels.declare(entry.id, leader_user, conflict=True, reason="曾任该企业顾问", now=NOW)
+    messages = told()
+    assert messages[by_id[promoted.expert_id].user_id][0].count("组长") == 1
+    assert len(messages) == len(seated) + 1

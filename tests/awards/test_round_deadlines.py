@@ -167,3 +167,12 @@ def test_notice_rounds_cannot_be_edited_from_the_page(client, auth, award_round,
     answer = client.get(f"/awards/rounds/{award_round.id}/edit")
     assert answer.status_code == 302
 
+
+
+def test_the_funnel_counts_a_recommendation_as_soon_as_the_town_gives_it(award_round, make_user):
+    waiting = submitted(award_round, make_user)
+    town = make_user("town", jurisdiction=waiting.enterprise.jurisdiction)
+    engine.apply(waiting.id, "recommend", town, now=NOW)
+    submitted(award_round, make_user)  # still at the town
+    counts = rounds.funnel(award_round.id)
+    assert (counts["applied"], counts["recommended"], counts["eligible"]) == (2, 1, 0)

@@ -1,0 +1,131 @@
+"""Demo government quality award: an expert pool, an open round with stage deadlines, and nominations at the first
+stages, pushed through the real services and engine by the demo accounts.
+
+So that each demo account finds work: the 杜桥镇 reviewer a nomination to recommend, the bureau one to check for
+eligibility and one with a panel drawn, the demo experts (linked to three pool members) a panel seat when the draw
+picked them. Runs once (a Setting marker), after the 品字标 demo applications.
+"""
+from __future__ import annotations
+
+import io
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from registry import clock
+from registry.awards.gbt19580 import MAX_POINTS
+from registry.awards.models import Expert, ExpertTie
+from registry.demo.names import person_name
+from registry.extensions import db
+from registry.models import Enterprise, Jurisdiction, Setting, User
+
+MARKER_KEY = "demo.award_seeded"
+DUQIAO = "331082112"
+EMPLOYERS = ["台州学院", "浙江大学台州研究院", "台州市质量技术监督检测研究院", "浙江省标准化研究院", "浙江工业大学",
+             "台州职业技术学院", "临海市质量协会", "浙江方圆检测集团", "中国计量大学", "台州市标准化协会"]
+SPECIALTIES = ["卓越绩效", "质量管理体系", "机械制造", "汽车零部件", "医药化工", "眼镜", "休闲用品", "标准化", "计量检测",
+               "财务与经营", "市场营销", "环境与安全"]
+TITLES = ["教授", "研究员", "高级工程师", "教授级高级工程师", "副教授", "高级经济师"]
+DEMO_EXPERTS = ("zhuanjia1@linhai.example", "zhuanjia2@linhai.example", "zhuanjia3@linhai.example")
+# A minimal, valid PDF: the self-assessment report every nomination must carry.
+REPORT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _experts(rng: random.Random, firms: list[Enterprise]) -> int:
+    accounts = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(DEMO_EXPERTS)))}
+    made = 0
+    for i in range(24):
+        account = accounts.get(DEMO_EXPERTS[i]) if i < len(DEMO_EXPERTS) else None
+        name = account.display_name.removeprefix("评审专家 ") if account else person_name(rng)
+        expert = Expert(name=name, user_id=account.id if account else None, employer=rng.choice(EMPLOYERS),
+                        title=rng.choice(TITLES), specialties=rng.sample(SPECIALTIES, 2), can_lead=i % 4 == 0)
+        if i % 5 == 1 and firms:  # some were employed by, or advise, a Linhai firm: the draw avoids them there
+            firm = rng.choice(firms)
+            expert.ties.append(ExpertTie(kind=rng.choice(("former_employer", "consultant")), enterprise_id=firm.id,
+                                         note="演示关联"))
+        db.session.add(expert)
+        made += 1
+    db.session.commit()
+    return made
+
+
+def _nominate(applicant: User, round_id: int, share: float, now):
+    from registry.awards import files, flow
+    from registry.database import begin_write
+    from workflows import engine
+
+    application = flow.start_application(applicant, round_id, now)
+    begin_write()
+    application.data = {**application.data, "declaration": True,
+                        "self_assessment": {k: round(v * share, 1) for k, v in MAX_POINTS.items()}}
+    files.store(application.id, "report", "apply", "自评报告.pdf", io.BytesIO(REPORT), applicant.id, now)
+    db.session.commit()
+    engine.apply(application.id, "submit", applicant, now=now)
+    return application
+
+
+def _seed_seating_demo_expert(entry) -> str:
+    """A draw seed whose panel seats the first demo expert, so that account opens to a task. The draw is the real
+    one with this seed recorded (replayable like any other); only the demo chooses which seed to record."""
+    from registry.awards import draw, panels, settings
+
+    demo = db.session.scalar(select(Expert.id).join(User, User.id == Expert.user_id)
+                             .where(User.email == DEMO_EXPERTS[0]))
+    facts, applicant = panels.pool_facts(), panels.applicant_facts(entry)
+    for k in range(200):
+        seed = f"demo-{k}"
+        (result,) = draw.draw_batch(facts, [applicant], seed=seed, max_load=None, size=5, n_substitutes=2,
+                                    min_size=settings.get("awards.panel.min_size"),
+                                    leader_rule=settings.get("awards.panel.leader_rule"))
+        if demo in result.panel:
+            return seed
+    return "demo-0"
+
+
+def seed_demo_award(rng_seed: int = 20260) -> dict:
+    """Create the demo pool, round and nominations once; return what was made (empty when already done)."""
+    from registry.awards import panels, rounds, screening
+    from registry.awards.flow import entry_of
+    from registry.demo.applications import _applicant_for
+    from workflows import engine
+
+    if db.session.get(Setting, MARKER_KEY) is not None:
+        return {}
+    bureau = db.session.scalar(select(User).where(User.email == "shiju@linhai.example"))
+    town = db.session.scalar(select(User).where(User.email == "duqiao@linhai.example"))
+    template = db.session.scalar(select(User).where(User.email == "qiye@linhai.example"))
+    if bureau is None or town is None or template is None:
+        return {}
+    rng = random.Random(rng_seed)
+    duqiao = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == DUQIAO))
+    firms = list(db.session.scalars(select(Enterprise).where(
+        Enterprise.jurisdiction_id == duqiao.id, Enterprise.above_scale.is_(True),
+        Enterprise.id != template.enterprise_id).order_by(Enterprise.id.desc()).limit(3)))
+    experts = _experts(rng, firms)
+    now, today = clock.now(), clock.today()
+    closes = today + timedelta(days=20)
+    found = rounds.open_round(
+        bureau, name=f"第五届临海市政府质量奖（{today.year}年度）", level="linhai", year=today.year,
+        call_opens_on=today - timedelta(days=10), call_closes_on=closes,
+        quotas={"quality_award": 2, "quality_award_nomination": 1}, issuer="临海市人民政府",
+        stage_deadlines={"recommend": closes + timedelta(days=10), "eligibility": closes + timedelta(days=20),
+                         "document_review": closes + timedelta(days=45), "site_review": closes + timedelta(days=75),
+                         "deliberation": closes + timedelta(days=90)})
+    made = {"experts": experts, "rounds": 1, "nominations": 0}
+    for step, firm in enumerate(firms):
+        application = _nominate(_applicant_for(firm, template), found.id, 0.78 + 0.04 * step, now)
+        made["nominations"] += 1
+        if step == 0:
+            continue  # waits for the town's recommendation
+        engine.apply(application.id, "recommend", town, now=now)
+        if step == 1:
+            continue  # waits for the bureau's eligibility check
+        entry = entry_of(application)
+        screening.run_check(entry.id, now, bureau)
+        screening.decide(entry.id, bureau, "eligible", "演示：材料齐全，经核实符合申报条件", now)
+        engine.apply(application.id, "pass_eligibility", bureau, now=now)
+        panels.draw_panels(bureau, [entry.id], now, size=5, n_substitutes=2, seed=_seed_seating_demo_expert(entry))
+    db.session.add(Setting(key=MARKER_KEY, value=made))
+    db.session.commit()
+    return made
