@@ -16,6 +16,8 @@ def run(outbox_id: int, now: datetime) -> str:
     try:
         delivery.send(payload["notification_id"], payload["channel"])
     except delivery.DeliveryError as exc:
+        if exc.permanent:  # refused for good (e.g. an SMS gateway's 4xx): dead now, no retries
+            max_attempts = row.attempts
         dispatch.finish(outbox_id, now, error=str(exc), max_attempts=max_attempts)
         return "dead" if row.attempts >= max_attempts else "retry"
     dispatch.finish(outbox_id, now)
