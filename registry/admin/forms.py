@@ -1,6 +1,7 @@
 """Forms of the administrator pages: the HTTP boundary only (the account and settings services validate)."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField,
@@ -80,9 +81,9 @@ class SettingForm(FlaskForm):
         field = {"bool": BooleanField(_l("启用")), "list": TextAreaField(_l("设置值")),
                  "dict": TextAreaField(_l("设置值"))}.get(spec.type)
         if spec.type == "str" and spec.choices:
-            field = SelectField(_l("设置值"), choices=options(spec.choices.items()))
+            field = SelectField(_l("设置值"), choices=options((k, gettext(v)) for k, v in spec.choices.items()))
         if spec.type == "list" and spec.choices:
-            field = SelectMultipleField(_l("设置值"), choices=options(spec.choices.items()),
+            field = SelectMultipleField(_l("设置值"), choices=options((k, gettext(v)) for k, v in spec.choices.items()),
                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
         form_class = type("TypedSettingForm", (cls,), {"value": field}) if field is not None else cls
         return form_class(**kwargs)

@@ -20,9 +20,10 @@ def shown(spec, value) -> str:
     if spec.type == "bool":
         return _("是") if value else _("否")
     if spec.choices and spec.type == "str":
-        return spec.choices.get(value, str(value))
+        return _(spec.choices[value]) if value in spec.choices else str(value)
     if spec.type == "list":
-        return "、".join(spec.choices.get(item, str(item)) if spec.choices else str(item) for item in value or [])
+        return "、".join(_(spec.choices[item]) if spec.choices and item in spec.choices else str(item)
+                        for item in value or [])
     if spec.type == "dict":
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -56,7 +57,7 @@ def setting_edit(key: str):
         except ValidationFailed as exc:
             status, messages = service_error(form, exc)
         else:
-            flash(_("已保存设置:%(label)s。", label=spec.label), "success")
+            flash(_("已保存设置:%(label)s。", label=spec.display_label()), "success")
             return redirect(url_for(".settings_page", _anchor=key))
     else:
         form = SettingForm.for_spec(spec, data={"value": _input(spec, settings.get(key))})
@@ -68,5 +69,5 @@ def setting_edit(key: str):
 def setting_reset(key: str):
     spec = settings.spec_for(key)
     settings.reset(current_user, key)
-    flash(_("已恢复默认值:%(label)s。", label=spec.label), "success")
+    flash(_("已恢复默认值:%(label)s。", label=spec.display_label()), "success")
     return redirect(url_for(".settings_page", _anchor=key))

@@ -15,6 +15,7 @@ from typing import Any
 
 from registry.database import begin_write
 from registry.extensions import db
+from registry.i18n import N_
 from registry.models import Setting, User
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.services.errors import Forbidden, NotFound, ValidationFailed
@@ -33,38 +34,50 @@ class SettingSpec:
     maximum: float | None = None
     choices: dict[str, str] | None = None  # allowed values (str) or items (list): code -> Chinese label
     hint: str = ""
+    # A label the system builds (a stage's time limit): the msgid and its arguments, for the page's language.
+    label_msgid: str | None = None
+    label_args: dict | None = None
+
+    def display_label(self) -> str:
+        """The label in the page's language (``label`` stays the Chinese source, for messages and logs)."""
+        from flask_babel import gettext
+
+        if self.label_msgid:
+            return gettext(self.label_msgid, **{k: gettext(v) for k, v in (self.label_args or {}).items()})
+        return gettext(self.label)
 
 
 # Labels, bounds and allowed values of the keys the areas declare (the defaults stay with the areas).
 _EXTRA: dict[str, dict] = {
-    "workflows.reminder_days": dict(label="截止前提醒(工作日)", minimum=0, maximum=30),
-    "workflows.outbox_max_attempts": dict(label="通知发送最多尝试次数", minimum=1, maximum=50),
-    "pinzibiao.validity_years": dict(label="品字标证书有效期(年)", minimum=1, maximum=10),
-    "pinzibiao.surveillance_notice_days": dict(label="年度监督审核提前提醒(天)", minimum=0, maximum=365),
-    "pinzibiao.expiry_notice_days": dict(label="证书到期提前提醒(天)", minimum=0, maximum=730),
-    "awards.eligibility.rules": dict(label="资格审查启用的规则", choices="eligibility_rules"),
-    "awards.eligibility.min_years": dict(label="最少经营年限(年)", minimum=0, maximum=50),
-    "awards.eligibility.credit_lookback_years": dict(label="信用记录回溯年限(年)", minimum=0, maximum=20),
-    "awards.eligibility.credit_list_types": dict(label="阻止申报的信用名单类型", choices="credit_list_types"),
-    "awards.eligibility.incident_lookback_years": dict(label="事故与抽查回溯年限(年)", minimum=0, maximum=20),
-    "awards.eligibility.incident_kinds": dict(label="阻止申报的事故类型", choices="incident_kinds"),
-    "awards.eligibility.certificate_types": dict(label="须持有的认证(任一)", choices="certification_types"),
-    "awards.panel.size": dict(label="专家组人数", minimum=1, maximum=30),
-    "awards.panel.min_size": dict(label="专家组最少人数", minimum=1, maximum=30),
-    "awards.panel.substitutes": dict(label="候补专家人数", minimum=0, maximum=20),
-    "awards.panel.leader_rule": dict(label="组长产生方式", choices="leader_rules"),
-    "awards.panel.max_load": dict(label="同批次每位专家最多评审组数", minimum=1, maximum=50),
-    "awards.scoring.drop_extremes": dict(label="去掉一个最高分和一个最低分"),
-    "awards.scoring.min_scores_to_trim": dict(label="去极值所需最少评分数", minimum=3, maximum=30),
-    "awards.scoring.spread_threshold_pct": dict(label="评分差异阈值(占类目满分 %)", minimum=0, maximum=100),
-    "awards.scoring.max_attempts": dict(label="最多评分轮次", minimum=1, maximum=10),
-    "awards.scoring.stage_weights": dict(label="各评审阶段权重", hint="JSON 对象,如 {\"document\": 0.4, \"site\": 0.6}"),
-    "awards.notice.days": dict(label="公示天数(新批次默认)", minimum=1, maximum=60),
-    "awards.notice.working_days": dict(label="公示按工作日计算(新批次默认)"),
+    "workflows.reminder_days": dict(label=N_("截止前提醒(工作日)"), minimum=0, maximum=30),
+    "workflows.outbox_max_attempts": dict(label=N_("通知发送最多尝试次数"), minimum=1, maximum=50),
+    "pinzibiao.validity_years": dict(label=N_("品字标证书有效期(年)"), minimum=1, maximum=10),
+    "pinzibiao.surveillance_notice_days": dict(label=N_("年度监督审核提前提醒(天)"), minimum=0, maximum=365),
+    "pinzibiao.expiry_notice_days": dict(label=N_("证书到期提前提醒(天)"), minimum=0, maximum=730),
+    "awards.eligibility.rules": dict(label=N_("资格审查启用的规则"), choices="eligibility_rules"),
+    "awards.eligibility.min_years": dict(label=N_("最少经营年限(年)"), minimum=0, maximum=50),
+    "awards.eligibility.credit_lookback_years": dict(label=N_("信用记录回溯年限(年)"), minimum=0, maximum=20),
+    "awards.eligibility.credit_list_types": dict(label=N_("阻止申报的信用名单类型"), choices="credit_list_types"),
+    "awards.eligibility.incident_lookback_years": dict(label=N_("事故与抽查回溯年限(年)"), minimum=0, maximum=20),
+    "awards.eligibility.incident_kinds": dict(label=N_("阻止申报的事故类型"), choices="incident_kinds"),
+    "awards.eligibility.certificate_types": dict(label=N_("须持有的认证(任一)"), choices="certification_types"),
+    "awards.panel.size": dict(label=N_("专家组人数"), minimum=1, maximum=30),
+    "awards.panel.min_size": dict(label=N_("专家组最少人数"), minimum=1, maximum=30),
+    "awards.panel.substitutes": dict(label=N_("候补专家人数"), minimum=0, maximum=20),
+    "awards.panel.leader_rule": dict(label=N_("组长产生方式"), choices="leader_rules"),
+    "awards.panel.max_load": dict(label=N_("同批次每位专家最多评审组数"), minimum=1, maximum=50),
+    "awards.scoring.drop_extremes": dict(label=N_("去掉一个最高分和一个最低分")),
+    "awards.scoring.min_scores_to_trim": dict(label=N_("去极值所需最少评分数"), minimum=3, maximum=30),
+    "awards.scoring.spread_threshold_pct": dict(label=N_("评分差异阈值(占类目满分 %)"), minimum=0, maximum=100),
+    "awards.scoring.max_attempts": dict(label=N_("最多评分轮次"), minimum=1, maximum=10),
+    "awards.scoring.stage_weights": dict(label=N_("各评审阶段权重"), hint=N_("JSON 对象,如 {\"document\": 0.4, \"site\": 0.6}")),
+    "awards.notice.days": dict(label=N_("公示天数(新批次默认)"), minimum=1, maximum=60),
+    "awards.notice.working_days": dict(label=N_("公示按工作日计算(新批次默认)")),
 }
 
 # key prefix -> area, in the order the page lists them
-_AREAS = {"workflows": "流程通用", "pinzibiao": "品字标", "awards": "政府质量奖", "quality_award": "政府质量奖流程"}
+_AREAS = {"workflows": N_("流程通用"), "pinzibiao": N_("品字标"), "awards": N_("政府质量奖"),
+          "quality_award": N_("政府质量奖流程")}
 
 
 def _choice_lists() -> dict[str, dict[str, str]]:
@@ -76,7 +89,7 @@ def _choice_lists() -> dict[str, dict[str, str]]:
             "credit_list_types": dict(CREDIT_LIST_TYPES.choices()),
             "incident_kinds": dict(INCIDENT_KINDS.choices()),
             "certification_types": dict(CERTIFICATION_TYPES.choices()),
-            "leader_rules": {"qualified": "具备组长资格的专家担任", "first": "首位抽中的专家担任"}}
+            "leader_rules": {"qualified": N_("具备组长资格的专家担任"), "first": N_("首位抽中的专家担任")}}
 
 
 def _type_of(value: Any) -> str:
@@ -86,8 +99,12 @@ def _type_of(value: Any) -> str:
     raise TypeError(f"setting default of unsupported type: {value!r}")
 
 
-def _declared() -> dict[str, tuple[Any, str | None]]:
-    """key -> (default, label or None) from every area's own declarations."""
+TIME_LIMIT = N_("%(workflow)s·%(stage)s 办理时限(%(unit)s)")
+STAGE_SWITCH = N_("%(workflow)s·启用“%(stage)s”环节")
+
+
+def _declared() -> dict[str, tuple[Any, tuple[str, dict] | None]]:
+    """key -> (default, (label msgid, its arguments) or None) from every area's own declarations."""
     from registry.awards import settings as award_settings
     from workflows import settings as workflow_settings
     from workflows.definitions import _all as all_workflows
@@ -97,12 +114,12 @@ def _declared() -> dict[str, tuple[Any, str | None]]:
         found[key] = (default, None)
     for workflow in all_workflows():
         for stage in workflow.stages:
+            names = {"workflow": workflow.label, "stage": stage.label}
             if stage.time_limit_setting and stage.time_limit_days is not None:
-                unit = "天" if stage.calendar_days else "工作日"
-                found.setdefault(stage.time_limit_setting,
-                                 (stage.time_limit_days, f"{workflow.label}·{stage.label} 办理时限({unit})"))
+                unit = N_("天") if stage.calendar_days else N_("工作日")
+                found.setdefault(stage.time_limit_setting, (stage.time_limit_days, (TIME_LIMIT, {**names, "unit": unit})))
             if stage.enabled_setting:
-                found.setdefault(stage.enabled_setting, (False, f"{workflow.label}·启用“{stage.label}”环节"))
+                found.setdefault(stage.enabled_setting, (False, (STAGE_SWITCH, names)))
     return found
 
 
@@ -118,8 +135,11 @@ def known() -> dict[str, SettingSpec]:
         if kind == "int" and "minimum" not in extra and key.endswith("_days"):
             extra.update(minimum=1, maximum=365)  # stage time limits
         area = _AREAS.get(key.split(".")[0], key.split(".")[0])
-        specs[key] = SettingSpec(key=key, label=extra.pop("label", label or key), area=area, type=kind,
-                                 default=default, **extra)
+        msgid, args = label if label else (None, None)
+        built = msgid % args if msgid else key
+        specs[key] = SettingSpec(key=key, label=extra.pop("label", built), area=area, type=kind, default=default,
+                                 label_msgid=None if "label" in _EXTRA.get(key, {}) else msgid,
+                                 label_args=args, **extra)
     order = list(_AREAS.values())
     return dict(sorted(specs.items(), key=lambda item: order.index(item[1].area) if item[1].area in order
                        else len(order)))  # stable: an area's keys keep their declared order
