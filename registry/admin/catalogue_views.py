@@ -5,7 +5,7 @@ entry out of the selects while records that carry it keep it.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -73,8 +73,11 @@ def catalogue_active(name: str, entry_id: int):
     entry = db.session.get(model, entry_id)
     if entry is None:
         raise NotFound(_("未找到该目录项。"))
+    wanted = request.form.get("active")
+    if wanted not in ("0", "1"):  # the page's buttons send 0 or 1; anything else is refused and changes nothing
+        abort(400)
     data = {spec.name: _as_input(getattr(entry, spec.name)) for spec in fields}
-    data["active"] = "1" if request.form.get("active") == "1" else "0"
+    data["active"] = wanted
     saved = save_entry(current_user, name, data, entry_id)
     flash(_("已恢复启用:%(name)s。", name=saved.name) if saved.active else _("已停用:%(name)s。", name=saved.name),
           "success")

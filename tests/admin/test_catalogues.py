@@ -87,3 +87,15 @@ def test_unknown_catalogue_and_entry_are_404(client, auth, make_user):
     auth.login(make_user("admin"))
     assert client.get("/admin/catalogues/nonsense").status_code == 404
     assert client.get("/admin/catalogues/industries/999999/edit").status_code == 404
+
+
+def test_retire_button_refuses_anything_but_0_or_1(client, auth, make_user):
+    """Junk in the retire/restore button's field is refused and retires nothing (it used to mean 'retire')."""
+    town = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == "331082114"))
+    auth.login(make_user("admin"))
+    for junk in ("", "yes", "2", "<script>"):
+        response = post(client, auth, f"/admin/catalogues/jurisdictions/{town.id}/active", {"active": junk},
+                        page="/admin/catalogues/jurisdictions")
+        assert response.status_code == 400
+    db.session.refresh(town)
+    assert town.active is True
