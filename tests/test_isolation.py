@@ -16,9 +16,9 @@ def test_catalogue_changes_are_undone_by_the_cleanup(app, client, auth, make_use
     gucheng = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == "331082001"))
     auth.login(make_user("bureau"))
     token = csrf_token_from(client.get("/admin/catalogues/jurisdictions").get_data(as_text=True))
-    # what tests/security/test_bad_input.py sends: junk instead of active=1 retires the entry
+    # retire it through the page's own button (junk is refused now; it used to retire the entry)
     assert client.post(f"/admin/catalogues/jurisdictions/{gucheng.id}/active",
-                       data={"active": "junk", "csrf_token": token}).status_code == 302
+                       data={"active": "0", "csrf_token": token}).status_code == 302
     auto = db.session.scalar(select(Industry).where(Industry.code == "auto_machinery"))
     auto.name, auto.cluster = "改名的产业", False
     db.session.add(Jurisdiction(code="331082998", name="测试新区", kind="zone", sort_order=99))
