@@ -63,6 +63,11 @@ class BaseConfig:
     SMTP_SENDER = "registry@linhai.example"
     SMTP_TIMEOUT = 10.0
     WEBHOOK_TIMEOUT = 5.0
+    # SMS through the provincial government SMS platform, modelled as a JSON POST gateway. No URL: no SMS channel.
+    SMS_GATEWAY_URL: str | None = None
+    SMS_GATEWAY_TOKEN: str | None = None  # sent as "Authorization: Bearer ..."
+    SMS_SIGN = "【临海市市场监管局】"  # the registered signature the platform puts before every text
+    SMS_TIMEOUT = 5.0
 
     IMPORT_ASYNC_THRESHOLD = 300  # rows; larger imports run as a Celery task
     PAGE_SIZE = 20
@@ -114,6 +119,11 @@ def load_config(overrides: dict | None = None) -> dict:
             settings[key] = env[key]
     if env.get("SMTP_PORT"):
         settings["SMTP_PORT"] = int(env["SMTP_PORT"])
+    for key in ("SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "SMS_SIGN"):
+        if env.get(key, "").strip():
+            settings[key] = env[key].strip()
+    if env.get("SMS_TIMEOUT"):
+        settings["SMS_TIMEOUT"] = float(env["SMS_TIMEOUT"])
     settings["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", settings["RATELIMIT_ENABLED"])
     if overrides:
         settings.update(overrides)

@@ -7,6 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from workflows.services import preferences
+
 
 class ApplicationForm(FlaskForm):
     product = StringField(_l("产品名称"), validators=[DataRequired(), Length(max=200)])
@@ -32,3 +34,17 @@ class PreferenceForm(FlaskForm):
     email = StringField(_l("通知邮箱(留空则用账号邮箱)"), validators=[Optional(), Length(max=120)])
     webhook_enabled = BooleanField(_l("接收钉钉(浙政钉)机器人推送"))
     webhook_url = StringField(_l("机器人 Webhook 地址"), validators=[Optional(), Length(max=500)])
+    sms_enabled = BooleanField(_l("接收短信通知"))
+    mobile = StringField(_l("手机号码"), validators=[Optional(), Length(max=32)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not preferences.sms_available():  # no gateway: the page says so instead of offering SMS
+            del self.sms_enabled
+            del self.mobile
+
+    def sms_choice(self) -> dict:
+        """The SMS arguments for ``preferences.save`` (none when the channel is not offered)."""
+        if "sms_enabled" not in self:
+            return {}
+        return {"sms_enabled": self.sms_enabled.data, "mobile": self.mobile.data}

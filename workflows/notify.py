@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import User
+from workflows.delivery import sms_available
 from workflows.models import Notification, NotificationPreference, Outbox
 
 SEND_TASK = "workflows.send_notification"
@@ -21,6 +22,8 @@ def channels_for(pref: NotificationPreference | None) -> list[str]:
         found.append("email")
     if pref is not None and pref.webhook_enabled and pref.webhook_url:
         found.append("webhook")
+    if pref is not None and pref.sms_enabled and pref.mobile and sms_available():
+        found.append("sms")
     return found
 
 

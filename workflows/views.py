@@ -254,7 +254,8 @@ def notifications():
     if form.validate_on_submit():
         try:
             preferences.save(current_user, email_enabled=form.email_enabled.data, email=form.email.data,
-                             webhook_enabled=form.webhook_enabled.data, webhook_url=form.webhook_url.data)
+                             webhook_enabled=form.webhook_enabled.data, webhook_url=form.webhook_url.data,
+                             **form.sms_choice())
             flash(_("通知设置已保存。"), "success")
             return redirect(url_for("workflows.notifications"))
         except DomainError as exc:

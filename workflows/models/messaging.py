@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -45,7 +45,8 @@ class Notification(db.Model):
 
 
 class NotificationPreference(TimestampMixin, db.Model):
-    """A user's own channels beyond in-app: e-mail and a DingTalk-style webhook (JSON POST)."""
+    """A user's own channels beyond in-app: e-mail, SMS (短信) to a mainland mobile number, and a DingTalk-style
+    webhook (JSON POST). ``mobile`` is stored normalised: 11 ASCII digits."""
 
     __tablename__ = "notification_preferences"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -53,4 +54,6 @@ class NotificationPreference(TimestampMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(120))  # None: the account's e-mail
     webhook_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    sms_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    mobile: Mapped[str | None] = mapped_column(String(11))
     attempts_limit: Mapped[int] = mapped_column(Integer, default=8)

@@ -1,6 +1,8 @@
 """Each user's own notification channels (in-app messages themselves: ``workflows.services.messages``)."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlparse
 
 from email_validator import EmailNotValidError, validate_email
@@ -9,6 +11,7 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
 from registry.services.errors import ValidationFailed
+from workflows.delivery import sms_available
 from workflows.models import NotificationPreference
 
 
@@ -22,15 +25,37 @@ def _is_http_url(url: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d would take other scripts' digits
+# Separators people type inside a number (after NFKC, full-width digits and dashes are ASCII already).
+_MOBILE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\u00b7().]")
+
+
+def normalise_mobile(raw: str | None) -> str | None:
+    """A mainland (中国大陆) mobile number as 11 ASCII digits, or None when ``raw`` is not one. Full-width digits,
+    spaces and dashes are accepted, and so is a leading +86 / 0086."""
+    text = _MOBILE_SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text if MOBILE_RE.fullmatch(text) else None
+
+
 def get(user: User) -> NotificationPreference:
     return db.session.get(NotificationPreference, user.id) or NotificationPreference(user_id=user.id)
 
 
-def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled: bool, webhook_url: str | None):
-    """Set the user's channels (in-app is always on); commit. Raises ValidationFailed for a bad address or URL."""
+def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled: bool, webhook_url: str | None,
+         sms_enabled: bool | None = None, mobile: str | None = None):
+    """Set the user's channels (in-app is always on); commit. ``sms_enabled=None`` leaves SMS as it was.
+
+    Raises ValidationFailed for a bad address, URL or mobile number, or SMS asked for without a gateway.
+    """
     webhook_url = (webhook_url or "").strip() or None
     email = (email or "").strip() or None
     errors: dict[str, list[str]] = {}
+    if sms_enabled is not None:
+        mobile, sms_errors = _checked_mobile(sms_enabled, mobile)
+        errors.update(sms_errors)
     if webhook_enabled and not webhook_url:
         errors["webhook_url"] = ["启用机器人推送时请填写 Webhook 地址。"]
     if webhook_url and not _is_http_url(webhook_url):
@@ -49,6 +74,21 @@ def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled:
         db.session.add(pref)
     pref.email_enabled, pref.email = bool(email_enabled), email
     pref.webhook_enabled, pref.webhook_url = bool(webhook_enabled), webhook_url
+    if sms_enabled is not None:
+        pref.sms_enabled, pref.mobile = bool(sms_enabled), mobile
     db.session.commit()
     return pref
+
+
+def _checked_mobile(sms_enabled: bool, mobile: str | None) -> tuple[str | None, dict[str, list[str]]]:
+    """The normalised number and the field errors (keyed ``sms_enabled`` / ``mobile``)."""
+    raw = (mobile or "").strip()
+    if sms_enabled and not sms_available():
+        return None, {"sms_enabled": ["短信通道未开通,暂不能启用短信通知。"]}
+    if not raw:
+        return None, ({"mobile": ["启用短信通知时请填写手机号码。"]} if sms_enabled else {})
+    number = normalise_mobile(raw)
+    if number is None:
+        return None, {"mobile": ["请填写 11 位中国大陆手机号码(如 138 1234 5678)。"]}
+    return number, {}
 
