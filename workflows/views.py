@@ -285,3 +285,6 @@ def notifications_read_all():
     done = messages.mark_all_read(current_user)
     flash(_("已将 %(n)s 条消息标为已读。", n=done), "success")
     return redirect(url_for("workflows.notifications"))
+
+
+from workflows import print_views  # noqa: E402,F401  (its routes join this blueprint)

@@ -175,7 +175,27 @@ SETUP.append(_awards)
 for _name in ("round_id", "application_id", "entry_id", "attachment_id", "objection_id"):
     BUILDERS[_name] = (lambda name: lambda ctx: [ctx.tenant.extra[name]])(_name)
 BUILDERS["action"] = lambda ctx: ["recommend", "withdraw", "pass_eligibility", "revoke"]
-BUILDERS["form"] = lambda ctx: ["application", "recommendation", "review"]
+BUILDERS["form"] = lambda ctx: ["application", "recommendation", "review"]  # print forms (awards and 品字标)
+
+
+# --- 品字标 applications (workflows/views, workflows/print_views): application_id names an award nomination AND a
+# 品字标 application of the tenant, so the 品字标 pages are walked on one of their own -----------------------------
+
+def _pinzibiao(tenant: Tenant) -> None:
+    from registry.extensions import db
+    from workflows.models import Application
+
+    application = Application(workflow="pinzibiao", definition_version=1, enterprise_id=tenant.enterprise_id,
+                              title="走查品字标", stage="town_recommendation", status="in_progress", version=1,
+                              data={"product": "走查产品", "self_assessment": "走查"})
+    db.session.add(application)
+    db.session.flush()
+    tenant.extra["pinzibiao_application_id"] = application.id
+
+
+SETUP.append(_pinzibiao)
+BUILDERS["application_id"] = lambda ctx: [ctx.tenant.extra["application_id"],
+                                          ctx.tenant.extra["pinzibiao_application_id"]]
 
 # --- award expert pool (registry/awards/pool_views): experts are the bureau's, reached by bureau and admin only;
 # each tenant gets one with a tie to its enterprise (an expert's ties must never show to that enterprise) --------
