@@ -199,3 +199,32 @@ def test_sms_text_is_one_message_without_links():
     assert text.startswith("品字标:浙江省临海市") and "资料初审" in text
     short = sms_text("办理提醒:某申请即将到期", "请在 2026-03-09 17:00 前办理。", SIGN)
     assert short == "办理提醒:某申请即将到期：请在 2026-03-09 17:00 前办理。"
+
+
+def test_channel_settings_in_a_browser(app, page, phone_page, shot, make_user, monkeypatch):
+    """What an officer sees: SMS offered with a gateway (a bad number refused beside the field, a good one saved,
+    also on a phone), and a plain sentence instead of the fields without one."""
+    from tests.browser.fixtures import sign_in
+
+    user = make_user("town")
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", "http://127.0.0.1:9/sms")
+    sign_in(page, user.email)
+    page.goto("/notifications")
+    page.check("input[name=sms_enabled]")
+    page.fill("input[name=mobile]", "138 1234 567")
+    page.click("main form button.primary")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field.has-error input[name=mobile]").count() == 1
+    shot(page, "sms-01-bad-number")
+    page.fill("input[name=mobile]", "１３８－１２３４－５６７８")
+    page.click("main form button.primary")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("input[name=mobile]") == "13812345678" and page.is_checked("input[name=sms_enabled]")
+    shot(page, "sms-02-saved")
+    sign_in(phone_page, user.email)
+    phone_page.goto("/notifications")
+    shot(phone_page, "sms-03-phone")
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", None)
+    page.goto("/notifications")
+    assert page.locator("#sms-unavailable").is_visible() and page.locator("input[name=mobile]").count() == 0
+    shot(page, "sms-04-no-gateway")
