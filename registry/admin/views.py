@@ -140,4 +140,4 @@ def issue_token(user_id: int):
     return _user_page(accounts.get_user(current_user, user_id), token=token)
 
 
-from registry.admin import catalogue_views, holiday_views, settings_views  # noqa: E402,F401  (their routes join this blueprint)
+from registry.admin import catalogue_views, holiday_views, outbox_views, settings_views  # noqa: E402,F401  (their routes join this blueprint)

@@ -257,6 +257,28 @@ def _holidays(tenant: Tenant) -> None:
 
 SETUP.append(_holidays)
 BUILDERS["override_id"] = lambda ctx: [ctx.tenant.extra["override_id"]]
+
+
+# --- message delivery (registry/admin/outbox_views): outbox rows, reached by bureau and admin only ---------------
+
+def _outbox(tenant: Tenant) -> None:
+    from registry.extensions import db
+    from workflows.models import Notification, Outbox
+
+    note = Notification(effect_key=f"walk-outbox:{tenant.label}", user_id=tenant.users["enterprise"].id,
+                        kind="transition", title=f"走查投递{tenant.label}", body="")
+    db.session.add(note)
+    db.session.flush()
+    row = Outbox(effect_key=f"{note.effect_key}:email", task="workflows.send_notification",
+                 payload={"notification_id": note.id, "channel": "email"}, status="dead", attempts=8,
+                 last_error="walk: refused")
+    db.session.add(row)
+    db.session.flush()
+    tenant.extra["outbox_id"] = row.id
+
+
+SETUP.append(_outbox)
+BUILDERS["outbox_id"] = lambda ctx: [ctx.tenant.extra["outbox_id"]]
 BODIES["awards.pool_account_create"] = lambda ctx: {"email": "walk-new-expert@example.cn",
                                                     "password": "walk-password-123"}
 
