@@ -328,3 +328,51 @@ def test_masking_and_redaction():
     error = "webhook: Max retries exceeded with url: /open-apis/bot/v2/hook/abcdef123 (x); ?key=zz9&a=1"
     cleaned = outbox.redact(error, url, "webhook")
     assert "abcdef123" not in cleaned and "zz9" not in cleaned and "key=***" in cleaned
+
+
+@pytest.mark.usefixtures("void_queue")
+def test_the_page_in_a_browser(page, phone_page, shot, make_user):
+    """Screenshots (desktop and phone) with a few dead rows and a stale worker; discard one through the confirm
+    dialog and retry another, as a person would."""
+    from tests.browser.fixtures import sign_in
+
+    staff = make_user("bureau", display_name="陈审核")
+    town = make_user("town", display_name="王镇街", email="wangzhen@linhai.example")
+    firm = make_user("enterprise", display_name="浙江东海阀门有限公司", email="qa@donghai-valve.example")
+    subscribe(town, f"https://oapi.dingtalk.com/robot/send?access_token={SECRET}")
+    now = datetime.now(timezone.utc)
+    _dead(firm, "email", title="您的品字标申请已退回修改", created_at=now - timedelta(days=2, hours=3),
+          error="email: (550, b'5.1.1 <qa@donghai-valve.example>: Recipient address rejected: User unknown')")
+    _dead(town, "webhook", title="请审核:浙江东海阀门有限公司 品字标申请", created_at=now - timedelta(hours=5),
+          error=f"webhook: HTTPSConnectionPool(host='oapi.dingtalk.com', port=443): Max retries exceeded with url: "
+                f"/robot/send?access_token={SECRET} (Caused by ConnectTimeoutError)")
+    lost = _dead(town, "email", title="提醒:审核期限还剩 2 个工作日", error=dispatch.WORKER_LOST,
+                 created_at=now - timedelta(hours=1))
+    _dead(firm, "email", status="pending", error=None, attempts=2, created_at=now - timedelta(minutes=17))
+    for days in (1, 2, 3):
+        _dead(firm, "email", status="done", error=None, done_at=now - timedelta(days=days))
+    _beat(timedelta(minutes=12))
+
+    sign_in(page, staff.email)
+    page.goto(PAGE)
+    assert "后台任务进程似乎已停止" in page.inner_text("main")
+    assert SECRET not in page.content()
+    shot(page, "admin-outbox")
+    sign_in(phone_page, staff.email)
+    phone_page.goto(PAGE)
+    shot(phone_page, "admin-outbox-phone")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    row = page.locator(f"#outbox-{lost}")
+    row.locator("summary").click()  # 放弃… opens the note
+    row.locator("input[name=note]").fill("已电话通知镇街")
+    shot(page, "admin-outbox-discarding")
+    row.locator("button.danger").click()
+    page.wait_for_load_state("networkidle")
+    assert "已放弃第" in page.inner_text("main") and page.locator(f"#outbox-{lost}").count() == 0
+    page.locator("tr[id^=outbox-] button.primary").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "已重新排队发送" in page.inner_text("main")
+    page.goto(f"{PAGE}?status=discarded")
+    assert "已电话通知镇街" in page.inner_text("main")
+    shot(page, "admin-outbox-discarded")

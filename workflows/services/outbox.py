@@ -94,7 +94,7 @@ class SetAsideRow:
     attempts: int
     error: str | None
     maybe_delivered: bool  # the last attempt lost its sender mid-delivery: the message may have arrived
-    operator: dict | None  # {"action", "by", "at", "note"} of the last retry/discard
+    operator: dict | None  # {"action", "by", "user_id", "at" (datetime), "note"} of the last retry or discard
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,19 @@ def _described(rows: list[Outbox]) -> list[SetAsideRow]:
             recipient=user.display_name if user else None, address=mask_address(channel, raw),
             title=note.title if note else None, attempts=row.attempts,
             error=redact(row.last_error, raw, channel), maybe_delivered=row.last_error == dispatch.WORKER_LOST,
-            operator=payload.get("operator")))
+            operator=_operator(payload.get("operator"))))
     return described
+
+
+def _operator(stamp) -> dict | None:
+    """The stored stamp with its time as an aware datetime (``at``), for the page to show in local time."""
+    if not isinstance(stamp, dict):
+        return None
+    try:
+        at = aware(datetime.fromisoformat(str(stamp.get("at"))))
+    except ValueError:
+        at = None
+    return {**stamp, "at": at}
 
 
 def _address(channel: str, user: User | None, pref: NotificationPreference | None) -> str | None:
