@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Setting, User
 from registry.models.heartbeat import Heartbeat
 from tests.admin.conftest import post
-from tests.background import send, subscribe, wait_for
+from tests.background import finished, send, subscribe, wait_for
 from workflows import dispatch, notify
 from workflows.models import Notification, Outbox
 from workflows.services import outbox
@@ -199,11 +197,11 @@ def test_retry_puts_dead_rows_back_and_the_worker_delivers_each_once(app, client
 
         # Give duplicates every chance: the relay an hour ahead, each job sent to the worker twice more.
         queue = app.config["CELERY_QUEUE"]
-        send(app, "workflows.relay_outbox", queue, now=(datetime.now(timezone.utc) + timedelta(hours=1)).isoformat())
-        for row_id in ids:
-            for _ in range(2):
-                send(app, notify.SEND_TASK, queue, outbox_id=row_id)
-        time.sleep(3)
+        later = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+        tasks = [send(app, "workflows.relay_outbox", queue, now=later)]
+        tasks += [send(app, notify.SEND_TASK, queue, outbox_id=row_id) for row_id in ids for _ in range(2)]
+        wait_for(lambda: all(finished(celery_worker, task) for task in tasks), 30, "the extra jobs run",
+                 [celery_worker])
         expected = sorted(_row(i).effect_key for i in ids)
         assert sorted(receiver.accepted) == expected  # each delivered exactly once
         for row_id in ids:

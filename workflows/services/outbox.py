@@ -315,7 +315,3 @@ def discard(user: User, outbox_id: int, note: str | None, now: datetime) -> bool
     db.session.commit()
     return result.rowcount == 1
 
-
-def status_of(outbox_id: int) -> str | None:
-    row = db.session.get(Outbox, outbox_id)
-    return row.status if row else None
