@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -12,6 +12,9 @@ from registry.models.base import EnterpriseRecordMixin, TimestampMixin
 
 class CreditRecord(EnterpriseRecordMixin, TimestampMixin, db.Model):
     __tablename__ = "credit_records"
+    # "on a credit list on day D" (the list's credit filter, eligibility): answered from the index on PostgreSQL
+    __table_args__ = (Index("ix_credit_records_enterprise_listed", "enterprise_id", "listed_on",
+                            postgresql_include=["removed_on"]),)
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
     list_type: Mapped[str] = mapped_column(String(32))  # registry.vocab.CREDIT_LIST_TYPES
