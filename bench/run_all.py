@@ -9,6 +9,7 @@ and count.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 
 from sqlalchemy import create_engine, text
@@ -70,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per target")
     parser.add_argument("--max-requests", type=int, default=20_000, help="cap per target")
-    parser.add_argument("--workers", type=int, default=4)
+    # One gunicorn worker per CPU: the database and the load clients share this machine, and more workers than
+    # CPUs only trade latency for context switches (measured: 4 workers on 2 CPUs, list p95 57 ms; 2 workers, 40 ms).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=5103)
     args = parser.parse_args(argv)
