@@ -194,7 +194,7 @@ def _address(channel: str, user: User | None, pref: NotificationPreference | Non
     if channel == "webhook":
         return pref.webhook_url if pref else None
     if channel == "sms":
-        return getattr(pref, "mobile", None) or user.phone
+        return pref.mobile if pref else None  # delivery sends to the preference's number only
     return None
 
 
