@@ -3,11 +3,9 @@ dead rows listed with their (redacted) error, retry through a real worker delive
 whole channel, discard with a note, compare-and-set under concurrent clicks, staff only, CSRF on every POST."""
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,6 +14,7 @@ from registry.models import Setting, User
 from registry.models.heartbeat import Heartbeat
 from tests.admin.conftest import post
 from tests.background import finished, send, subscribe, wait_for
+from tests.workflows.receivers import LocalHttpReceiver
 from workflows import dispatch, notify
 from workflows.models import Notification, Outbox
 from workflows.services import outbox
@@ -116,38 +115,22 @@ def test_worker_heartbeat_on_the_page(client, auth, make_user, age, shown):
     assert ("后台任务进程似乎" in html) == (age is None or age > outbox.WORKER_DOWN_AFTER)
 
 
-class FlakyWebhook:
+class FlakyWebhook(LocalHttpReceiver):
     """A DingTalk-style receiver on 127.0.0.1 that answers 503 while ``failing``, else 200, and records the effect
     key of every delivery it accepted."""
+
+    path = f"/robot/send?access_token={SECRET}"
 
     def __init__(self):
         self.failing = True
         self.accepted: list[str] = []
         self.refused: list[str] = []
-        sink = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                key = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))["effect_key"]
-                (sink.refused if sink.failing else sink.accepted).append(key)
-                self.send_response(503 if sink.failing else 200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"errcode":0}')
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/robot/send?access_token={SECRET}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def on_post(self, request) -> None:
+        key = self.read_json(request)["effect_key"]
+        (self.refused if self.failing else self.accepted).append(key)
+        self.reply(request, 503 if self.failing else 200)
 
 
 def _notify_and_publish(users, title) -> list[int]:

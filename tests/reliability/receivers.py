@@ -2,12 +2,12 @@
 the middle of one."""
 from __future__ import annotations
 
-import json
 import select
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.workflows.receivers import LocalHttpReceiver
 
 
 def _sender_gone(sock: socket.socket) -> bool:
@@ -18,7 +18,7 @@ def _sender_gone(sock: socket.socket) -> bool:
         return True
 
 
-class HoldingWebhook:
+class HoldingWebhook(LocalHttpReceiver):
     """Holds every POST ``hold`` seconds (None: until the sender goes away) before answering 200.
 
     ``arrivals`` lists every request's effect key. A delivery counts as *accepted* (the effect happened) only when
@@ -35,50 +35,34 @@ class HoldingWebhook:
         self.holding: dict[int, tuple[str, float]] = {}
         self.changed = threading.Condition()
         self.stopping = threading.Event()
-        sink = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                key = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))["effect_key"]
-                ticket = id(self)
-                with sink.changed:
-                    sink.arrivals.append(key)
-                    sink.holding[ticket] = (key, time.monotonic())
-                    sink.changed.notify_all()
-                gone = False
-                until = None if sink.hold is None else time.monotonic() + sink.hold
-                while not sink.stopping.is_set() and (until is None or time.monotonic() < until):
-                    if _sender_gone(self.connection):
-                        gone = True
-                        break
-                    time.sleep(0.02)
-                with sink.changed:
-                    del sink.holding[ticket]
-                    (sink.abandoned if gone or sink.stopping.is_set() else sink.accepted).append(key)
-                    sink.changed.notify_all()
-                if gone:
-                    self.close_connection = True
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"errcode":0}')
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/robot/send"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
+    def on_post(self, request) -> None:
+        key = self.read_json(request)["effect_key"]
+        ticket = id(request)
+        with self.changed:
+            self.arrivals.append(key)
+            self.holding[ticket] = (key, time.monotonic())
+            self.changed.notify_all()
+        gone = False
+        until = None if self.hold is None else time.monotonic() + self.hold
+        while not self.stopping.is_set() and (until is None or time.monotonic() < until):
+            if _sender_gone(request.connection):
+                gone = True
+                break
+            time.sleep(0.02)
+        with self.changed:
+            del self.holding[ticket]
+            (self.abandoned if gone or self.stopping.is_set() else self.accepted).append(key)
+            self.changed.notify_all()
+        if gone:
+            request.close_connection = True
+            return
+        self.reply(request)
 
     def __exit__(self, *exc):
         self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)
 
     def wait_held(self, timeout: float = 20.0, max_age: float = 0.3) -> str:
         """Wait until a delivery has just arrived and is being held (its sender waiting for the answer), and return

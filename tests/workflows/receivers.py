@@ -50,25 +50,39 @@ class SmtpSink:
         return [m["X-Registry-Effect"] for m in self.messages]
 
 
-class WebhookSink:
+class LocalHttpReceiver:
+    """An HTTP endpoint on 127.0.0.1 served from a thread (``with`` starts and stops it). Subclasses implement
+    ``on_post(request)`` with the request handler (``read_json``, ``reply`` help) and name their ``path``."""
+
+    path = "/robot/send"
+
     def __init__(self):
-        self.bodies: list[dict] = []
-        sink = self
+        receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
-                length = int(self.headers.get("Content-Length", 0))
-                sink.bodies.append(json.loads(self.rfile.read(length)))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"errcode":0}')
+                receiver.on_post(self)
 
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/robot/send"
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
+
+    def on_post(self, request: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def read_json(request: BaseHTTPRequestHandler) -> dict:
+        return json.loads(request.rfile.read(int(request.headers.get("Content-Length", 0))))
+
+    @staticmethod
+    def reply(request: BaseHTTPRequestHandler, status: int = 200, body: bytes = b'{"errcode":0}') -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.end_headers()
+        request.wfile.write(body)
 
     def __enter__(self):
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -77,50 +91,43 @@ class WebhookSink:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class WebhookSink(LocalHttpReceiver):
+    def __init__(self):
+        self.bodies: list[dict] = []
+        super().__init__()
+
+    def on_post(self, request) -> None:
+        self.bodies.append(self.read_json(request))
+        self.reply(request)
 
     def effect_keys(self) -> list[str]:
         return [b["effect_key"] for b in list(self.bodies)]
 
 
-class SmsGateway:
+class SmsGateway(LocalHttpReceiver):
     """A fake government SMS gateway: records every POST (headers, JSON body, the status it answers) on arrival
     and answers with the statuses queued by ``answer(...)`` in order (each after its delay), then 200."""
+
+    path = "/sms/send"
 
     def __init__(self):
         self.received: list[dict] = []  # {"headers": {...}, "body": {...}, "status": int}
         self.lock = threading.Lock()
         self._script: list[tuple[int, float]] = []
-        sink = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length))
-                with sink.lock:
-                    status, delay = sink._script.pop(0) if sink._script else (200, 0.0)
-                    sink.received.append({"headers": dict(self.headers), "body": body, "status": status})
-                time.sleep(delay)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(json.dumps({"code": 0 if status == 200 else status}).encode())
-                except OSError:  # the sender gave up waiting (a timeout test)
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms/send"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def on_post(self, request) -> None:
+        body = self.read_json(request)
+        with self.lock:
+            status, delay = self._script.pop(0) if self._script else (200, 0.0)
+            self.received.append({"headers": dict(request.headers), "body": body, "status": status})
+        time.sleep(delay)
+        try:
+            self.reply(request, status, json.dumps({"code": 0 if status == 200 else status}).encode())
+        except OSError:  # the sender gave up waiting (a timeout test)
+            pass
 
     def answer(self, *statuses: int, delay: float = 0.0) -> None:
         """Answer the next requests with these HTTP statuses (in order), each after ``delay`` seconds."""
