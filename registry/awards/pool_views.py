@@ -141,18 +141,20 @@ def _show(expert: Expert, *, tie_form=None, link_form=None, account_form=None):
 @bp.route("/pool/<int:expert_id>/deactivate", methods=["POST"])
 @login_required
 def pool_deactivate(expert_id: int):
-    expert = _expert_or_404(expert_id)
-    pool.set_active(current_user, expert.id, False)
-    flash(_("已停用 %(name)s：今后的抽取不再包括该专家；已抽取的专家组不变。", name=expert.name), "success")
-    return redirect(url_for(".pool_show", expert_id=expert.id))
+    return _set_active(expert_id, False)
 
 
 @bp.route("/pool/<int:expert_id>/reactivate", methods=["POST"])
 @login_required
 def pool_reactivate(expert_id: int):
+    return _set_active(expert_id, True)
+
+
+def _set_active(expert_id: int, active: bool):
     expert = _expert_or_404(expert_id)
-    pool.set_active(current_user, expert.id, True)
-    flash(_("已恢复 %(name)s，下次抽取起参加。", name=expert.name), "success")
+    pool.set_active(current_user, expert.id, active)
+    flash(_("已恢复 %(name)s，下次抽取起参加。", name=expert.name) if active else
+          _("已停用 %(name)s：今后的抽取不再包括该专家；已抽取的专家组不变。", name=expert.name), "success")
     return redirect(url_for(".pool_show", expert_id=expert.id))
 
 
