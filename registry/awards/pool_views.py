@@ -53,6 +53,18 @@ def _put_errors(form, errors: dict[str, list[str]], fallback: str) -> None:
         target.errors = list(target.errors or []) + list(messages)
 
 
+def _attempt(form, fallback: str, use_case):
+    """Run a form's use case; a refusal lands on the form (each ValidationFailed field; a Conflict on the field it
+    names) and gives None, so the view renders the form again."""
+    try:
+        return use_case()
+    except ValidationFailed as exc:
+        _put_errors(form, exc.errors, fallback)
+    except Conflict as exc:
+        _put_errors(form, {exc.field or fallback: [exc.message]}, fallback)
+    return None
+
+
 def _page_number() -> int:
     try:
         return min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
@@ -80,15 +92,10 @@ def pool_new():
     bureau_only()
     form = ExpertForm()
     if form.validate_on_submit():
-        try:
-            expert = pool.create_expert(current_user, name=form.name.data, title=form.title.data,
-                                        employer=form.employer.data, specialties=form.specialties.data,
-                                        can_lead=form.can_lead.data)
-        except ValidationFailed as exc:
-            _put_errors(form, exc.errors, "name")
-        except Conflict as exc:
-            _put_errors(form, {exc.field or "name": [exc.message]}, "name")
-        else:
+        expert = _attempt(form, "name", lambda: pool.create_expert(
+            current_user, name=form.name.data, title=form.title.data, employer=form.employer.data,
+            specialties=form.specialties.data, can_lead=form.can_lead.data))
+        if expert is not None:
             flash(_("已将 %(name)s 加入专家库。可继续登记其关联关系和登录账户。", name=expert.name), "success")
             return redirect(url_for(".pool_show", expert_id=expert.id))
     return render_template("awards/pool/form.html", form=form, expert=None)
@@ -101,15 +108,9 @@ def pool_edit(expert_id: int):
     form = ExpertForm(data={"name": expert.name, "title": expert.title, "employer": expert.employer,
                             "specialties": "、".join(expert.specialties or []), "can_lead": expert.can_lead})
     if form.validate_on_submit():
-        try:
-            pool.update_expert(current_user, expert.id, name=form.name.data, title=form.title.data,
-                               employer=form.employer.data, specialties=form.specialties.data,
-                               can_lead=form.can_lead.data)
-        except ValidationFailed as exc:
-            _put_errors(form, exc.errors, "name")
-        except Conflict as exc:
-            _put_errors(form, {exc.field or "name": [exc.message]}, "name")
-        else:
+        if _attempt(form, "name", lambda: pool.update_expert(
+                current_user, expert.id, name=form.name.data, title=form.title.data, employer=form.employer.data,
+                specialties=form.specialties.data, can_lead=form.can_lead.data)) is not None:
             flash(_("专家信息已保存，下次抽取起生效。"), "success")
             return redirect(url_for(".pool_show", expert_id=expert.id))
     return render_template("awards/pool/form.html", form=form, expert=expert)
@@ -177,14 +178,9 @@ def pool_tie_add(expert_id: int):
     expert = _expert_or_404(expert_id)
     form = TieForm()
     if form.validate_on_submit():
-        try:
-            pool.add_tie(current_user, expert.id, kind=form.kind.data, enterprise=form.enterprise.data,
-                         org_name=form.org_name.data, group_name=form.group_name.data, note=form.note.data)
-        except ValidationFailed as exc:
-            _put_errors(form, exc.errors, "kind")
-        except Conflict as exc:
-            _put_errors(form, {"kind": [exc.message]}, "kind")
-        else:
+        if _attempt(form, "kind", lambda: pool.add_tie(
+                current_user, expert.id, kind=form.kind.data, enterprise=form.enterprise.data,
+                org_name=form.org_name.data, group_name=form.group_name.data, note=form.note.data)) is not None:
             flash(_("已登记关联关系，下次抽取起据此回避；已有的抽取记录不变。"), "success")
             return redirect(url_for(".pool_show", expert_id=expert.id) + "#ties")
     return _show(expert, tie_form=form)
@@ -208,13 +204,8 @@ def pool_account_link(expert_id: int):
     expert = _expert_or_404(expert_id)
     form = LinkAccountForm()
     if form.validate_on_submit():
-        try:
-            user = pool.link_account(current_user, expert.id, form.email.data, clock.now())
-        except ValidationFailed as exc:
-            _put_errors(form, exc.errors, "email")
-        except Conflict as exc:
-            _put_errors(form, {"email": [exc.message]}, "email")
-        else:
+        user = _attempt(form, "email", lambda: pool.link_account(current_user, expert.id, form.email.data, clock.now()))
+        if user is not None:
             flash(_("已关联登录账户 %(email)s。", email=user.email), "success")
             return redirect(url_for(".pool_show", expert_id=expert.id) + "#account")
     return _show(expert, link_form=form)
@@ -226,14 +217,9 @@ def pool_account_create(expert_id: int):
     expert = _expert_or_404(expert_id)
     form = NewAccountForm()
     if form.validate_on_submit():
-        try:
-            user = pool.create_account(current_user, expert.id, form.email.data, form.password.data,
-                                       form.phone.data, clock.now())
-        except ValidationFailed as exc:
-            _put_errors(form, exc.errors, "email")
-        except Conflict as exc:
-            _put_errors(form, {exc.field if exc.field in form else "email": [exc.message]}, "email")
-        else:
+        user = _attempt(form, "email", lambda: pool.create_account(
+            current_user, expert.id, form.email.data, form.password.data, form.phone.data, clock.now()))
+        if user is not None:
             flash(_("已为该专家新建并关联登录账户 %(email)s。", email=user.email), "success")
             return redirect(url_for(".pool_show", expert_id=expert.id) + "#account")
     return _show(expert, account_form=form)
