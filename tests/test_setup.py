@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from config import ConfigError, DEV_SECRET_KEY, check_production_safety, load_config
 
@@ -88,6 +87,9 @@ def test_heartbeat_is_stamped_even_after_a_stale_read(client):
         other.execute(update(Heartbeat).where(Heartbeat.name == "worker").values(beat_at=first - timedelta(seconds=1)))
     second = record_heartbeat()
     assert second >= first
+    db.session.rollback()
+    stored = db.session.scalar(select(Heartbeat.beat_at).where(Heartbeat.name == "worker"))
+    assert stored is not None and stored.replace(tzinfo=None) == second.replace(tzinfo=None)  # the row moved on
     body = client.get("/healthz").get_json()
     assert body["database"] == "ok" and 0 <= body["worker_heartbeat_age_seconds"] < 60
 
@@ -101,4 +103,3 @@ def test_embedded_default_needs_no_environment(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [f"sqlite:///{tmp_path}/registry.sqlite", "True"]
-    assert sa  # keep the import honest for readers: SQLAlchemy is the engine under test

@@ -66,8 +66,12 @@ def published(award_round, make_entry, bureau):
 def test_window_is_seven_calendar_days_or_working_days(award_round, bureau):
     start = dt.datetime(2026, 9, 28, 2, 0, tzinfo=dt.timezone.utc)  # Monday before the National Day holiday
     assert notice.window_end(start, 7, False) == dt.datetime(2026, 10, 5, 15, 59, 59, tzinfo=dt.timezone.utc)
-    # 5 working days from 28 Sep 2026 skip 1-7 October (and count the make-up Saturday 10 Oct if announced).
-    assert notice.window_end(start, 5, True).date() > dt.date(2026, 10, 5)
+    # 5 working days after Monday 28 Sep 2026: 29 and 30 Sep, then 1-7 October are the National Day holiday, then
+    # 8 and 9 Oct and the make-up working Saturday 10 Oct; the window ends at the end of 10 Oct, Beijing time.
+    assert notice.window_end(start, 5, True) == dt.datetime(2026, 10, 10, 15, 59, 59, tzinfo=dt.timezone.utc)
+    # 02:00 UTC on a Sunday is already Sunday 10:00 in Linhai; the working days start after that local day.
+    sunday = dt.datetime(2026, 10, 11, 2, 0, tzinfo=dt.timezone.utc)
+    assert notice.window_end(sunday, 1, True) == dt.datetime(2026, 10, 12, 15, 59, 59, tzinfo=dt.timezone.utc)
 
 
 def run_task(celery_worker, app, now: dt.datetime) -> str:

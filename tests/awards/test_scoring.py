@@ -107,6 +107,15 @@ def test_unseated_or_undeclared_expert_cannot_score(panel_entry, make_experts, m
     outsider = db.session.get(User, make_experts(1)[0].user_id)
     with pytest.raises(NotFound):
         scoring.submit(panel_entry.id, outsider, "document", sheet(0.8), NOW)
+    # Seated on a fresh panel but not yet declared free of conflict: no scoring, and nothing stored.
+    undeclared = make_entry()
+    eligible(undeclared, bureau)
+    panels.draw_panels(bureau, [undeclared.id], NOW, size=5, n_substitutes=2)
+    seated = seated_users(undeclared.id)[0]
+    with pytest.raises(NotFound):
+        scoring.submit(undeclared.id, seated, "document", sheet(0.8), NOW)
+    panels.declare(undeclared.id, seated, conflict=False, reason=None, now=NOW)
+    assert scoring.visible_sheets(undeclared.id, seated, "document")["mine"] == {}
     with pytest.raises(ValidationFailed):
         scoring.submit(panel_entry.id, seated_users(panel_entry.id)[0], "presentation", sheet(0.8), NOW)
     settings.put("awards.scoring.max_attempts", 1)

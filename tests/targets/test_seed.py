@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import func, select
 
 from registry.extensions import db
@@ -64,7 +66,7 @@ def test_table_2_is_seeded_exactly_as_in_the_plan():
 def test_table_2_matches_the_plan_text_when_available():
     """Parse Table 2 from the plan itself (when the shared seed folder is present) and compare."""
     if not PLAN_FILE.exists():
-        return
+        pytest.skip(f"the plan text is not at {PLAN_FILE}")
     lines = [line.strip() for line in PLAN_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
     start = lines.index("表2 临海市质量发展“十四五”规划主要指标") + 5
     names = [name for _, name, _, _ in TABLE_2]
