@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from sqlalchemy import func, select
 
 from registry.extensions import db
@@ -62,3 +64,29 @@ def test_32_threads_on_one_stage_give_one_transition(app, cast, draft):
         db.session.expire_all()
         assert db.session.get(Application, application_id).version == version + 1
     assert chain.verify() == []
+
+
+def test_compare_and_set_refuses_a_stale_expectation_on_every_backend(app, cast, draft):
+    """The compare-and-set is the last line of defence: on PostgreSQL two transactions can both read version N and
+    only the UPDATE's row count tells the loser; on SQLite the writer lock serialises them first, so the race above
+    cannot reach it. Called with what a loser had read (an old version, an old status), it must refuse and change
+    nothing, whatever the backend."""
+    application = draft()
+    engine.apply(application.id, "submit", cast.applicant)
+    application = db.session.get(Application, application.id)
+    workflow = engine.definition_of(application)
+    stage = workflow.stage(application.stage)
+    recommend = stage.action("recommend")
+    seen_version, seen_status = application.version, application.status
+    engine.apply(application.id, "recommend", cast.town)  # someone else got there first
+    db.session.expire_all()
+    after = db.session.get(Application, application.id)
+    moved_to = (after.stage, after.status, after.version)
+    target = engine._target(workflow, stage, recommend)
+    with pytest.raises(Conflict):
+        engine._compare_and_set(after, stage, seen_status, seen_version, target, "in_progress", recommend,
+                                after.updated_at)
+    db.session.rollback()
+    db.session.expire_all()
+    again = db.session.get(Application, application.id)
+    assert (again.stage, again.status, again.version) == moved_to
