@@ -13,6 +13,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 DEV_AUDIT_KEY = "dev-only-audit-chain-key"
+MIN_SECRET_BYTES = 32  # production keys: 256 bits, so neither can be guessed or brute-forced offline
 
 
 class BaseConfig:
@@ -90,6 +91,10 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
 
 
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration is unknown or unsafe for its profile."""
+
+
 CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
 
 
@@ -102,8 +107,10 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def load_config(overrides: dict | None = None) -> dict:
     """Return the settings as a dict: the class for ``REGISTRY_ENV``, then the environment, then ``overrides``."""
-    env_name = os.environ.get("REGISTRY_ENV", "development")
-    cls = CONFIGS.get(env_name, DevelopmentConfig)
+    env_name = os.environ.get("REGISTRY_ENV", "").strip() or "development"
+    cls = CONFIGS.get(env_name)
+    if cls is None:  # a typo must not fall back to the development profile and its known secret
+        raise ConfigError(f"Unknown REGISTRY_ENV {env_name!r}: choose one of {', '.join(sorted(CONFIGS))}")
     settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
     env = os.environ
     if env.get("DATABASE_URL"):
@@ -130,19 +137,18 @@ def load_config(overrides: dict | None = None) -> dict:
     return settings
 
 
-class ConfigError(RuntimeError):
-    """Raised at start-up when the configuration is unsafe for its profile."""
-
-
 def check_production_safety(settings: dict) -> None:
     """Refuse to run production with development secrets or without external services."""
     if settings.get("ENV_NAME") != "production":
         return
     problems = []
-    if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
-        problems.append("SECRET_KEY must be set to a private value")
-    if settings.get("AUDIT_HMAC_KEY") in (None, "", DEV_AUDIT_KEY):
-        problems.append("AUDIT_HMAC_KEY must be set to a private value")
+    for key, dev_value in (("SECRET_KEY", DEV_SECRET_KEY), ("AUDIT_HMAC_KEY", DEV_AUDIT_KEY)):
+        value = settings.get(key) or ""
+        if value in ("", dev_value):
+            problems.append(f"{key} must be set to a private value")
+        elif len(value.encode("utf-8")) < MIN_SECRET_BYTES:
+            problems.append(f"{key} must be at least {MIN_SECRET_BYTES} bytes (e.g. python -c "
+                            f"'import secrets; print(secrets.token_urlsafe(32))')")
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         problems.append("DATABASE_URL must be set")
     if not settings.get("REDIS_URL"):

@@ -22,8 +22,8 @@ def test_production_refuses_the_development_secret(monkeypatch):
     assert settings["SECRET_KEY"] == DEV_SECRET_KEY
     with pytest.raises(ConfigError):
         check_production_safety(settings)
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
-    monkeypatch.setenv("AUDIT_HMAC_KEY", "another-real-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-of-at-least-32-bytes-x")
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "another-real-secret-of-32-bytes-or-more")
     check_production_safety(load_config())
 
 
