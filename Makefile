@@ -20,9 +20,7 @@ browser:
 	@bash scripts/install-browser.sh
 
 demo: setup
-	$(FLASK) db upgrade
-	$(FLASK) seed-catalogues
-	$(FLASK) seed-indicators
+	$(FLASK) init
 	$(FLASK) seed-demo
 	$(PY) scripts/run_all.py
 
