@@ -2,11 +2,12 @@
 inboxes with bulk actions, attachments, notifications and channel settings. Views only call services."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from registry.downloads import send_download
 from registry.extensions import db
 from registry.models import Jurisdiction, Standard
 from registry.vocab import STANDARD_STATUSES
@@ -241,9 +242,7 @@ def upload(application_id: int):
 @login_required
 def download(attachment_id: int):
     row, path = attachments.for_download(current_user, attachment_id)
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(path, row.original_name, row.content_type)
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ page every party sees (scoped; the panel sealed to the applicant), workflow acti
 uploads (stamped scans onto their stage) and downloads."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from registry import clock
@@ -15,6 +15,7 @@ from registry.awards.gbt19580 import CATEGORIES
 from registry.awards.models import AwardRound, StampedScan
 from registry.awards.views import _stage_labels, bp
 from registry.database import begin_write
+from registry.downloads import send_download
 from registry.extensions import db
 from registry.models import Honour
 from registry.services.errors import DomainError, ValidationFailed
@@ -228,8 +229,5 @@ def application_file(application_id: int, attachment_id: int):
     row = db.session.get(Attachment, attachment_id)
     if row is None or row.application_id != application_id:
         abort(404)
-    response = send_file(files.path_of(row), mimetype=row.content_type, as_attachment=True,
-                         download_name=row.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(files.path_of(row), row.original_name, row.content_type)
 

@@ -24,6 +24,7 @@ from registry.awards.display import EXCLUSION_LABELS
 from registry.awards.draw import norm
 from registry.awards.models import TIE_KINDS, Expert, ExpertTie
 from registry.database import begin_write
+from registry.excel import cells
 from registry.excel.reader import cell_value, normalise_header
 from registry.excel.uploads import discard, store_upload
 from registry.extensions import db
@@ -75,8 +76,8 @@ def template_workbook() -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
     ws.title = "专家名单"
-    ws.append(list(COLUMNS.values()))
-    ws.append(["张三", "高级工程师", "台州学院", "卓越绩效、机械制造", "是",
+    cells.append(ws, list(COLUMNS.values()))
+    cells.append(ws, ["张三", "高级工程师", "台州学院", "卓越绩效、机械制造", "是",
                "曾任职单位：浙江某某机械有限公司|2019 年离职；咨询服务关系：集团:某某集团"])
     for column, width in zip("ABCDEF", (10, 16, 24, 24, 10, 60)):
         ws.column_dimensions[column].width = width

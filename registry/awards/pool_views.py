@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,6 +19,7 @@ from registry.awards.models import Expert
 from registry.awards.pool_forms import (ExpertForm, ImportForm, LinkAccountForm, NewAccountForm, PoolSearchForm,
                                         TieForm)
 from registry.awards.views import bp, bureau_only
+from registry.downloads import send_download
 from registry.extensions import db
 from registry.models import Enterprise, User
 from registry.services.errors import Conflict, NotFound, ValidationFailed
@@ -272,8 +273,8 @@ def pool_import_commit():
 @login_required
 def pool_import_template():
     bureau_only()
-    return send_file(pool_import.template_workbook(), as_attachment=True, download_name="专家名单模板.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_download(pool_import.template_workbook(), "专家名单模板.xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # --- change history as people read it --------------------------------------------------------------------------

@@ -12,13 +12,13 @@ from typing import IO, Iterable
 
 from flask_babel import force_locale
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registry import scoping
+from registry.excel import cells
 from registry.excel.templates import ENTERPRISES, Sheet, sheet_for
 from registry.extensions import db
 from registry.models import Enterprise, StandardDrafter, User
@@ -36,12 +36,12 @@ _FILL = PatternFill("solid", fgColor="DCE6F1")
 
 def _cell(ws, spec: FieldSpec, value):
     if isinstance(value, date):  # a real date cell, so Excel sorts and filters it as a date
-        cell = WriteOnlyCell(ws, value=value)
+        cell = cells.cell(ws, value)
         cell.number_format = "yyyy-mm-dd"
         return cell
     if spec.type == "int" and value is not None:
         return value
-    return display(spec, value)
+    return cells.inert(ws, display(spec, value))
 
 
 def _write_sheet(wb: Workbook, title: str, sheet: Sheet, rows: Iterable[dict]) -> int:
@@ -51,7 +51,7 @@ def _write_sheet(wb: Workbook, title: str, sheet: Sheet, rows: Iterable[dict]) -
     ws.freeze_panes = "A2"
     head = []
     for spec in sheet.columns:
-        cell = WriteOnlyCell(ws, value=spec.header)
+        cell = cells.cell(ws, spec.header)
         cell.font, cell.fill = _BOLD, _FILL
         head.append(cell)
     ws.append(head)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from registry.excel import cells
 from registry.i18n import in_source_language, source_text
 from registry.records.fields import FieldSpec, display
 from registry.records.kinds import KINDS
@@ -101,7 +102,7 @@ def _note(spec: FieldSpec) -> str:
 
 
 def _header_row(ws, sheet: Sheet) -> None:
-    ws.append([header(spec) for spec in sheet.columns])
+    cells.append(ws, [header(spec) for spec in sheet.columns])
     for cell, spec in zip(ws[1], sheet.columns):
         cell.font = Font(bold=True, color="C00000" if spec.required else "000000")
         cell.fill = HEADER_FILL
@@ -122,10 +123,10 @@ def build_template(slug: str) -> bytes:
     _header_row(data, sheet)
     guide = wb.create_sheet(EXAMPLE_SHEET)
     _header_row(guide, sheet)
-    guide.append([display(spec, example.get(spec.name)) for spec in sheet.columns])
-    guide.append([_note(spec) for spec in sheet.columns])
+    cells.append(guide, [display(spec, example.get(spec.name)) for spec in sheet.columns])
+    cells.append(guide, [_note(spec) for spec in sheet.columns])
     guide.append([])
-    guide.append(["请在“数据”工作表填写,每行一条;表头请勿修改。本工作表不会被导入。"])
+    cells.append(guide, ["请在“数据”工作表填写,每行一条;表头请勿修改。本工作表不会被导入。"])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import fields
 from io import BytesIO
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
 from registry.clock import LOCAL_TZ, today
+from registry.downloads import send_download
 from registry.errors import error_response
 from registry.excel import exporter, importer
 from registry.excel.models import IMPORT_STATUSES
@@ -36,7 +37,7 @@ def _filters() -> EnterpriseFilters:
 
 
 def _xlsx(stream, name: str):
-    response = send_file(stream, mimetype=XLSX, as_attachment=True, download_name=name)
+    response = send_download(stream, name, XLSX)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,12 +1,13 @@
 """Indicator administration pages: list, add, edit, retire/restore, reported values with attachments."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from registry.clock import today
+from registry.downloads import send_download
 from registry.services.errors import Conflict, ValidationFailed
 from registry.targets import catalogue, services
 from registry.targets.blueprint import bp
@@ -120,6 +121,4 @@ def reported_values(code: str):
 @login_required
 def value_attachment(value_id: int):
     path, name = catalogue.attachment(current_user, value_id)
-    response = send_file(path, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(path, name)

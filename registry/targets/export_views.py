@@ -1,10 +1,11 @@
 """Export pages: workbooks of the dashboard and the town assessment, background full exports, snapshots."""
 from __future__ import annotations
 
-from flask import Response, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Response, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from registry.downloads import send_download
 from registry.targets import jobs, services, workbooks
 from registry.targets.assessment import town_assessment
 from registry.targets.blueprint import bp
@@ -76,9 +77,7 @@ def export_progress(export_id: int):
 @login_required
 def export_download(export_id: int):
     job = jobs.get_export(current_user, export_id)
-    response = send_file(jobs.export_path(job), mimetype=XLSX, as_attachment=True, download_name=job.file_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(jobs.export_path(job), job.file_name, XLSX)
 
 
 @bp.get("/snapshots")

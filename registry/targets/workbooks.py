@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from registry.excel import cells
 from registry.targets.counting import PLAN_YEARS
 from registry.vocab import CERTIFICATION_TYPES, ENTERPRISE_ROLES, HONOUR_LEVELS, HONOUR_TYPES
 
@@ -22,10 +23,10 @@ RECORD_HEADERS = ["序号", "记录类型", "编号/级别", "名称", "企业",
 
 
 def _title(ws, title: str, subtitle: str, headers: list[str]) -> None:
-    ws.append([title])
+    cells.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([subtitle])
-    ws.append(headers)
+    cells.append(ws, [subtitle])
+    cells.append(ws, headers)
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
@@ -48,7 +49,7 @@ def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = Tr
     _title(ws, "临海市质量发展“十四五”规划主要指标完成情况", scope, DASHBOARD_HEADERS)
     for r in rows:
         pace = {True: "是", False: "否"}.get(r["on_pace"], "")
-        ws.append([r["category"], r["code"], r["name"], r["unit"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
+        cells.append(ws, [r["category"], r["code"], r["name"], r["unit"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
                    METHOD_LABELS.get(r["method"], r["method"]), r["target"], r["value"],
                    *[r["by_year"].get(y, r["by_year"].get(str(y))) for y in PLAN_YEARS],
                    r["share"], r["expected"], pace, r["projection"], r["registry_count"], r["rule_label"] or ""])
@@ -71,7 +72,7 @@ def towns_sheet(wb: Workbook, assessment: dict, scope: str, first: bool = True):
             cell = row["cells"][ind["code"]]
             line += [cell["value"], cell["before"], cell["change"]]
         line += [row["score"], row["score_before"], row["score_change"], row["rank"], row["rank_before"]]
-        ws.append(line)
+        cells.append(ws, line)
     _widths(ws, {1: 16})
     return ws
 
@@ -95,7 +96,7 @@ def records_sheet(wb: Workbook, code: str, name: str, items: list[dict], scope: 
     _title(ws, f"{name}:统计明细(共 {len(items)} 条)", scope, RECORD_HEADERS)
     for n, item in enumerate(items, start=1):
         kind, number, title = describe(item)
-        ws.append([n, kind, number, title, "、".join(e["name"] for e in item["enterprises"]),
+        cells.append(ws, [n, kind, number, title, "、".join(e["name"] for e in item["enterprises"]),
                    item["start"].isoformat() if item["start"] else ""])
     _widths(ws, {3: 22, 4: 30, 5: 40, 6: 12})
     return ws
