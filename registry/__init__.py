@@ -87,7 +87,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from registry import navigation, security_headers
+    from registry import navigation, security_headers, timefmt
 
     security_headers.register(app)
     navigation.register(app)
+    timefmt.register(app)

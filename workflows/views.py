@@ -32,20 +32,6 @@ def workflow_status_label(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))
 
 
-@bp.app_template_filter("wf_local")
-def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time shown in Linhai time."""
-    from datetime import timezone
-
-    from registry.clock import LOCAL_TZ
-
-    if moment is None:
-        return "—"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TZ).strftime(fmt)
-
-
 @bp.app_template_global()
 def workflow_stage_label(application, stage_name: str | None = None) -> str:
     """The Chinese label of a stage of the application's definition (its current stage by default)."""

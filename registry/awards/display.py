@@ -1,11 +1,8 @@
 """Labels and small view helpers shared by the award pages."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import flash
 
-from registry.clock import LOCAL_TZ
 from registry.services.errors import DomainError, ValidationFailed
 from registry.vocab import HONOUR_LEVELS, Vocab
 
@@ -18,14 +15,6 @@ EXCLUSION_LABELS = Vocab(employer="现任职单位", former_employer="曾任职�
                          shared_legal_rep="法定代表人相同", load="本批次评审任务已满")
 FUNNEL_LABELS = [("applied", "申报"), ("recommended", "推荐"), ("eligible", "资格审查通过"), ("reviewed", "完成评审"),
                  ("proposed", "拟表彰"), ("awarded", "已表彰")]
-
-
-def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TZ).strftime(fmt)
 
 
 def flash_errors(exc: ValidationFailed) -> None:
@@ -50,7 +39,7 @@ def run_and_flash(use_case, success: str) -> bool:
 
 
 def template_helpers() -> dict:
-    return {"local_time": local_time, "award_type_label": AWARD_TYPE_LABELS.label,
+    return {"award_type_label": AWARD_TYPE_LABELS.label,
             "round_status_label": ROUND_STATUS_LABELS.label, "level_label": HONOUR_LEVELS.label,
             "review_stage_label": REVIEW_STAGE_LABELS.label, "objection_label": OBJECTION_LABELS.label,
             "exclusion_label": EXCLUSION_LABELS.label, "funnel_labels": FUNNEL_LABELS}

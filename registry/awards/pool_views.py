@@ -14,7 +14,8 @@ from wtforms.fields.choices import SelectChoice
 
 from registry import clock
 from registry.awards import pool, pool_import
-from registry.awards.display import EXCLUSION_LABELS, local_time
+from registry.awards.display import EXCLUSION_LABELS
+from registry.timefmt import local_time
 from registry.awards.models import Expert
 from registry.awards.pool_forms import (ExpertForm, ImportForm, LinkAccountForm, NewAccountForm, PoolSearchForm,
                                         TieForm)
@@ -137,7 +138,7 @@ def _show(expert: Expert, *, tie_form=None, link_form=None, account_form=None):
         current_seats=pool.current_seats([expert.id]).get(expert.id, 0), seat_status=SEAT_STATUS.label,
         seat_role=SEAT_ROLES.label,
         history=_history_rows(pool.change_history(current_user, expert.id, limit=HISTORY_LIMIT)),
-        history_limit=HISTORY_LIMIT, local_time=local_time)
+        history_limit=HISTORY_LIMIT)
 
 
 @bp.route("/pool/<int:expert_id>/deactivate", methods=["POST"])

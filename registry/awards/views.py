@@ -60,13 +60,6 @@ def _action_label(code: str) -> str:
     return _(labels.get(code, code))
 
 
-@bp.app_template_filter("aw_dt")
-def _parse_dt(value: str):
-    from registry.clock import parse_now
-
-    return parse_now(value) if value else None
-
-
 def bureau_only() -> None:
     if not is_bureau(current_user):
         abort(404)

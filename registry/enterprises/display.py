@@ -4,14 +4,14 @@ Presentation only: nothing here changes data or decides access beyond reading ``
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry import scoping
-from registry.clock import LOCAL_TZ
+from registry.timefmt import local_time
 from registry.extensions import db
 from registry.models import Industry, Jurisdiction
 from registry.models.accounts import ROLE_ENTERPRISE
@@ -136,14 +136,6 @@ def _summary(specs: dict[str, FieldSpec], text: str | None, names: dict) -> str:
             continue
         parts.append(f"{spec.label}:{_value(spec, key, value, names)}")
     return ";".join(parts)
-
-
-def local_time(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def history_rows(history: list) -> list[dict]:

@@ -11,7 +11,7 @@ from werkzeug.routing import BuildError
 
 from registry import scoping
 from registry.clock import today
-from registry.enterprises.display import (can_edit_kinds, enterprise_facts, history_rows, local_time, master_rows,
+from registry.enterprises.display import (can_edit_kinds, enterprise_facts, history_rows, master_rows,
                                           record_table)
 from registry.enterprises.forms import SearchForm
 from registry.models.accounts import ROLE_ENTERPRISE
@@ -73,7 +73,7 @@ def index():
     return render_template(
         "enterprises/list.html", form=SearchForm(request.args), page=page, args=args,
         sort=filters.sort if filters.sort else "name", direction=filters.direction,
-        pinzibiao=pinzibiao, listed=listed, export_url=_export_url(args), local_time=local_time,
+        pinzibiao=pinzibiao, listed=listed, export_url=_export_url(args),
         can_create=scoping.can_create_enterprise(current_user), show_jurisdiction=current_user.role != "town")
 
 

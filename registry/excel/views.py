@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
-from registry.clock import LOCAL_TZ, today
+from registry.clock import today
 from registry.downloads import send_download
 from registry.errors import error_response
 from registry.excel import exporter, importer
@@ -63,8 +63,7 @@ def _job_badge(job) -> str:
 
 @bp.context_processor
 def _helpers():
-    return {"job_label": _job_label, "job_badge": _job_badge,
-            "local_time": lambda moment: moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""}
+    return {"job_label": _job_label, "job_badge": _job_badge}
 
 
 @bp.errorhandler(RequestEntityTooLarge)
