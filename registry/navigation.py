@@ -15,6 +15,7 @@ NAV = [
     ("enterprises.index", N_("企业名录"), {"town", "bureau", "admin"}),
     ("workflows.index", N_("品字标申请"), {"enterprise"}),
     ("workflows.inbox_page", N_("待办"), {"town", "bureau", "expert", "admin"}),
+    ("workflows.overview_page", N_("申报总览"), {"town", "bureau", "admin"}),
     ("workflows.notifications", N_("消息"), {"enterprise", "town", "bureau", "expert", "admin"}),
     ("excel.import_page", N_("数据导入"), {"bureau", "admin"}),
     ("targets.dashboard", N_("质量目标"), {"bureau", "admin"}),

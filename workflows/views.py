@@ -273,3 +273,4 @@ def notifications_read_all():
 
 
 from workflows import print_views  # noqa: E402,F401  (its routes join this blueprint)
+from workflows import overview_views  # noqa: E402,F401  (its routes join this blueprint)
