@@ -6,7 +6,6 @@ from datetime import date
 from flask import send_file
 
 from registry import clock
-
 from registry.text import one_line
 
 
