@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 from stdnum.cn import uscc as _stdnum_uscc
+
+from registry import clock
 
 
 class IdentifierError(ValueError):
@@ -114,7 +115,7 @@ def parse_patent_number(raw: str) -> PatentNumber:
     expected = _patent_check_digit(digits)
     if len(digits) == 12:
         year, type_digit, position = int(digits[:4]), digits[4], 5
-        last_year = date.today().year + 1
+        last_year = clock.today().year + 1
         if not 1985 <= year <= last_year:
             raise IdentifierError(f"专利申请号的年份 {year} 不在 1985 至 {last_year} 年之间。")
     else:
@@ -160,7 +161,7 @@ def _year(text: str | None) -> int | None:
     if text is None:
         return None
     year = int(text) if len(text) == 4 else 1900 + int(text)
-    if not 1900 <= year <= date.today().year + 1:
+    if not 1900 <= year <= clock.today().year + 1:
         raise IdentifierError(f"标准的年号 {text} 不正确。")
     return year
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from registry.clock import local_date
 from registry.extensions import db
 from registry.models import Certification, Standard
 from registry.services.errors import ValidationFailed
@@ -67,7 +68,7 @@ def _set_certificate_status(status: str):
         cert = db.session.get(Certification, application.certification_id) if application.certification_id else None
         if cert is not None:
             cert.status = status
-            cert.status_changed_on = now.date() if status != "valid" else None
+            cert.status_changed_on = local_date(now) if status != "valid" else None
     effect.__name__ = f"certificate_{status}"
     return effect
 

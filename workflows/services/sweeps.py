@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
 
+from registry.clock import local_date
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Certification, User
@@ -135,7 +136,7 @@ def advance_for_standard(standard_id: int, now: datetime) -> int:
 
 def sweep_certificates(now: datetime) -> int:
     """Yearly surveillance and expiry reminders for certificates won through a workflow; each once (effect key)."""
-    today = now.date()
+    today = local_date(now)  # the Linhai date: 02:00 Beijing time is already the next day
     surv_days = int(settings.get("pinzibiao.surveillance_notice_days", 30))
     expiry_days = int(settings.get("pinzibiao.expiry_notice_days", 90))
     sent = 0
