@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app registry
 
-.PHONY: setup demo test browser bench clean
+.PHONY: setup demo test browser services bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,12 +19,15 @@ setup: $(VENV)/.installed
 browser:
 	@bash scripts/install-browser.sh
 
+services:
+	@bash scripts/install-test-services.sh
+
 demo: setup
 	$(FLASK) init
 	$(FLASK) seed-demo
 	$(PY) scripts/run_all.py
 
-test: setup browser
+test: setup browser services
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 bench: setup

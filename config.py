@@ -46,6 +46,15 @@ class BaseConfig:
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RATELIMIT_ENABLED = True
+    # How many reverse proxies stand in front of the app (nginx on the same host: 1). Each trusted hop's
+    # X-Forwarded-For/-Proto/-Host is applied (Werkzeug's ProxyFix), so login limits, the audit trail and the logs
+    # see the real client. 0: the headers are ignored, as they must be when clients reach the app directly.
+    TRUSTED_PROXIES = 0
+    # gunicorn (deploy/gunicorn.conf.py): listen address, worker processes, threads per worker, request timeout (s).
+    WEB_BIND = "127.0.0.1:8000"
+    WEB_WORKERS = 2
+    WEB_THREADS = 4
+    WEB_TIMEOUT = 60
     # Redis down must not turn a sign-in into a 500: fall back to per-process limits until it is back.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -105,6 +114,16 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_count(name: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return value
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Return the settings as a dict: the class for ``REGISTRY_ENV``, then the environment, then ``overrides``."""
     env_name = os.environ.get("REGISTRY_ENV", "").strip() or "development"
@@ -131,6 +150,18 @@ def load_config(overrides: dict | None = None) -> dict:
             settings[key] = env[key].strip()
     if env.get("SMS_TIMEOUT"):
         settings["SMS_TIMEOUT"] = float(env["SMS_TIMEOUT"])
+    if env.get("TRUSTED_PROXIES", "").strip():
+        settings["TRUSTED_PROXIES"] = _env_count("TRUSTED_PROXIES", env["TRUSTED_PROXIES"])
+    if env.get("WEB_BIND", "").strip():
+        settings["WEB_BIND"] = env["WEB_BIND"].strip()
+    for key in ("WEB_WORKERS", "WEB_THREADS", "WEB_TIMEOUT"):
+        if env.get(key, "").strip():
+            settings[key] = max(1, _env_count(key, env[key]))
+    pool = {key: _env_count(name, env[name]) for key, name in (("pool_size", "DB_POOL_SIZE"),
+                                                               ("max_overflow", "DB_MAX_OVERFLOW"))
+            if env.get(name, "").strip()}
+    if pool:  # PostgreSQL connections per process: see deploy/README.md, "connection budget"
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {**settings["SQLALCHEMY_ENGINE_OPTIONS"], **pool}
     settings["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", settings["RATELIMIT_ENABLED"])
     if overrides:
         settings.update(overrides)

@@ -87,8 +87,9 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from registry import navigation, security_headers, timefmt
+    from registry import navigation, proxies, security_headers, timefmt
 
+    proxies.register(app)
     security_headers.register(app)
     navigation.register(app)
     timefmt.register(app)
