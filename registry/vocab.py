@@ -44,6 +44,14 @@ HONOUR_TYPES = Vocab(
     single_champion=_l("制造业单项冠军"), zhejiang_export_brand=_l("浙江出口名牌"), other=_l("其他荣誉"),
 )
 HONOUR_LEVELS = Vocab(national=_l("国家级"), provincial=_l("省级"), taizhou=_l("台州市级"), linhai=_l("临海市级"))
+# Honours given to a project (工程) that several units share: each unit's row names the project.
+PROJECT_HONOUR_TYPES = ("luban", "national_quality_project", "zhan_tianyou", "qianjiang_cup", "kuocang_cup")
+PROJECT_ROLES = Vocab(
+    main_contractor=_l("施工总承包"), participant=_l("参建单位"), designer=_l("设计单位"), supervisor=_l("监理单位"),
+    owner=_l("建设单位"), other=_l("其他"),
+)
+# Honours that hold only while their periodic review (复核) holds: the default years of validity.
+REVIEWED_HONOUR_YEARS = {"single_champion": 3}
 
 PATENT_TYPES = Vocab(
     invention=_l("发明"), utility_model=_l("实用新型"), design=_l("外观设计"),

@@ -6,8 +6,9 @@ import random
 from datetime import date
 
 from registry.demo import names
-from registry.models import Enterprise, Honour
-from registry.vocab import HONOUR_TYPES
+from registry.models import Enterprise, Honour, Project
+from registry.services.projects import name_key
+from registry.vocab import HONOUR_TYPES, PROJECT_ROLES, REVIEWED_HONOUR_YEARS
 
 # honour type -> ((level, issuer), ...) it is given at.
 _LEVELS = {
@@ -42,6 +43,7 @@ def build_honours(rng: random.Random, enterprises: list[Enterprise], industry_co
     types = list(HONOUR_TYPES)
     weights = [3 if t in ("quality_award", "qianjiang_cup", "zhejiang_boutique", "other") else 1 for t in types]
     out: list[Honour] = []
+    projects: dict[str, Project] = {}
     for n in range(count):
         honour_type = types[n] if n < len(types) else rng.choices(types, weights)[0]
         level, issuer = rng.choice(_LEVELS[honour_type])
@@ -55,8 +57,14 @@ def build_honours(rng: random.Random, enterprises: list[Enterprise], industry_co
             title = rng.choice(names.products_for(enterprise.name, industry_codes[enterprise.industry_id]))
         elif honour_type == "other":
             title = rng.choice(_OTHER_TITLES)
-        out.append(Honour(enterprise_id=enterprise.id, honour_type=honour_type, level=level, year=year,
-                          awarded_on=awarded, title=title, issuer=issuer))
+        honour = Honour(enterprise_id=enterprise.id, honour_type=honour_type, level=level, year=year,
+                        awarded_on=awarded, title=title, issuer=issuer)
+        if honour_type in _CONSTRUCTION:  # several units of one project: the indicators count the project once
+            honour.project = projects.setdefault(title, Project(name=title, name_key=name_key(title)))
+            honour.project_role = rng.choice(list(PROJECT_ROLES))
+        if honour_type in REVIEWED_HONOUR_YEARS:
+            honour.valid_until = names.add_years(awarded, REVIEWED_HONOUR_YEARS[honour_type])
+        out.append(honour)
     for honour, reason in zip(rng.sample(out[len(types):] or out, 2),
                               ("获奖后两年内发生重大质量安全事故,依规撤销。", "申报材料存在弄虚作假情形,依规撤销。")):
         honour.revoked_on = names.day_between(rng, names.add_years(honour.awarded_on, 1), date(2026, 10, 31))

@@ -7,6 +7,7 @@ from registry.models.enterprise import Enterprise  # noqa: F401
 from registry.models.history import ChangeLog  # noqa: F401
 from registry.models.honours import Honour  # noqa: F401
 from registry.models.patents import Patent  # noqa: F401
+from registry.models.projects import Project  # noqa: F401
 from registry.models.settings import Setting  # noqa: F401
 from registry.models.standards import Standard, StandardDrafter  # noqa: F401
 from registry.models.trademarks import Trademark  # noqa: F401

@@ -22,6 +22,9 @@ class Trademark(EnterpriseRecordMixin, TimestampMixin, db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date)  # 10 years, renewable
     madrid: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     madrid_registered_on: Mapped[date | None] = mapped_column(Date)
+    # The international registration number (国际注册号): one Madrid registration covers several classes, and so
+    # several rows here; it is counted once (registry.targets.rules).
+    madrid_number: Mapped[str | None] = mapped_column(String(20), index=True)
     geographical_indication: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     gi_status: Mapped[str | None] = mapped_column(String(16))  # registry.vocab.GI_STATUSES
     gi_applied_on: Mapped[date | None] = mapped_column(Date)

@@ -8,6 +8,7 @@ so a rule is written once. Standards are the one kind stored in two tables (a st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
@@ -17,8 +18,9 @@ from registry.i18n import source_text
 from registry.identifiers import IdentifierError, parse_patent_number, parse_standard_number, parse_trademark
 from registry.models import Certification, CreditRecord, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
 from registry.records.fields import FieldSpec as F
-from registry.vocab import (CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES, GI_STATUSES, HONOUR_LEVELS,
-                            HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES, STANDARD_LEVELS,
+from registry.vocab import (CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES,
+                            GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
+                            PROJECT_HONOUR_TYPES, PROJECT_ROLES, REVIEWED_HONOUR_YEARS, STANDARD_LEVELS,
                             STANDARD_STATUSES, Vocab)
 
 # "expired" is never recorded: it follows from the expiry date.
@@ -79,6 +81,24 @@ def _check_certification(values: dict, errors: Errors) -> None:
 def _check_honour(values: dict, errors: Errors) -> None:
     if values.get("revoked_on") and not values.get("revoke_reason"):
         errors.setdefault("revoke_reason", []).append("撤销荣誉时请填写撤销原因。")
+    if values.get("honour_type") in PROJECT_HONOUR_TYPES:
+        if not values.get("title"):
+            errors.setdefault("title", []).append("工程类荣誉请填写获奖工程名称。")
+    years = REVIEWED_HONOUR_YEARS.get(values.get("honour_type"))
+    if years and not values.get("valid_until") and values.get("year"):
+        start = values.get("awarded_on") or date(values["year"], 12, 31)
+        values["valid_until"] = _years_later(start, years)
+    _after(values, errors, "awarded_on", "valid_until", "有效期至必须晚于授予日期。")
+
+
+def _years_later(day: date, years: int) -> date:
+    """The day before the same date ``years`` later: a three-year designation from 1 March 2022 holds to
+    28 February 2025 (29 February moves to 28 February)."""
+    try:
+        later = day.replace(year=day.year + years)
+    except ValueError:
+        later = day.replace(year=day.year + years, day=28)
+    return later - timedelta(days=1)
 
 
 def _check_patent(values: dict, errors: Errors) -> None:
@@ -156,8 +176,11 @@ HONOURS = RecordKind(
         F("level", _l("级别"), "choice", required=True, choices=HONOUR_LEVELS),
         F("year", _l("年度"), "int", required=True, minimum=1980, maximum=2100),
         F("awarded_on", _l("授予日期"), "date"), F("title", _l("名称/项目"), max_length=300),
-        F("issuer", _l("授予机关"), max_length=200), F("revoked_on", _l("撤销日期"), "date"),
-        F("revoke_reason", _l("撤销原因"), "text"),
+        F("issuer", _l("授予机关"), max_length=200),
+        F("project_role", _l("工程中的角色"), "choice", choices=PROJECT_ROLES,
+          hint=_l("钱江杯、鲁班奖等工程类荣誉填写;同一工程各参建单位分别登记,统计时计为一项工程")),
+        F("valid_until", _l("有效期至"), "date", hint=_l("单项冠军等须复核的荣誉:未填时按授予后三年计")),
+        F("revoked_on", _l("撤销日期"), "date"), F("revoke_reason", _l("撤销原因"), "text"),
     ),
     check=_check_honour,
     duplicate=lambda e, v: select(Honour).where(
@@ -189,6 +212,7 @@ TRADEMARKS = RecordKind(
         F("mark", _l("商标名称"), required=True, max_length=200), F("registered_on", _l("注册日期"), "date"),
         F("expires_on", _l("有效期至"), "date"), F("madrid", _l("马德里国际注册"), "bool"),
         F("madrid_registered_on", _l("马德里注册日期"), "date"),
+        F("madrid_number", _l("马德里国际注册号"), max_length=20, hint=_l("同一国际注册涵盖多个类别时填写同一注册号")),
         F("geographical_indication", _l("地理标志"), "bool"),
         F("gi_status", _l("地理标志状态"), "choice", choices=GI_STATUSES), F("gi_applied_on", _l("地理标志申请日期"), "date"),
     ),

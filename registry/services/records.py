@@ -18,7 +18,8 @@ from registry.history import set_actor
 from registry.models import Enterprise, Standard, StandardDrafter, User
 from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.fields import coerce, to_json
-from registry.records.kinds import KINDS, STANDARDS, RecordKind
+from registry.records.kinds import HONOURS, KINDS, STANDARDS, RecordKind
+from registry.services import projects
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
@@ -167,6 +168,8 @@ def create_record(user: User, enterprise_id: int, slug: str, data: dict, *, comm
         obj = _apply_standard(user, enterprise, values, None)
     else:
         _refuse_duplicate(kind, enterprise.id, values, None)
+        if kind is HONOURS:
+            projects.resolve(values)
         obj = kind.model(enterprise_id=enterprise.id, **values)
         db.session.add(obj)
     _commit(kind, commit)
@@ -186,6 +189,8 @@ def update_record(user: User, enterprise_id: int, slug: str, record_id: int, dat
         _apply_standard(user, enterprise, values, obj)
     else:
         _refuse_duplicate(kind, enterprise.id, values, obj.id)
+        if kind is HONOURS:
+            projects.resolve(values)
         for key, value in values.items():
             setattr(obj, key, value)
     _commit(kind)

@@ -73,11 +73,13 @@ _EXTRA: dict[str, dict] = {
     "awards.scoring.stage_weights": dict(label=N_("各评审阶段权重"), hint=N_("JSON 对象,如 {\"document\": 0.4, \"site\": 0.6}")),
     "awards.notice.days": dict(label=N_("公示天数(新批次默认)"), minimum=1, maximum=60),
     "awards.notice.working_days": dict(label=N_("公示按工作日计算(新批次默认)")),
+    "targets.quality_award_orgs.count_nomination": dict(label=N_("政府质量奖获奖组织计入提名奖")),
+    "targets.zzb_standards.count_participants": dict(label=N_("“浙江制造”标准计入仅参与起草的标准")),
 }
 
 # key prefix -> area, in the order the page lists them
 _AREAS = {"workflows": N_("流程通用"), "pinzibiao": N_("品字标"), "awards": N_("政府质量奖"),
-          "quality_award": N_("政府质量奖流程")}
+          "quality_award": N_("政府质量奖流程"), "targets": N_("规划指标统计口径")}
 
 
 def _choice_lists() -> dict[str, dict[str, str]]:
@@ -106,11 +108,12 @@ STAGE_SWITCH = N_("%(workflow)s·启用“%(stage)s”环节")
 def _declared() -> dict[str, tuple[Any, tuple[str, dict] | None]]:
     """key -> (default, (label msgid, its arguments) or None) from every area's own declarations."""
     from registry.awards import settings as award_settings
+    from registry.targets import settings as target_settings
     from workflows import settings as workflow_settings
     from workflows.definitions import _all as all_workflows
 
     found: dict[str, tuple[Any, str | None]] = {}
-    for key, default in {**workflow_settings.DEFAULTS, **award_settings.DEFAULTS}.items():
+    for key, default in {**workflow_settings.DEFAULTS, **award_settings.DEFAULTS, **target_settings.DEFAULTS}.items():
         found[key] = (default, None)
     for workflow in all_workflows():
         for stage in workflow.stages:

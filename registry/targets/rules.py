@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import Date, Select, and_, case, cast, exists, extract, func, literal, null, or_, select
+from sqlalchemy import Date, Select, String, and_, case, cast, exists, extract, func, literal, null, or_, select
+from sqlalchemy.orm import aliased
 
 from registry.i18n import N_
 from registry.models import Certification, Enterprise, Honour, Standard, StandardDrafter, Trademark
+from registry.targets import settings as rule_settings
 from registry.targets.sqlfuncs import year_end
 
 NEVER = date(1900, 1, 1)  # "end" of a record that never counted (e.g. revoked with no date recorded)
@@ -46,6 +48,8 @@ class Rule:
     tokens: tuple[str, ...]
     # Optional stricter "still counts on d" test over the facts subquery ``f`` (first-certificate rules).
     alive: Callable | None = field(default=None)
+    # Rules whose figures are shown beside this one's ("其中": led / only took part), by name.
+    parts: tuple[str, ...] = ()
 
 
 def _enterprise_columns(fk):
@@ -59,44 +63,68 @@ def _no_date():
     return cast(null(), Date)
 
 
-def honours(types: tuple[str, ...], levels: tuple[str, ...] | None = None, per_enterprise: bool = False):
-    """Honours of ``types`` (at ``levels``); an honour known only by its year counts from 31 December."""
+def _tagged(tag: str, column):
+    """A text key ``tag`` + ``column`` (NULL when the column is NULL): keys of two kinds never collide."""
+    return literal(tag) + cast(column, String)
+
+
+def honours(types, levels: tuple[str, ...] | None = None, key: str = "honour"):
+    """Honours of ``types`` (a tuple, or a function of the settings returning one) at ``levels``.
+
+    ``key`` says what one counted item is: 'honour' (each row), 'enterprise' (each holder once) or 'project' (each
+    project once, however many Linhai units recorded it: 钱江杯, 鲁班奖). An honour known only by its year counts
+    from 31 December; it stops on its revocation and after ``valid_until`` (a designation whose 复核 lapsed).
+    """
 
     def facts() -> Select:
-        conditions = [Honour.honour_type.in_(types)]
+        wanted = types() if callable(types) else types
+        conditions = [Honour.honour_type.in_(wanted)]
         if levels:
             conditions.append(Honour.level.in_(levels))
+        if key == "enterprise":
+            key_column = Honour.enterprise_id
+        elif key == "project":
+            key_column = func.coalesce(_tagged("p", Honour.project_id), _tagged("h", Honour.id))
+        else:
+            key_column = Honour.id
         return (
-            select((Honour.enterprise_id if per_enterprise else Honour.id).label("key"), literal("honour").label("source"), Honour.id.label("record_id"),
-                   *_enterprise_columns(Honour.enterprise_id), Honour.honour_type.label("kind_code"), Honour.level.label("number"),
-                   Honour.title.label("title"),
+            select(key_column.label("key"), literal("honour").label("source"), Honour.id.label("record_id"),
+                   *_enterprise_columns(Honour.enterprise_id), Honour.honour_type.label("kind_code"),
+                   Honour.level.label("number"), Honour.title.label("title"),
                    func.coalesce(Honour.awarded_on, year_end(Honour.year)).label("start"), Honour.year.label("year"),
-                   Honour.revoked_on.label("end"), _no_date().label("expires"))
+                   Honour.revoked_on.label("end"), Honour.valid_until.label("expires"))
             .select_from(Honour).join(Enterprise, Enterprise.id == Honour.enterprise_id).where(*conditions)
         )
 
     return facts
 
 
-def standards(level: str):
-    """Standards of ``level`` published, one fact per Linhai drafter; a withdrawal ends them (废止)."""
+def standards(level: str, roles=None, only_without_lead: bool = False):
+    """Standards of ``level`` published, one fact per Linhai drafter of ``roles`` (a tuple, a function of the
+    settings returning one, or None for every role).
+
+    A standard is 新增 in the year it was published: a later withdrawal (废止) does not undo that it was made, so
+    these facts never end. ``only_without_lead``: standards that no Linhai enterprise led (参与 only).
+    """
 
     def facts() -> Select:
-        end = case(
-            (Standard.status.in_(("published", "in_force")), Standard.withdrawn_on),
-            (Standard.status == "withdrawn", func.coalesce(Standard.withdrawn_on, literal(NEVER, Date))),
-            else_=literal(NEVER, Date),
-        )
+        wanted = roles() if callable(roles) else roles
+        conditions = [Standard.level == level, Standard.published_on.is_not(None)]
+        if wanted:
+            conditions.append(StandardDrafter.role.in_(wanted))
+        if only_without_lead:
+            lead = aliased(StandardDrafter)
+            conditions.append(~exists().where(lead.standard_id == Standard.id, lead.role == "lead"))
         return (
             select(Standard.id.label("key"), literal("standard").label("source"), Standard.id.label("record_id"),
                    *_enterprise_columns(StandardDrafter.enterprise_id),
                    StandardDrafter.role.label("kind_code"), Standard.number.label("number"),
                    Standard.title.label("title"), Standard.published_on.label("start"),
-                   extract("year", Standard.published_on).label("year"), end.label("end"),
+                   extract("year", Standard.published_on).label("year"), _no_date().label("end"),
                    _no_date().label("expires"))
             .select_from(StandardDrafter).join(Standard, Standard.id == StandardDrafter.standard_id)
             .join(Enterprise, Enterprise.id == StandardDrafter.enterprise_id)
-            .where(Standard.level == level, Standard.published_on.is_not(None))
+            .where(*conditions)
         )
 
     return facts
@@ -180,8 +208,11 @@ def trademarks(which: str):
     'registered' (domestic registrations valid on the date)."""
 
     def facts() -> Select:
+        key = Trademark.id
         if which == "madrid":
+            # One international registration is one item, whatever its classes (several rows share its number).
             start, conditions = Trademark.madrid_registered_on, [Trademark.madrid.is_(True)]
+            key = func.coalesce(_tagged("m", Trademark.madrid_number), _tagged("t", Trademark.id))
         elif which == "gi":
             start = func.coalesce(Trademark.gi_applied_on, Trademark.registered_on)
             conditions = [Trademark.geographical_indication.is_(True)]
@@ -189,7 +220,7 @@ def trademarks(which: str):
             start, conditions = Trademark.registered_on, []
         expires = Trademark.expires_on if which == "registered" else _no_date()
         return (
-            select(Trademark.id.label("key"), literal("trademark").label("source"), Trademark.id.label("record_id"),
+            select(key.label("key"), literal("trademark").label("source"), Trademark.id.label("record_id"),
                    *_enterprise_columns(Trademark.enterprise_id),
                    Trademark.gi_status.label("kind_code"), Trademark.reg_number.label("number"),
                    Trademark.mark.label("title"), start.label("start"), extract("year", start).label("year"),
@@ -204,45 +235,58 @@ def _build() -> dict[str, Rule]:
     pin_facts, pin_alive = first_certificates("pinzibiao")
     iso_facts, iso_alive = first_certificates("iso10012")
     national_projects = ("luban", "national_quality_project", "zhan_tianyou")
+    above_city = ("national", "provincial", "taizhou")
+    options = rule_settings.TOKEN
     rules = [
-        Rule("quality_award_orgs", N_("获台州市级以上政府质量奖的企业(每家计一次)"), N_("企业"), NEW,
-             honours(("quality_award",), ("national", "provincial", "taizhou"), per_enterprise=True),
-             ("honours:quality_award",)),
-        Rule("qianjiang_cup", N_("“钱江杯”优质工程奖"), N_("荣誉"), NEW, honours(("qianjiang_cup",)), ("honours:qianjiang_cup",)),
-        Rule("national_quality_projects", N_("鲁班奖、国家优质工程奖、詹天佑奖"), N_("荣誉"), NEW, honours(national_projects),
+        Rule("quality_award_orgs",
+             N_("2021-2025 年获台州市级以上政府质量奖(含提名奖,可在设置中改为不含)的组织,每个组织计一次"), N_("组织"),
+             NEW, honours(rule_settings.quality_award_types, above_city, key="enterprise"),
+             ("honours:quality_award", "honours:quality_award_nomination", options)),
+        Rule("qianjiang_cup", N_("2021-2025 年获“钱江杯”的工程,同一工程多个临海参建单位计一项"), N_("工程"), NEW,
+             honours(("qianjiang_cup",), key="project"), ("honours:qianjiang_cup",)),
+        Rule("national_quality_projects", N_("2021-2025 年获鲁班奖、国家优质工程奖、詹天佑奖的工程,同一工程计一项"),
+             N_("工程"), NEW, honours(national_projects, key="project"),
              tuple(f"honours:{t}" for t in national_projects)),
-        Rule("zzb_standards", N_("临海企业参与起草并发布的“浙江制造”标准(T/ZZB,一项标准计一次)"), N_("标准"), NEW,
-             standards("group_zzb"), ("standards:group_zzb",)),
-        Rule("international_standards", N_("临海企业主导或参与制修订并发布的国际标准"), N_("标准"), NEW,
-             standards("international"), ("standards:international",)),
-        Rule("national_standards", N_("临海企业主导或参与制修订并发布的国家标准"), N_("标准"), NEW,
-             standards("national"), ("standards:national",)),
-        Rule("standard_internationalisation_pilots", N_("标准国际化试点示范单位(每家计一次)"), N_("企业"), NEW,
-             honours(("standard_internationalisation_pilot",), per_enterprise=True),
+        Rule("zzb_standards", N_("2021-2025 年发布、临海企业主导起草的“浙江制造”标准(T/ZZB,一项标准计一次;"
+                                 "参与起草另列,可在设置中计入;发布后废止的仍计入发布当年)"), N_("标准"), NEW,
+             standards("group_zzb", rule_settings.zzb_roles), ("standards:group_zzb", options),
+             parts=("zzb_standards_lead", "zzb_standards_participant")),
+        Rule("zzb_standards_lead", N_("其中:临海企业主导起草"), N_("标准"), NEW,
+             standards("group_zzb", ("lead",)), ("standards:group_zzb",)),
+        Rule("zzb_standards_participant", N_("其中:临海企业仅参与起草(无临海企业主导)"), N_("标准"), NEW,
+             standards("group_zzb", ("participant",), only_without_lead=True), ("standards:group_zzb",)),
+        Rule("international_standards", N_("2021-2025 年发布、临海企业主导或参与制修订的国际标准(发布后废止的仍计入)"),
+             N_("标准"), NEW, standards("international"), ("standards:international",)),
+        Rule("national_standards", N_("2021-2025 年发布、临海企业主导或参与制修订的国家标准(发布后废止的仍计入)"),
+             N_("标准"), NEW, standards("national"), ("standards:national",)),
+        Rule("standard_internationalisation_pilots", N_("2021-2025 年确定的标准国际化试点示范单位(每家计一次)"),
+             N_("组织"), NEW, honours(("standard_internationalisation_pilot",), key="enterprise"),
              ("honours:standard_internationalisation_pilot",)),
-        Rule("standard_innovation_orgs", N_("获各级标准创新贡献奖的企业(累计,每家计一次)"), N_("企业"), CUMULATIVE,
-             honours(("standard_innovation",), per_enterprise=True), ("honours:standard_innovation",)),
-        Rule("standardisation_pilots", N_("国家级、省级标准化试点示范项目"), N_("荣誉"), NEW,
+        Rule("standard_innovation_orgs", N_("2021-2025 年获各级标准创新贡献奖的组织(每个组织计一次)"), N_("组织"), NEW,
+             honours(("standard_innovation",), key="enterprise"), ("honours:standard_innovation",)),
+        Rule("standardisation_pilots", N_("2021-2025 年立项的国家级、省级标准化试点示范项目"), N_("项目"), NEW,
              honours(("standardisation_pilot",), ("national", "provincial")), ("honours:standardisation_pilot",)),
-        Rule("pinzibiao_enterprises", N_("首张“品字标浙江制造”证书在 2021-2025 年取得的企业(证书撤销、注销、暂停后不计)"),
+        Rule("pinzibiao_enterprises", N_("首张“品字标浙江制造”证书在 2021-2025 年取得的企业(证书撤销、注销、暂停后不计;"
+                                         "暂停恢复后重新计入)"),
              N_("企业"), NEW, pin_facts, ("certifications:pinzibiao",), pin_alive),
         Rule("zhejiang_international_certs", N_("当日有效的“浙江制造”国际认证证书"), N_("证书"), CUMULATIVE,
              certificates("zhejiang_international"), ("certifications:zhejiang_international",)),
         Rule("zhejiang_boutique", N_("“浙江制造精品”(累计,未撤销)"), N_("荣誉"), CUMULATIVE,
              honours(("zhejiang_boutique",)), ("honours:zhejiang_boutique",)),
-        Rule("single_champions", N_("制造业单项冠军企业(累计,每家计一次)"), N_("企业"), CUMULATIVE,
-             honours(("single_champion",), per_enterprise=True), ("honours:single_champion",)),
+        Rule("single_champions", N_("工信部认定的制造业单项冠军企业,复核有效期内(累计,每家计一次)"), N_("企业"),
+             CUMULATIVE, honours(("single_champion",), ("national",), key="enterprise"),
+             ("honours:single_champion",)),
         Rule("green_product_domains", N_("当日有效的绿色产品认证证书覆盖的产品领域(不同领域数)"), N_("领域"), CUMULATIVE,
              certificates("green_product", key="product_domain"), ("certifications:green_product",)),
         Rule("high_quality_service_certs", N_("当日有效的高品质服务认证证书"), N_("证书"), CUMULATIVE,
              certificates("high_quality_service"), ("certifications:high_quality_service",)),
-        Rule("export_brands", N_("浙江出口名牌"), N_("荣誉"), NEW, honours(("zhejiang_export_brand",)),
+        Rule("export_brands", N_("2021-2025 年认定的浙江出口名牌"), N_("荣誉"), NEW, honours(("zhejiang_export_brand",)),
              ("honours:zhejiang_export_brand",)),
         Rule("registered_trademarks", N_("登记库内当日有效的注册商标(件)"), N_("商标"), CUMULATIVE, trademarks("registered"),
              ("trademarks:all",)),
         Rule("gi_trademarks", N_("地理标志商标(培育、申请,按申请日)"), N_("商标"), NEW, trademarks("gi"), ("trademarks:gi",)),
-        Rule("madrid_trademarks", N_("马德里商标国际注册(按国际注册日)"), N_("商标"), NEW, trademarks("madrid"),
-             ("trademarks:madrid",)),
+        Rule("madrid_trademarks", N_("2021-2025 年取得的马德里商标国际注册,一件国际注册计一次(不论类别数)"),
+             N_("国际注册"), NEW, trademarks("madrid"), ("trademarks:madrid",)),
         Rule("iso10012_adopters", N_("首张 ISO 10012 测量管理体系证书在当年取得的企业"), N_("企业"), NEW, iso_facts,
              ("certifications:iso10012",), iso_alive),
     ]

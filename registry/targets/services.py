@@ -169,8 +169,9 @@ def _reported_row(row: dict, indicator: Indicator, day: date) -> None:
 
 def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
     """The dashboard figures of ``indicators`` (no permission check: callers check)."""
-    names = sorted({i.rule for i in indicators if i.rule and i.rule in all_rules()})
-    counts = figures.rule_counts(names, filters.as_of, filters.jurisdiction_id, filters.industry_id)
+    names = {i.rule for i in indicators if i.rule and i.rule in all_rules()}
+    names |= {part for name in names for part in get_rule(name).parts}
+    counts = figures.rule_counts(sorted(names), filters.as_of, filters.jurisdiction_id, filters.industry_id)
     scoped = filters.jurisdiction is not None or filters.industry is not None
     rows = []
     for indicator in indicators:
@@ -181,7 +182,8 @@ def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
                "by_year": {y: None for y in PLAN_YEARS}, "baseline": None, "share": None, "expected": None,
                "on_pace": None, "projection": None, "rule": indicator.rule,
                "rule_label": rule.label if rule else None, "counted": rule.counted if rule else None,
-               "registry_count": None, "sources": [], "counts_by_year": None, "note": indicator.note}
+               "registry_count": None, "sources": [], "counts_by_year": None, "note": indicator.note,
+               "parts": [{"label": get_rule(p).label, "value": counts[p].total} for p in (rule.parts if rule else ())]}
         if indicator.method == METHOD_DERIVED and rule is not None:
             _derived_row(row, indicator, counts[rule.name], filters.as_of)
         else:

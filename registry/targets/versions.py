@@ -71,6 +71,8 @@ def tokens_for(obj, deleted: bool = False, created: bool = False) -> set[str]:
         if _values(obj, "geographical_indication") & {True}:
             tokens.add("trademarks:gi")
         return tokens
+    if table == "settings":
+        return {"settings:targets"} if str(getattr(obj, "key", "")).startswith("targets.") else set()
     if table in ("indicators", "reported_values", "jurisdictions", "industries"):
         return {"catalogue"}  # what the pages show around the figures
     if table == "enterprises":

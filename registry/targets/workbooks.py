@@ -43,6 +43,12 @@ def scope_text(as_of: str, jurisdiction: str | None, industry: str | None) -> st
     return f"截至日期:{as_of}    范围:{jurisdiction or '全市'}    产业:{industry or '全部产业'}"
 
 
+def _rule_text(row: dict) -> str:
+    """The 统计口径 with its 其中 figures (主导 / 参与), as the dashboard shows them under the indicator."""
+    parts = "".join(f";{p['label']}:{p['value']}" for p in row.get("parts", ()))
+    return (row["rule_label"] or "") + parts
+
+
 def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = True):
     ws = wb.active if first else wb.create_sheet()
     ws.title = "指标总览"
@@ -52,7 +58,7 @@ def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = Tr
         cells.append(ws, [r["category"], r["code"], r["name"], r["unit"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
                    METHOD_LABELS.get(r["method"], r["method"]), r["target"], r["value"],
                    *[r["by_year"].get(y, r["by_year"].get(str(y))) for y in PLAN_YEARS],
-                   r["share"], r["expected"], pace, r["projection"], r["registry_count"], r["rule_label"] or ""])
+                   r["share"], r["expected"], pace, r["projection"], r["registry_count"], _rule_text(r)])
         ws.cell(ws.max_row, 14).number_format = "0.0%"
     _widths(ws, {1: 10, 2: 10, 3: 38, 20: 40})
     return ws

@@ -45,13 +45,24 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
     honour_types = ["quality_award", "quality_award_nomination", "luban", "national_quality_project", "zhan_tianyou",
                     "qianjiang_cup", "kuocang_cup", "standard_innovation", "standard_internationalisation_pilot",
                     "standardisation_pilot", "zhejiang_boutique", "single_champion", "zhejiang_export_brand"]
+    from registry.models import Project
+    from registry.vocab import PROJECT_HONOUR_TYPES
+
+    # A few projects shared by several Linhai units (each records its own honour row): counted once.
+    projects = [Project(name=f"临海工程{n}号", name_key=f"临海工程{n}号-{seed}") for n in range(12)]
+    db.session.add_all(projects)
+    db.session.flush()
     for _ in range(160):
         year = rng.randint(2019, 2026)
         awarded = _maybe(rng, 0.8, random_date(rng, dt.date(year, 1, 1), dt.date(year, 12, 31)))
         revoked = _maybe(rng, 0.2, random_date(rng, dt.date(year, 1, 1), hi))
-        HonourFactory(enterprise=rng.choice(ents), honour_type=rng.choice(honour_types),
+        honour_type = rng.choice(honour_types)
+        project = rng.choice(projects) if honour_type in PROJECT_HONOUR_TYPES and rng.random() < 0.9 else None
+        valid_until = _maybe(rng, 0.3, random_date(rng, dt.date(year, 1, 1), hi))
+        HonourFactory(enterprise=rng.choice(ents), honour_type=honour_type,
                       level=rng.choice(["national", "provincial", "taizhou", "linhai"]), year=year,
-                      awarded_on=awarded, revoked_on=revoked)
+                      awarded_on=awarded, revoked_on=revoked, valid_until=valid_until,
+                      project_id=project.id if project else None)
     for n in range(60):
         level = rng.choice(["group_zzb", "international", "national", "industry"])
         status = rng.choice(["published", "in_force", "withdrawn", "drafting", "published"])
@@ -75,6 +86,7 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
                              expires_on=_maybe(rng, 0.9, issued + dt.timedelta(days=rng.choice([365, 1095, 1460]))),
                              status=status, status_changed_on=changed,
                              product_domain=rng.choice(["建材", "家具", "纺织", "电子电器", None]))
+    madrid_numbers = [f"{1500000 + n}" for n in range(10)]  # an international registration spans several rows
     for _ in range(120):
         registered = _maybe(rng, 0.9, random_date(rng, dt.date(2012, 1, 1), hi))
         madrid = rng.random() < 0.4
@@ -82,6 +94,7 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
         TrademarkFactory(enterprise=rng.choice(ents), registered_on=registered,
                          expires_on=registered and registered + dt.timedelta(days=3652),
                          madrid=madrid, madrid_registered_on=_maybe(rng, 0.9, random_date(rng, lo, hi)) if madrid else None,
+                         madrid_number=rng.choice(madrid_numbers) if madrid and rng.random() < 0.7 else None,
                          geographical_indication=gi,
                          gi_status=rng.choice(["cultivating", "applied", "registered"]) if gi else None,
                          gi_applied_on=_maybe(rng, 0.7, random_date(rng, lo, hi)) if gi else None)

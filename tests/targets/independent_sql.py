@@ -23,13 +23,16 @@ def _in(values) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def honour_sql(types, levels, per_enterprise, cumulative, day, year, jid, iid):
+def honour_sql(types, levels, per_enterprise, cumulative, day, year, jid, iid, per_project=False):
     on = min(dt.date(year, 12, 31), day) if (cumulative and year) else day
     key = "h.enterprise_id" if per_enterprise else "h.id"
+    if per_project:  # one project, however many units recorded it; an honour with no project is its own item
+        key = "CASE WHEN h.project_id IS NULL THEN -h.id ELSE h.project_id END"
     # An honour known only by its year counts from 31 December of that year.
     started = ("((h.awarded_on IS NOT NULL AND h.awarded_on <= :on) OR "
                "(h.awarded_on IS NULL AND (h.year < :on_year OR (h.year = :on_year AND :on_dec31 = 1))))")
-    where = [f"h.honour_type IN {_in(types)}", started, "(h.revoked_on IS NULL OR h.revoked_on > :on)"]
+    where = [f"h.honour_type IN {_in(types)}", started, "(h.revoked_on IS NULL OR h.revoked_on > :on)",
+             "(h.valid_until IS NULL OR h.valid_until >= :on)"]
     if levels:
         where.append(f"h.level IN {_in(levels)}")
     if not cumulative:
@@ -39,10 +42,13 @@ def honour_sql(types, levels, per_enterprise, cumulative, day, year, jid, iid):
     return sql, {"on": on, "on_year": on.year, "on_dec31": int(on.month == 12 and on.day == 31), "year": year}
 
 
-def standard_sql(level, day, year, jid, iid):
-    where = ["s.level = :level", "s.published_on IS NOT NULL", "s.published_on <= :on",
-             "((s.status IN ('published', 'in_force') AND (s.withdrawn_on IS NULL OR s.withdrawn_on > :on)) "
-             "OR (s.status = 'withdrawn' AND s.withdrawn_on > :on))"]
+def standard_sql(level, day, year, jid, iid, roles=None, without_lead=False):
+    # 新增 in the year of publication; a later withdrawal does not undo that the standard was made.
+    where = ["s.level = :level", "s.published_on IS NOT NULL", "s.published_on <= :on"]
+    if roles:
+        where.append(f"d.role IN {_in(roles)}")
+    if without_lead:
+        where.append("NOT EXISTS (SELECT 1 FROM standard_drafters l WHERE l.standard_id = s.id AND l.role = 'lead')")
     lo, hi = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else PLAN
     where.append("s.published_on BETWEEN :lo AND :hi")
     sql = ("SELECT COUNT(DISTINCT s.id) FROM standards s JOIN standard_drafters d ON d.standard_id = s.id "
@@ -79,6 +85,8 @@ def trademark_sql(which, day, year, jid, iid):
                 {"on": on})
     lo, hi = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else PLAN
     if which == "madrid":
+        # one international registration, whatever its classes
+        base = base.replace("COUNT(DISTINCT t.id)", "COUNT(DISTINCT COALESCE('m' || t.madrid_number, 't' || t.id))")
         cond = "t.madrid = :yes AND t.madrid_registered_on BETWEEN :lo AND :hi AND t.madrid_registered_on <= :on"
     else:
         cond = ("t.geographical_indication = :yes AND COALESCE(t.gi_applied_on, t.registered_on) BETWEEN :lo AND :hi "
@@ -88,21 +96,24 @@ def trademark_sql(which, day, year, jid, iid):
 
 NATIONAL = ("luban", "national_quality_project", "zhan_tianyou")
 SQL_FOR = {
-    "quality_award_orgs": lambda *a: honour_sql(("quality_award",), ("national", "provincial", "taizhou"), True, False, *a),
-    "qianjiang_cup": lambda *a: honour_sql(("qianjiang_cup",), None, False, False, *a),
-    "national_quality_projects": lambda *a: honour_sql(NATIONAL, None, False, False, *a),
-    "zzb_standards": lambda *a: standard_sql("group_zzb", *a),
+    "quality_award_orgs": lambda *a: honour_sql(("quality_award", "quality_award_nomination"),
+                                                ("national", "provincial", "taizhou"), True, False, *a),
+    "qianjiang_cup": lambda *a: honour_sql(("qianjiang_cup",), None, False, False, *a, per_project=True),
+    "national_quality_projects": lambda *a: honour_sql(NATIONAL, None, False, False, *a, per_project=True),
+    "zzb_standards": lambda *a: standard_sql("group_zzb", *a, roles=("lead",)),
+    "zzb_standards_lead": lambda *a: standard_sql("group_zzb", *a, roles=("lead",)),
+    "zzb_standards_participant": lambda *a: standard_sql("group_zzb", *a, roles=("participant",), without_lead=True),
     "international_standards": lambda *a: standard_sql("international", *a),
     "national_standards": lambda *a: standard_sql("national", *a),
     "standard_internationalisation_pilots":
         lambda *a: honour_sql(("standard_internationalisation_pilot",), None, True, False, *a),
-    "standard_innovation_orgs": lambda *a: honour_sql(("standard_innovation",), None, True, True, *a),
+    "standard_innovation_orgs": lambda *a: honour_sql(("standard_innovation",), None, True, False, *a),
     "standardisation_pilots": lambda *a: honour_sql(("standardisation_pilot",), ("national", "provincial"), False,
                                                     False, *a),
     "pinzibiao_enterprises": lambda *a: first_cert_sql("pinzibiao", *a),
     "zhejiang_international_certs": lambda *a: holding_sql("zhejiang_international", False, *a),
     "zhejiang_boutique": lambda *a: honour_sql(("zhejiang_boutique",), None, False, True, *a),
-    "single_champions": lambda *a: honour_sql(("single_champion",), None, True, True, *a),
+    "single_champions": lambda *a: honour_sql(("single_champion",), ("national",), True, True, *a),
     "green_product_domains": lambda *a: holding_sql("green_product", True, *a),
     "high_quality_service_certs": lambda *a: holding_sql("high_quality_service", False, *a),
     "export_brands": lambda *a: honour_sql(("zhejiang_export_brand",), None, False, False, *a),

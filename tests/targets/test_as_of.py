@@ -37,13 +37,15 @@ def test_an_honour_known_only_by_year_counts_from_31_december():
     assert _total("export_brands", D(2023, 12, 31)) == 1
 
 
-def test_a_withdrawn_standard_stops_counting_from_its_withdrawal():
+def test_a_standard_withdrawn_later_still_counts_in_the_year_it_was_made():
+    """新增 standards count the making of a standard: its later withdrawal (废止) does not undo it."""
     standard = StandardFactory(level="national", number="GB/T 40001-2022", status="withdrawn",
                                published_on=D(2022, 5, 1), withdrawn_on=D(2024, 1, 1))
     StandardDrafterFactory(standard=standard)
+    assert _total("national_standards", D(2022, 4, 30)) == 0
     assert _total("national_standards", D(2023, 12, 31)) == 1
-    assert _total("national_standards", D(2024, 1, 1)) == 0
-    assert counting.count(get_rule("national_standards"), D(2023, 12, 31)).by_year[2022] == 1
+    assert _total("national_standards", D(2024, 1, 1)) == 1
+    assert counting.count(get_rule("national_standards"), D(2025, 12, 31)).by_year[2022] == 1
 
 
 def test_a_cancelled_certificate_stops_counting_from_its_date():
