@@ -17,6 +17,7 @@ from sqlalchemy import update
 from registry import clock
 from registry.database import begin_write
 from registry.extensions import db
+from registry.history import set_actor
 from registry.models import User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflows import actors, chain, definitions, dispatch, settings, stageruns
@@ -162,6 +163,8 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
         stored = {f.name: _jsonable(values[f.name]) for f in action.fields if f.store and f.name in values}
         if stored:
             application.data = {**(application.data or {}), **stored}
+    # What the effects change (a certificate recorded, suspended...) is the actor's doing in the change history.
+    set_actor(db.session, actor.id if actor else None, f"{workflow.label}:{action.label}")
     for effect in action.effects:
         effect(application, actor, values, now)
     db.session.flush()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from registry import clock
 from registry.extensions import db
-from registry.models import Certification, Standard, User
+from registry.models import Certification, Standard
 from registry.services import records
 from registry.vocab import CERTIFICATION_TYPES, ENTERPRISE_ROLES, HONOUR_LEVELS, HONOUR_TYPES, STANDARD_STATUSES
 from workflows import actors, engine
@@ -77,11 +77,6 @@ def _registry_records(application) -> dict:
     return {"certifications": certifications, "honours": honours, "zzb_standards": standards}
 
 
-def _actors(history) -> dict[int, User]:
-    ids = {t.actor_id for t in history if t.actor_id}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-
-
 def _latest_files(application_id: int) -> list:
     """The newest version of each attachment slot except the stamped scans (the 附件清单 of the 申报表)."""
     latest = {}
@@ -95,7 +90,7 @@ def _history(application_id: int) -> dict:
     """The history as the opinion sheets read it: who acted, the town's steps, the bureau's (and the system's
     automatic ones), and the last decision of each reviewing stage."""
     history = applications.history(application_id)
-    people = _actors(history)
+    people = applications.actors_of(history)
     role_of = {uid: u.role for uid, u in people.items()}
     town_steps = [t for t in history if role_of.get(t.actor_id) == "town"]
     bureau_steps = [t for t in history if role_of.get(t.actor_id) in ("bureau", "admin")

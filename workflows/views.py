@@ -114,23 +114,16 @@ def show(application_id: int):
         edit_form.standard_id.choices = _standard_choices()
     upload_form = UploadForm()
     upload_form.slot.choices = list(attachments.SLOTS.items())
+    history = applications.history(application.id)
     return render_template(
         "workflows/show.html", application=application, workflow=workflow,
         stage=workflow.stage(application.stage), actions=engine.allowed_actions(application, current_user),
-        history=applications.history(application.id), files=attachments.listing(application.id),
+        history=history, files=attachments.listing(application.id),
         slots=attachments.SLOTS, edit_form=edit_form, upload_form=upload_form, action_form=ActionForm(),
         can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau"}),
-        users={u.id: u for u in _history_users(application.id)}, standard_choices=_standard_choices()[1:],
+        users=applications.actors_of(history), standard_choices=_standard_choices()[1:],
         linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
         standard_status_label=STANDARD_STATUSES.label)
-
-
-def _history_users(application_id: int):
-    from registry.models import User
-    from workflows.models import Transition
-
-    return db.session.scalars(select(User).where(User.id.in_(
-        select(Transition.actor_id).where(Transition.application_id == application_id))))
 
 
 @bp.post("/applications/<int:application_id>/edit")

@@ -129,11 +129,14 @@ def application_show(application_id: int):
     draw = panels.current_draw(entry.id) if entry and bureau else None
     upload = UploadForm()
     upload.slot.choices = [(k, v) for k, v in files.SLOTS.items() if k in STAMPED]  # reports: the edit page
+    history = applications.history(application_id)
     return render_template(
         "awards/application.html", application=application, entry=entry, seats=seats, draw=draw, review=review,
         actions=engine.allowed_actions(application, current_user), action_form=ActionForm(),
         eligibility_form=EligibilityForm(), draw_form=DrawForm(), upload=upload, bureau=bureau,
-        attachments=files.listing(application_id), history=applications.history(application_id),
+        attachments=files.listing(application_id), history=history,
+        # the panel is sealed to everyone but the bureau: an expert's row names the role, not the person
+        people={i: u for i, u in applications.actors_of(history).items() if bureau or u.role != "expert"},
         round=db.session.get(AwardRound, int((application.data or {}).get("round_id") or 0)),
         stages=_stage_labels(), categories=CATEGORIES, show_names=bureau,
         scans=db.session.query(StampedScan).filter_by(entry_id=entry.id).all() if entry else [],

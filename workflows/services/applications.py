@@ -129,6 +129,12 @@ def history(application_id: int) -> list[Transition]:
                                    .order_by(Transition.seq)))
 
 
+def actors_of(history: list[Transition]) -> dict[int, User]:
+    """The people who acted in ``history``, by id (a history row shows its actor's name; no id: the system)."""
+    ids = {t.actor_id for t in history if t.actor_id}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
 def mine(user: User) -> list[Application]:
     """The user's enterprise's applications, newest first."""
     if not user.enterprise_id:
