@@ -17,13 +17,11 @@ from registry.models import Industry, Jurisdiction
 from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.fields import FieldSpec, display
 from registry.records.kinds import KINDS, STANDARDS, RecordKind
+from registry.records.status import certificate_status
 from registry.services.enterprises import ENTERPRISE_FIELDS
 from registry.services.records import record_values
 from registry.vocab import Vocab
 
-# The status a certificate has on a day (Certification.status_on), as people read it.
-CERT_STATUS = Vocab(valid=_l("有效"), expired=_l("已过期"), suspended=_l("已暂停"), revoked=_l("已撤销"),
-                    cancelled=_l("已注销"), not_yet_issued=_l("未生效"))
 ACTIONS = Vocab(create=_l("新增"), update=_l("修改"), delete=_l("删除"))
 
 
@@ -56,8 +54,8 @@ def record_table(kind: RecordKind, objs: list, day: date) -> dict:
                 text = display(spec, value)
             cell = {"text": text, "badge": None, "nowrap": spec.type == "date"}
             if kind.slug == "certifications" and spec.name == "status":
-                status = obj.status_on(day)
-                cell.update(text=CERT_STATUS.label(status), badge=status)
+                status, label = certificate_status(obj, day)
+                cell.update(text=label, badge=status)
             elif spec.name == "status":
                 cell["badge"] = values.get("status")
             cells.append(cell)

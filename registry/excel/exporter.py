@@ -17,13 +17,14 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from registry import scoping
+from registry import clock, scoping
 from registry.excel import cells
 from registry.excel.templates import ENTERPRISES, Sheet, sheet_for
 from registry.extensions import db
 from registry.models import Enterprise, StandardDrafter, User
 from registry.records.fields import FieldSpec, display
-from registry.records.kinds import KINDS, STANDARDS
+from registry.records.kinds import CERTIFICATIONS, KINDS, STANDARDS
+from registry.records.status import certificate_status
 from registry.services.enterprises import SORTS, EnterpriseFilters, filtered_query
 from registry.services.errors import Forbidden
 from registry.services.records import kind_for, record_values
@@ -99,15 +100,37 @@ def export_enterprises(user: User, filters: EnterpriseFilters) -> IO[bytes]:
     return _save(wb)
 
 
-def _record_rows(slug: str, enterprise_ids) -> Iterable[dict]:
+# Exported beside a certificate's recorded status (登记状态): its status today, the page's words (当前状态).
+# Read-only, so importing the workbook back ignores it.
+CURRENT_STATUS_SPEC = FieldSpec("current_status", "当前状态", readonly=True)
+
+
+def _export_sheet(slug: str) -> Sheet:
+    """The import layout, plus what the page computes: certificates add 当前状态 after 登记状态."""
+    sheet = sheet_for(slug)
+    if slug != CERTIFICATIONS.slug:
+        return sheet
+    columns = []
+    for spec in sheet.columns:
+        columns.append(spec)
+        if spec.name == "status":
+            columns.append(CURRENT_STATUS_SPEC)
+    return Sheet(sheet.slug, sheet.label, tuple(columns))
+
+
+def _record_rows(slug: str, enterprise_ids, day: date | None = None) -> Iterable[dict]:
     kind = kind_for(slug)
+    day = day or clock.today()
     model = kind.model
     query = (select(model, Enterprise.uscc, Enterprise.name).join(Enterprise, Enterprise.id == model.enterprise_id)
              .where(Enterprise.id.in_(enterprise_ids)).order_by(Enterprise.name, Enterprise.id, model.id))
     if kind is STANDARDS:
         query = query.options(joinedload(StandardDrafter.standard))
     for obj, uscc, name in db.session.execute(query.execution_options(yield_per=BATCH)):
-        yield {**record_values(kind, obj), "uscc": uscc, "enterprise_name": name}
+        values = {**record_values(kind, obj), "uscc": uscc, "enterprise_name": name}
+        if kind is CERTIFICATIONS:
+            values["current_status"] = certificate_status(obj, day)[1]
+        yield values
 
 
 def export_records(user: User, filters: EnterpriseFilters, slug: str | None = None) -> IO[bytes]:
@@ -132,6 +155,6 @@ def _records_workbook(slugs: list[str], enterprise_ids) -> IO[bytes]:
     wb = Workbook(write_only=True)
     with force_locale(SOURCE_LOCALE):
         for slug in slugs:
-            sheet = sheet_for(slug)
+            sheet = _export_sheet(slug)
             _write_sheet(wb, sheet.label, sheet, _record_rows(slug, enterprise_ids))
     return _save(wb)

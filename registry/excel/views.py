@@ -10,8 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
-from registry.clock import today
-from registry.downloads import send_download
+from registry.downloads import export_name, send_download
 from registry.errors import error_response
 from registry.excel import exporter, importer
 from registry.excel.models import IMPORT_STATUSES
@@ -143,7 +142,7 @@ def template(slug: str):
 @login_required
 def export_enterprises():
     stream = exporter.export_enterprises(current_user, _filters())
-    return _xlsx(stream, f"企业名录-{today():%Y%m%d}.xlsx")
+    return _xlsx(stream, export_name("企业名录"))
 
 
 @bp.route("/enterprises/export/<slug>.xlsx")
@@ -151,11 +150,11 @@ def export_enterprises():
 def export_records(slug: str):
     stream = exporter.export_records(current_user, _filters(), None if slug == "all" else slug)
     label = "全部记录" if slug == "all" else sheet_for(slug).label
-    return _xlsx(stream, f"{label}-{today():%Y%m%d}.xlsx")
+    return _xlsx(stream, export_name(label))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/records.xlsx")
 @login_required
 def export_enterprise_records(enterprise_id: int):
     stream, enterprise = exporter.export_enterprise_records(current_user, enterprise_id)
-    return _xlsx(stream, f"{enterprise.name}-质量档案-{today():%Y%m%d}.xlsx")
+    return _xlsx(stream, export_name(f"{enterprise.name}-质量档案"))

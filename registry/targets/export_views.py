@@ -1,11 +1,13 @@
 """Export pages: workbooks of the dashboard and the town assessment, background full exports, snapshots."""
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Response, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry.downloads import send_download
+from registry.downloads import export_name, send_download
 from registry.targets import jobs, services, workbooks
 from registry.targets.assessment import town_assessment
 from registry.targets.blueprint import bp
@@ -15,10 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(data: bytes, name: str) -> Response:
-    response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(BytesIO(data), name, XLSX)
 
 
 def _scope(filters: services.Filters) -> str:
@@ -31,7 +30,7 @@ def _scope(filters: services.Filters) -> str:
 def export_dashboard():
     filters, _errors = request_filters()
     rows = services.dashboard(current_user, filters)
-    return _xlsx(workbooks.dashboard_workbook(rows, _scope(filters)), f"targets-{filters.as_of.isoformat()}.xlsx")
+    return _xlsx(workbooks.dashboard_workbook(rows, _scope(filters)), export_name("规划指标", filters.as_of))
 
 
 @bp.get("/towns/export.xlsx")
@@ -40,7 +39,7 @@ def export_towns():
     filters, _errors = request_filters()
     result = town_assessment(current_user, filters.as_of)
     return _xlsx(workbooks.towns_workbook(result, _scope(services.Filters(filters.as_of))),
-                 f"towns-{filters.as_of.isoformat()}.xlsx")
+                 export_name("镇街考核", filters.as_of))
 
 
 @bp.post("/exports")
@@ -77,7 +76,7 @@ def export_progress(export_id: int):
 @login_required
 def export_download(export_id: int):
     job = jobs.get_export(current_user, export_id)
-    return send_download(jobs.export_path(job), job.file_name, XLSX)
+    return send_download(jobs.export_path(job), export_name("规划指标完整导出", job.as_of), XLSX)
 
 
 @bp.get("/snapshots")
@@ -103,4 +102,4 @@ def snapshot_xlsx(snapshot_id: int):
     scope = workbooks.scope_text(snap.as_of.isoformat(), None, None) + "    (月度快照)"
     workbooks.dashboard_sheet(wb, snap.payload["dashboard"], scope)
     workbooks.towns_sheet(wb, snap.payload["towns"], scope, first=False)
-    return _xlsx(workbooks.to_bytes(wb), f"snapshot-{snap.as_of.isoformat()}.xlsx")
+    return _xlsx(workbooks.to_bytes(wb), export_name("月度快照", snap.as_of))
