@@ -68,6 +68,11 @@ def setting_edit(key: str):
 @bp.route("/settings/<key>/reset", methods=["POST"])
 def setting_reset(key: str):
     spec = settings.spec_for(key)
-    settings.reset(current_user, key)
+    try:
+        settings.reset(current_user, key)
+    except ValidationFailed as exc:
+        for message in exc.errors.get("value", []):
+            flash(message, "danger")
+        return redirect(url_for(".setting_edit", key=key))
     flash(_("已恢复默认值:%(label)s。", label=spec.display_label()), "success")
     return redirect(url_for(".settings_page", _anchor=key))

@@ -77,6 +77,34 @@ _EXTRA: dict[str, dict] = {
     "targets.zzb_standards.count_participants": dict(label=N_("“浙江制造”标准计入仅参与起草的标准")),
 }
 
+# Settings that must agree with each other: (smaller key, larger key, factor, message). A value is refused when
+# smaller > larger * factor, whichever of the two is being changed (or reset to its default).
+RELATIONS: tuple[tuple[str, str, int, str], ...] = (
+    ("awards.panel.min_size", "awards.panel.size", 1,
+     "专家组最少人数（{low}）不能多于专家组人数（{high}），否则按设置抽取的专家组都会被拒绝。"),
+    ("awards.scoring.min_scores_to_trim", "awards.panel.size", 1,
+     "去极值所需最少评分数（{low}）不能多于专家组人数（{high}），否则最高分和最低分永远不会去掉。"),
+    ("pinzibiao.expiry_notice_days", "pinzibiao.validity_years", 365,
+     "证书到期提前提醒（{low} 天）不能长于证书有效期（{high} 年），否则证书一发出就会提醒到期。"),
+)
+
+
+def _check_relations(key: str, value: Any) -> None:
+    """Refuse ``value`` for ``key`` when it contradicts a related setting's current value. Raises ValidationFailed."""
+    for low, high, factor, message in RELATIONS:
+        if key not in (low, high):
+            continue
+        low_value = value if key == low else get(low)
+        high_value = value if key == high else get(high)
+        if low_value > high_value * factor:
+            raise ValidationFailed({"value": [message.format(low=low_value, high=high_value)]})
+
+
+def _check_weights(key: str, value: Any) -> None:
+    if key == "awards.scoring.stage_weights" and not any(v > 0 for v in value.values()):
+        raise ValidationFailed({"value": ["各评审阶段权重至少有一项大于 0，否则无法计算综合得分。"]})
+
+
 # key prefix -> area, in the order the page lists them
 _AREAS = {"workflows": N_("流程通用"), "pinzibiao": N_("品字标"), "awards": N_("政府质量奖"),
           "quality_award": N_("政府质量奖流程"), "targets": N_("规划指标统计口径")}
@@ -246,6 +274,8 @@ def set(actor: User, key: str, raw: Any) -> Any:  # noqa: A001  (the service's v
         value = parse(spec, raw)
     except ValueError as exc:
         raise ValidationFailed({"value": [f"{spec.label}:{exc}"]}) from None
+    _check_relations(key, value)
+    _check_weights(key, value)
     begin_write()
     row = db.session.get(Setting, key)
     if row is None:
@@ -257,9 +287,11 @@ def set(actor: User, key: str, raw: Any) -> Any:  # noqa: A001  (the service's v
 
 
 def reset(actor: User, key: str) -> None:
-    """Remove the stored value of ``key`` so its area's default applies again. Raises Forbidden, NotFound."""
+    """Remove the stored value of ``key`` so its area's default applies again. Raises Forbidden, NotFound,
+    ValidationFailed (the default contradicts a related setting)."""
     _require(actor, (ROLE_ADMIN,))
-    spec_for(key)
+    spec = spec_for(key)
+    _check_relations(key, spec.default)
     begin_write()
     row = db.session.get(Setting, key)
     if row is not None:
