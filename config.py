@@ -73,6 +73,9 @@ class BaseConfig:
     SMTP_SENDER = "registry@linhai.example"
     SMTP_TIMEOUT = 10.0
     WEBHOOK_TIMEOUT = 5.0
+    # Outgoing HTTP (webhooks, the SMS gateway) goes only to public addresses (registry/outbound.py). When this
+    # lists hosts, only they are destinations, trusted whatever they resolve to; production: oapi.dingtalk.com.
+    WEBHOOK_ALLOWED_HOSTS: tuple[str, ...] = ()
     # SMS through the provincial government SMS platform, modelled as a JSON POST gateway. No URL: no SMS channel.
     SMS_GATEWAY_URL: str | None = None
     SMS_GATEWAY_TOKEN: str | None = None  # sent as "Authorization: Bearer ..."
@@ -92,6 +95,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     WTF_CSRF_ENABLED = True  # tests of CSRF need it on; fixtures fetch real tokens
     AWARD_CREDIT_WATCH = False  # the session's one worker would act on other tests' credit records
+    WEBHOOK_ALLOWED_HOSTS = ("127.0.0.1",)  # the local receivers; the SSRF tests run with their own list
 
 
 class ProductionConfig(BaseConfig):
@@ -148,6 +152,9 @@ def load_config(overrides: dict | None = None) -> dict:
     for key in ("SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "SMS_SIGN"):
         if env.get(key, "").strip():
             settings[key] = env[key].strip()
+    if "WEBHOOK_ALLOWED_HOSTS" in env:  # comma-separated; set but empty: no list (public addresses only)
+        settings["WEBHOOK_ALLOWED_HOSTS"] = tuple(h.strip() for h in env["WEBHOOK_ALLOWED_HOSTS"].split(",")
+                                                  if h.strip())
     if env.get("SMS_TIMEOUT"):
         settings["SMS_TIMEOUT"] = float(env["SMS_TIMEOUT"])
     if env.get("TRUSTED_PROXIES", "").strip():

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 import requests
 from flask import current_app
 
+from registry import outbound
 from registry.extensions import db
 from registry.models import User
 from workflows.models import Notification, NotificationPreference
@@ -52,6 +53,9 @@ def send(notification_id: int, channel: str) -> None:
             _webhook(pref.webhook_url, note)
         elif channel == "sms" and pref and pref.mobile:
             _sms(pref.mobile, note)
+    except outbound.UnsafeDestination as exc:  # refused before any connection (SSRF defence)
+        error = PermanentDeliveryError if exc.permanent else DeliveryError
+        raise error(f"{channel}: refused destination: {exc}") from exc
     except (OSError, smtplib.SMTPException, requests.RequestException) as exc:
         raise DeliveryError(f"{channel}: {exc}") from exc
 
@@ -71,8 +75,9 @@ def _email(address: str, note: Notification) -> None:
 def _webhook(url: str, note: Notification) -> None:
     body = {"msgtype": "text", "text": {"content": f"{note.title}\n{note.body}"},
             "effect_key": f"{note.effect_key}:webhook", "application_id": note.application_id}
-    timeout = current_app.config["WEBHOOK_TIMEOUT"]
-    response = requests.post(url, json=body, timeout=(min(timeout, 3.0), timeout), allow_redirects=False)
+    response = outbound.post_json(url, body, timeout=current_app.config["WEBHOOK_TIMEOUT"])
+    if 300 <= response.status_code < 400:  # never followed: a redirect could point anywhere, retrying cannot help
+        raise PermanentDeliveryError(f"webhook answered a redirect ({response.status_code}), not followed")
     if response.status_code >= 300:
         raise DeliveryError(f"webhook answered {response.status_code}")
 
@@ -87,10 +92,10 @@ def _sms(mobile: str, note: Notification) -> None:
     body = {"mobile": mobile, "content": sms_text(note.title, note.body, sign), "sign": sign,
             "biz_id": f"{note.effect_key}:sms"}
     headers = {"Authorization": f"Bearer {config['SMS_GATEWAY_TOKEN']}"} if config.get("SMS_GATEWAY_TOKEN") else {}
-    timeout = config["SMS_TIMEOUT"]
-    response = requests.post(config["SMS_GATEWAY_URL"], json=body, headers=headers,
-                             timeout=(min(timeout, 3.0), timeout), allow_redirects=False)
+    response = outbound.post_json(config["SMS_GATEWAY_URL"], body, headers=headers, timeout=config["SMS_TIMEOUT"])
     status = response.status_code
+    if 300 <= status < 400:
+        raise PermanentDeliveryError(f"sms gateway answered a redirect ({status}), not followed")
     if 400 <= status < 500 and status not in _RETRYABLE_4XX:
         raise PermanentDeliveryError(f"sms gateway refused the message: {status} {response.text[:200]}")
     if status >= 300:

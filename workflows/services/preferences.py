@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from email_validator import EmailNotValidError, validate_email
 
+from registry import outbound
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
@@ -60,6 +61,11 @@ def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled:
         errors["webhook_url"] = ["启用机器人推送时请填写 Webhook 地址。"]
     if webhook_url and not _is_http_url(webhook_url):
         errors["webhook_url"] = ["Webhook 地址须为 http(s) 地址。"]
+    elif webhook_url:
+        try:
+            outbound.check_url(webhook_url)
+        except outbound.UnsafeDestination as exc:
+            errors["webhook_url"] = [f"Webhook 地址不可用:{exc}"]
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
