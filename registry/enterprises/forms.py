@@ -30,7 +30,7 @@ def catalogue_choices(model, keep: str | None = None) -> list[SelectChoice]:
 # --- the list's search and filters (GET, no CSRF) --------------------------------------------------------
 
 class SearchForm(Form):
-    q = StringField(_l("企业名称或信用代码"))
+    q = StringField(_l("企业名称或信用代码"), render_kw={"placeholder": _l("名称中的字词，或信用代码（可只输前几位）")})
     jurisdiction = SelectField(_l("所属镇街"), choices=[])
     industry = SelectField(_l("所属产业"), choices=[])
     above_scale = SelectField(_l("规上企业"), choices=options([("", _l("全部")), ("1", _l("规上")), ("0", _l("规下"))]))

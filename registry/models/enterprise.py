@@ -47,3 +47,6 @@ class Enterprise(TimestampMixin, db.Model):
 event.listen(Enterprise.__table__, "before_create", create_function_ddl())
 Index("ix_enterprises_name_bigrams", bigrams(Enterprise.__table__.c.name),
       postgresql_using="gin").ddl_if(dialect="postgresql")
+# Search by the start of a credit code (uscc LIKE 'X%'): the unique index serves a full code only, and a B-tree
+# answers LIKE prefixes in a non-C collation only with the pattern operator class (SQLite's GLOB uses either).
+Index("ix_enterprises_uscc_prefix", Enterprise.__table__.c.uscc, postgresql_ops={"uscc": "varchar_pattern_ops"})

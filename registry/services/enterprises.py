@@ -43,6 +43,8 @@ ENTERPRISE_SELF_SERVICE_FIELDS = ("established_on", "legal_representative", "gro
                                   "contact_phone", "contact_email", "address")
 
 _USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
+# The start of a credit code: 4 to 17 code characters with a digit among them (no trade name looks like that).
+_USCC_PREFIX = re.compile(r"^(?=.*[0-9])[0-9A-HJ-NP-RTUWXY]{4,17}$")
 
 SORTS = {
     "name": Enterprise.name, "uscc": Enterprise.uscc, "established": Enterprise.established_on,
@@ -90,6 +92,15 @@ def _active_listing(day: date):
         or_(CreditRecord.removed_on.is_(None), CreditRecord.removed_on > day))
 
 
+def _uscc_starts_with(prefix: str):
+    """``uscc`` begins with ``prefix`` (code characters only, so nothing to escape), as each database's index can
+    answer it: LIKE 'X%' on PostgreSQL's pattern-ops index; GLOB 'X*' on SQLite (its LIKE ignores case and so
+    cannot use the unique index)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return Enterprise.uscc.op("GLOB")(prefix + "*")
+    return Enterprise.uscc.like(prefix + "%")
+
+
 def filtered_query(user: User, filters: EnterpriseFilters):
     """The scoped, filtered enterprise query (no ordering or paging), shared by the list and the export."""
     query = scoping.scoped_enterprises(user)
@@ -98,6 +109,8 @@ def filtered_query(user: User, filters: EnterpriseFilters):
         code = q.replace(" ", "").upper()
         if _USCC_SHAPE.match(code):  # a credit code: one unique-index lookup instead of scanning names
             query = query.where(Enterprise.uscc == code)
+        elif _USCC_PREFIX.match(code):  # the start of one: a prefix range on an index (see models.enterprise)
+            query = query.where(_uscc_starts_with(code))
         else:
             query = query.where(Enterprise.name.contains(q, autoescape=True))
             if len(q) >= 2 and db.session.get_bind().dialect.name == "postgresql":
