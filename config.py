@@ -50,6 +50,9 @@ class BaseConfig:
     # X-Forwarded-For/-Proto/-Host is applied (Werkzeug's ProxyFix), so login limits, the audit trail and the logs
     # see the real client. 0: the headers are ignored, as they must be when clients reach the app directly.
     TRUSTED_PROXIES = 0
+    # Logs of web, worker and beat (registry/logs.py): "text" lines or "json" lines, to stderr; times in TIMEZONE.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
     # gunicorn (deploy/gunicorn.conf.py): listen address, worker processes, threads per worker, request timeout (s).
     WEB_BIND = "127.0.0.1:8000"
     WEB_WORKERS = 2
@@ -159,6 +162,14 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["SMS_TIMEOUT"] = float(env["SMS_TIMEOUT"])
     if env.get("TRUSTED_PROXIES", "").strip():
         settings["TRUSTED_PROXIES"] = _env_count("TRUSTED_PROXIES", env["TRUSTED_PROXIES"])
+    if env.get("LOG_FORMAT", "").strip():
+        settings["LOG_FORMAT"] = env["LOG_FORMAT"].strip().lower()
+        if settings["LOG_FORMAT"] not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be text or json, not {env['LOG_FORMAT']!r}")
+    if env.get("LOG_LEVEL", "").strip():
+        settings["LOG_LEVEL"] = env["LOG_LEVEL"].strip().upper()
+        if settings["LOG_LEVEL"] not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {env['LOG_LEVEL']!r}")
     if env.get("WEB_BIND", "").strip():
         settings["WEB_BIND"] = env["WEB_BIND"].strip()
     for key in ("WEB_WORKERS", "WEB_THREADS", "WEB_TIMEOUT"):

@@ -11,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import load_config  # noqa: E402
+from registry.logs import dict_config  # noqa: E402
 
 _settings = load_config()
 
@@ -29,3 +30,5 @@ max_requests_jitter = 200
 forwarded_allow_ips = ""
 accesslog = None
 errorlog = "-"
+control_socket_disable = True  # gunicornc is not used; several instances on one host would share its path
+logconfig_dict = dict_config(_settings)

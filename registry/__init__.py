@@ -87,8 +87,10 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from registry import navigation, proxies, security_headers, timefmt
+    from registry import logs, navigation, proxies, request_ids, security_headers, timefmt
 
+    request_ids.register(app)
+    logs.register(app)
     proxies.register(app)
     security_headers.register(app)
     navigation.register(app)

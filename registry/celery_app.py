@@ -4,6 +4,7 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from registry import logs, request_ids
 from registry.redis_urls import urls_for
 from registry.schedule import BEAT_SCHEDULE, TASK_MODULES
 
@@ -44,5 +45,7 @@ def celery_init_app(app: Flask) -> Celery:
         worker_hijack_root_logger=False,
     )
     celery_app.set_default()
+    logs.connect_celery(app.config)  # worker and beat log as the web does
+    request_ids.connect_celery()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -62,4 +62,4 @@ def register(app: Flask) -> None:
         from registry.extensions import db
 
         db.session.rollback()
-        return error_response(500)
+        return error_response(500, request_id=g.get("request_id"))  # the page shows it too: users can quote it

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from registry import request_ids
 from registry.extensions import db
 from registry.models import User
 from workflows.delivery import sms_available
@@ -47,10 +48,12 @@ def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now
         notes.append(note)
     db.session.flush()
     rows = []
+    request_id = request_ids.current()  # the worker logs the delivery under the id of the request that caused it
+    request_ref = {"request_id": request_id} if request_id else {}
     for note in notes:
         for channel in channels_for(prefs.get(note.user_id)):
             rows.append(Outbox(effect_key=f"{note.effect_key}:{channel}", task=SEND_TASK,
-                               payload={"notification_id": note.id, "channel": channel},
+                               payload={"notification_id": note.id, "channel": channel, **request_ref},
                                created_at=now, next_attempt_at=now + RELAY_GRACE))
     if rows:
         db.session.add_all(rows)

@@ -17,6 +17,7 @@ reads only ``notification_id`` and ``channel``).
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 
+from registry import request_ids
 from registry.clock import aware
 from registry.database import begin_write
 from registry.extensions import db
@@ -32,6 +34,8 @@ from registry.services.errors import Forbidden, NotFound, ValidationFailed
 from registry.services.health import heartbeat_age_seconds
 from workflows import delivery, dispatch, settings
 from workflows.models import Notification, NotificationPreference, Outbox
+
+log = logging.getLogger(__name__)
 
 DEAD, DISCARDED = "dead", "discarded"
 SET_ASIDE = (DEAD, DISCARDED)  # the two lists of the page; a person may retry from either
@@ -55,6 +59,11 @@ def run(outbox_id: int, now: datetime) -> str:
     if row is None:
         return "skipped"
     payload = dict(row.payload or {})
+    with request_ids.bound(payload.get("request_id")):  # a row the relay re-sent logs under its writer's id
+        return _deliver(outbox_id, row, payload, now)
+
+
+def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
     max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
     try:
         delivery.send(payload["notification_id"], payload["channel"])
@@ -62,8 +71,12 @@ def run(outbox_id: int, now: datetime) -> str:
         if exc.permanent:  # refused for good (e.g. an SMS gateway's 4xx): dead now, no retries
             max_attempts = row.attempts
         dispatch.finish(outbox_id, now, error=str(exc), max_attempts=max_attempts)
-        return "dead" if row.attempts >= max_attempts else "retry"
+        outcome = "dead" if row.attempts >= max_attempts else "retry"
+        # The error itself may name the recipient: it stays on the row (the 消息投递 page redacts it).
+        log.warning("outbox %s (%s) attempt %s failed: %s", outbox_id, payload["channel"], row.attempts, outcome)
+        return outcome
     dispatch.finish(outbox_id, now)
+    log.info("outbox %s (%s) delivered on attempt %s", outbox_id, payload["channel"], row.attempts)
     return "done"
 
 
