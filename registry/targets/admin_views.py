@@ -1,4 +1,5 @@
-"""Indicator administration pages: list, add, edit, retire/restore, reported values with attachments."""
+"""Indicator administration pages: list, add, edit, retire/restore, reported values (for a derived indicator: the
+official figures) with attachments, and an official figure set against the registry."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -9,11 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from registry.clock import today
 from registry.downloads import send_download
 from registry.services.errors import Conflict, ValidationFailed
-from registry.targets import catalogue, services
+from registry.targets import catalogue, official, services
 from registry.targets.blueprint import bp
 from registry.targets.forms import IndicatorForm, ReportedValueForm
-from registry.targets.models import PLAN_13TH, PLAN_14TH
+from registry.targets.models import METHOD_DERIVED, PLAN_13TH, PLAN_14TH
 from registry.targets.rules import all_rules
+from registry.targets.workbooks import describe
 
 
 def _rule_choices():
@@ -108,13 +110,23 @@ def reported_values(code: str):
     if form.validate_on_submit():
         try:
             catalogue.save_reported_value(current_user, code, form.year.data, form.value.data, form.source.data,
-                                          form.attachment.data)
+                                          form.attachment.data, published_on=form.published_on.data,
+                                          items=form.items.data)
         except ValidationFailed as exc:
             _form_errors(form, exc)
         else:
             flash(_("%(year)s 年数值已保存。", year=form.year.data), "success")
             return redirect(url_for("targets.reported_values", code=code))
-    return render_template("targets/values.html", indicator=indicator, form=form)
+    return render_template("targets/values.html", indicator=indicator, form=form,
+                           derived=indicator.method == METHOD_DERIVED and indicator.rule in all_rules())
+
+
+@bp.get("/indicators/<code>/official/<int(max=2100):year>")
+@login_required
+def official_difference(code: str, year: int):
+    """The official figure of ``year`` against the registry's count, with the items behind the difference."""
+    found = official.itemise(current_user, code, year, today())
+    return render_template("targets/official.html", describe=describe, **found)
 
 
 @bp.get("/values/<int:value_id>/attachment")

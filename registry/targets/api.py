@@ -28,6 +28,11 @@ def targets():
                                           "target_value", "value", "share", "expected", "on_pace", "projection",
                                           "registry_count")}
         item["by_year"] = {str(y): v for y, v in row["by_year"].items()}
+        official = row.get("official")
+        item["official"] = official["value"] if official else None
+        item["official_year"] = official["year"] if official else None
+        item["official_source"] = official["source"] if official else None
+        item["official_difference"] = official["difference"] if official else None
         if row["method"] == "derived":
             item["records"] = url_for("targets_api.target_records", code=row["code"], **filters.as_args())
         out.append(item)

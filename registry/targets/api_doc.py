@@ -26,6 +26,10 @@ def contribute() -> dict:
                   "by_year": YEARS, "share": {"type": ["number", "null"]}, "expected": {"type": ["number", "null"]},
                   "on_pace": {"type": ["boolean", "null"]}, "projection": {"type": ["number", "null"]},
                   "registry_count": {"type": ["integer", "null"]},
+                  "official": {"type": ["number", "null"], "description": "最近一年的官方数据(上级统计等),登记库统计指标"},
+                  "official_year": {"type": ["integer", "null"]},
+                  "official_source": {"type": ["string", "null"], "description": "官方数据来源"},
+                  "official_difference": {"type": ["number", "null"], "description": "登记库计数减官方数据(同一日期)"},
                   "records": {"type": "string", "description": "统计明细的 API 地址(仅登记库统计指标)"}}}
     record = {"type": "object", "properties": {
         "key": {"type": ["integer", "string"]}, "source": {"type": "string"}, "record_id": {"type": "integer"},

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from registry.database import begin_write
 from registry.extensions import db
+from registry.clock import today
 from registry.history import set_actor
 from registry.models import User
 from registry.services.errors import Conflict, NotFound, ValidationFailed
@@ -120,8 +121,10 @@ def _store_attachment(upload) -> tuple[str, str]:
     return stored, original
 
 
-def save_reported_value(user: User, code: str, year: int, value: float, source: str, upload=None) -> ReportedValue:
-    """Enter (or replace) an indicator's value for a year with its source; an attachment is optional.
+def save_reported_value(user: User, code: str, year: int, value: float, source: str, upload=None, *,
+                        published_on: date | None = None, items: str | None = None) -> ReportedValue:
+    """Enter (or replace) an indicator's value for a year with its source (for a derived indicator: the official
+    figure), the source's date and the official list of items; an attachment is optional.
     Raises Forbidden, NotFound, ValidationFailed."""
     require_viewer(user)
     errors: dict[str, list[str]] = {}
@@ -131,6 +134,11 @@ def save_reported_value(user: User, code: str, year: int, value: float, source: 
         errors["value"] = ["请填写有效的数值。"]
     if not (source or "").strip():
         errors["source"] = ["请填写数据来源。"]
+    if published_on is not None and published_on > today():
+        errors["published_on"] = ["来源发布日期不能晚于今天。"]
+    lines = [line.strip() for line in (items or "").splitlines() if line.strip()]
+    if len(lines) > 2000:
+        errors["items"] = ["官方清单最多 2000 行。"]
     if errors:
         raise ValidationFailed(errors)
     stored = _store_attachment(upload) if upload is not None and upload.filename else None
@@ -143,6 +151,7 @@ def save_reported_value(user: User, code: str, year: int, value: float, source: 
         row = ReportedValue(indicator_id=indicator.id, year=year)
         db.session.add(row)
     row.value, row.source, row.entered_by_id = float(value), source.strip(), user.id
+    row.published_on, row.items = published_on, "\n".join(lines) or None
     if stored:
         row.attachment_path, row.attachment_name = stored
     db.session.commit()

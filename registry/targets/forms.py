@@ -45,4 +45,7 @@ class ReportedValueForm(FlaskForm):
     year = IntegerField(_l("年度"), validators=[InputRequired(), digits(), NumberRange(min=2016, max=2035)])
     value = FloatField(_l("数值"), validators=[InputRequired(), digits(12)])
     source = StringField(_l("数据来源"), validators=[DataRequired(), Length(max=300)])
+    published_on = DateField(_l("来源发布日期"), validators=[Optional()])
+    items = TextAreaField(_l("官方清单(每行一项:证书号、标准号、注册号或组织名称)"),
+                          validators=[Optional(), Length(max=20000)])
     attachment = FileField(_l("附件(PDF、图片、Excel、Word)"))

@@ -54,7 +54,12 @@ class Indicator(TimestampMixin, db.Model):
 
 
 class ReportedValue(TimestampMixin, db.Model):
-    """A value the bureau entered for one indicator and year, with where it came from."""
+    """A value the bureau entered for one indicator and year, with where it came from.
+
+    For a reported indicator it is the indicator's value. For a derived one it is the official figure the bureau
+    is held to (台州/省 statistics, the 品字标 platform, CNIPA), shown beside the registry's own count; ``items``
+    lists what the official statistic counted (one per line) so the difference can be itemised.
+    """
 
     __tablename__ = "reported_values"
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
@@ -66,6 +71,8 @@ class ReportedValue(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(300))
     attachment_path: Mapped[str | None] = mapped_column(String(300))  # stored name under UPLOAD_DIR/targets
     attachment_name: Mapped[str | None] = mapped_column(String(200))  # the name the file was uploaded with
+    published_on: Mapped[date | None] = mapped_column(Date)  # the date of the source (公报, 通报...)
+    items: Mapped[str | None] = mapped_column(Text)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")

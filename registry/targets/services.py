@@ -167,6 +167,26 @@ def _reported_row(row: dict, indicator: Indicator, day: date) -> None:
     row["projection"] = round(_line_at(points, 2025), 2) if len(points) >= 2 else row["value"]
 
 
+def official_comparison(indicator: Indicator, as_of: date) -> dict | None:
+    """The latest official figure of a derived indicator up to ``as_of``'s year beside the registry's count on the
+    same day; None when there is none (or the indicator is not derived).
+
+    For a derived indicator the value entered for a year is the official figure (台州/省 statistics, the 品字标
+    platform, CNIPA) as of 31 December of that year in the indicator's own terms (新增: 2021 up to that year;
+    累计: holdings at the year's end); the registry is counted on the same day, so the two compare."""
+    if indicator.method != METHOD_DERIVED or indicator.rule not in all_rules():
+        return None
+    entered = [v for v in indicator.values if v.year <= as_of.year]
+    if not entered:
+        return None
+    value = max(entered, key=lambda v: v.year)
+    on = min(date(value.year, 12, 31), as_of)
+    registry = figures.rule_counts([indicator.rule], on)[indicator.rule].total
+    return {"year": value.year, "value": value.value, "source": value.source,
+            "published_on": value.published_on, "registry": registry, "difference": round(registry - value.value, 4),
+            "itemised": bool(value.items)}
+
+
 def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
     """The dashboard figures of ``indicators`` (no permission check: callers check)."""
     names = {i.rule for i in indicators if i.rule and i.rule in all_rules()}
@@ -182,10 +202,12 @@ def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
                "by_year": {y: None for y in PLAN_YEARS}, "baseline": None, "share": None, "expected": None,
                "on_pace": None, "projection": None, "rule": indicator.rule,
                "rule_label": rule.label if rule else None, "counted": rule.counted if rule else None,
-               "registry_count": None, "sources": [], "counts_by_year": None, "note": indicator.note,
+               "registry_count": None, "sources": [], "counts_by_year": None, "note": indicator.note, "official": None,
                "parts": [{"label": get_rule(p).label, "value": counts[p].total} for p in (rule.parts if rule else ())]}
         if indicator.method == METHOD_DERIVED and rule is not None:
             _derived_row(row, indicator, counts[rule.name], filters.as_of)
+            if not scoped:  # the official figures are the city's
+                row["official"] = official_comparison(indicator, filters.as_of)
         else:
             _reported_row(row, indicator, filters.as_of)
             if rule is not None:

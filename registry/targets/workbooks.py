@@ -18,7 +18,7 @@ HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 
 DASHBOARD_HEADERS = ["类别", "指标代码", "指标", "单位", "类型", "取数方式", "2025年目标", "当前值",
                      *[f"{y}年" for y in PLAN_YEARS], "完成率", "进度要求值", "是否达到进度", "2025年预测",
-                     "登记库计数", "统计口径"]
+                     "登记库计数", "统计口径", "官方数据", "官方数据年度", "官方数据来源", "差额(登记库−官方)"]
 RECORD_HEADERS = ["序号", "记录类型", "编号/级别", "名称", "企业", "起算日期"]
 
 
@@ -49,6 +49,13 @@ def _rule_text(row: dict) -> str:
     return (row["rule_label"] or "") + parts
 
 
+def _official_cells(row: dict) -> list:
+    official = row.get("official")
+    if not official:
+        return ["", "", "", ""]
+    return [official["value"], official["year"], official["source"], official["difference"]]
+
+
 def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = True):
     ws = wb.active if first else wb.create_sheet()
     ws.title = "指标总览"
@@ -58,7 +65,7 @@ def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = Tr
         cells.append(ws, [r["category"], r["code"], r["name"], r["unit"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
                    METHOD_LABELS.get(r["method"], r["method"]), r["target"], r["value"],
                    *[r["by_year"].get(y, r["by_year"].get(str(y))) for y in PLAN_YEARS],
-                   r["share"], r["expected"], pace, r["projection"], r["registry_count"], _rule_text(r)])
+                   r["share"], r["expected"], pace, r["projection"], r["registry_count"], _rule_text(r), *_official_cells(r)])
         ws.cell(ws.max_row, 14).number_format = "0.0%"
     _widths(ws, {1: 10, 2: 10, 3: 38, 20: 40})
     return ws

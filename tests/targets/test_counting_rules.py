@@ -141,3 +141,67 @@ def test_the_dashboard_and_its_workbook_show_lead_and_participation(client, auth
     book = load_workbook(io.BytesIO(client.get("/targets/export.xlsx?as_of=2025-12-31").data))
     texts = [c.value for row in book.worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("其中:临海企业主导起草:0" in t and "仅参与起草(无临海企业主导):1" in t for t in texts)
+
+
+# --- official figures --------------------------------------------------------------------------------------
+
+def _official(client, code, **fields):
+    from tests.conftest import csrf_token_from
+
+    page = client.get(f"/targets/indicators/{code}/values").get_data(as_text=True)
+    return client.post(f"/targets/indicators/{code}/values", data={"csrf_token": csrf_token_from(page), **fields})
+
+
+def test_official_figures_stand_beside_the_registry_count_with_the_items_behind_the_difference(
+        client, auth, make_user, indicators, api):
+    import io
+
+    from openpyxl import load_workbook
+
+    from registry.targets.models import Indicator
+    from sqlalchemy import select
+
+    code = db.session.scalar(select(Indicator.code).where(Indicator.rule == "zzb_standards"))
+    for number, day in (("T/ZZB 2301-2022", D(2022, 3, 1)), ("T/ZZB 2302-2023", D(2023, 3, 1))):
+        standard = StandardFactory(level="group_zzb", number=number, status="published", published_on=day)
+        StandardDrafterFactory(standard=standard, role="lead")
+    bureau = make_user("bureau")
+    auth.login(bureau)
+    answer = _official(client, code, year="2023", value="3", source="浙江省品字标平台通报", published_on="2024-01-20",
+                       items="T/ZZB 2301—2022\nT/ZZB 2399-2023\nT/ZZB 2398-2023")
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    page = client.get("/targets/?as_of=2025-12-31").get_data(as_text=True)
+    assert "官方数据(2023 年):3,登记库 2,差 -1" in page
+    detail = client.get(f"/targets/indicators/{code}/official/2023").get_data(as_text=True)
+    # T/ZZB 2301 matches though typed with an em dash in the official list; 2302 is only in the registry;
+    # 2399 and 2398 only in the official list.
+    only_registry = detail.split("登记库计入、官方清单未列的")[1].split("官方清单列出")[0]
+    only_official = detail.split("官方清单列出、登记库未计入的")[1]
+    assert "T/ZZB 2302-2023" in only_registry and "T/ZZB 2301-2022" not in only_registry
+    assert "T/ZZB 2399-2023" in only_official and "T/ZZB 2398-2023" in only_official
+    assert "T/ZZB 2301" not in only_official
+    answer = client.get("/api/v1/targets?as_of=2025-12-31", headers=api(bureau))
+    figures_api = {row["code"]: row for row in answer.get_json()}
+    row = figures_api[code]
+    assert (row["official"], row["official_year"], row["official_source"], row["official_difference"]) == (
+        3, 2023, "浙江省品字标平台通报", -1)
+    book = load_workbook(io.BytesIO(client.get("/targets/export.xlsx?as_of=2025-12-31").data))
+    sheet = book.worksheets[0]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r and "官方数据" in r)
+    line = next(r for r in sheet.iter_rows(values_only=True) if r and r[1] == code)
+    assert line[header.index("官方数据")] == 3 and line[header.index("差额(登记库−官方)")] == -1
+
+
+def test_official_figure_input_is_checked(client, auth, make_user, indicators):
+    from registry.targets.models import Indicator
+    from sqlalchemy import select
+
+    code = db.session.scalar(select(Indicator.code).where(Indicator.rule == "zzb_standards"))
+    auth.login(make_user("bureau"))
+    answer = _official(client, code, year="2023", value="3", source="")
+    assert answer.status_code == 200 and "请修正下面标出的错误后再提交" in answer.get_data(as_text=True)
+    answer = _official(client, code, year="2023", value="3", source="台州市统计局", published_on="2099-01-01")
+    assert answer.status_code == 200 and "来源发布日期不能晚于今天" in answer.get_data(as_text=True)
+    assert not db.session.scalar(select(Indicator).where(Indicator.code == code)).values  # nothing saved
+    assert client.get(f"/targets/indicators/{code}/official/2019").status_code == 404
+    assert client.get(f"/targets/indicators/{code}/official/99999").status_code == 404
