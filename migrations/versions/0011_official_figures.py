@@ -1,7 +1,7 @@
 """official figures: the date of a value's source and the items the official statistic lists
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04 13:00:00
 
 A value entered for a derived indicator is the official figure the bureau is held to (台州/省 statistics, the
@@ -11,8 +11,8 @@ registry's count can be itemised.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
