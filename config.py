@@ -86,6 +86,24 @@ class BaseConfig:
     SMS_TIMEOUT = 5.0
 
     IMPORT_ASYNC_THRESHOLD = 300  # rows; larger imports run as a Celery task
+
+    # Worker hardening (registry.celery_app, registry.queues). Per queue kind, (soft, hard) time limits in seconds:
+    # past the soft limit a task gets SoftTimeLimitExceeded (a delivery records a failed attempt), past the hard
+    # limit its pool process is killed and replaced. Env: TASK_TIME_LIMITS="notifications=60:90,bulk=1800:1900".
+    TASK_TIME_LIMITS = {"default": (240, 300), "notifications": (60, 90), "bulk": (1800, 1900), "canary": (20, 30)}
+    WORKER_MAX_TASKS_PER_CHILD = 200  # a pool process is replaced after this many tasks (leaks do not pile up)
+    BEAT_EXPIRES_FRACTION = 0.5  # a beat job not started within this fraction of its interval is dropped
+    BEAT_INTERVALS: dict = {}  # beat entry name -> seconds, replacing its interval. Env: BEAT_INTERVALS="heartbeat=5"
+    BEAT_LOCK_TIMEOUT = 60  # seconds: a second beat waits for the lock; takes over this long after the first died
+    BEAT_MAX_LOOP_INTERVAL = 5  # seconds between beat's looks at the schedule (and renewals of its lock)
+
+    # Database limits (registry.database). PostgreSQL only: pool and per-statement / per-lock waits. The pool's
+    # size and overflow per process: env DB_POOL_SIZE / DB_MAX_OVERFLOW (into SQLALCHEMY_ENGINE_OPTIONS).
+    DB_POOL_SIZE = 10
+    DB_MAX_OVERFLOW = 20
+    DB_POOL_TIMEOUT = 10  # seconds a request waits for a pooled connection
+    DB_STATEMENT_TIMEOUT_MS = 60000  # a statement running longer is cancelled (migrations lift it)
+    DB_LOCK_TIMEOUT_MS = 10000  # a statement waiting longer for a row or table lock is cancelled
     PAGE_SIZE = 20
 
 
@@ -129,6 +147,16 @@ def _env_count(name: str, raw: str) -> int:
     if value < 0:
         raise ConfigError(f"{name} must be a whole number of 0 or more, not {raw!r}")
     return value
+
+
+def _pairs(raw: str) -> list[tuple[str, str]]:
+    """``"a=1,b=2"`` -> ``[("a", "1"), ("b", "2")]``."""
+    pairs = []
+    for item in raw.split(","):
+        if item.strip():
+            name, _, value = item.partition("=")
+            pairs.append((name.strip(), value.strip()))
+    return pairs
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -180,6 +208,20 @@ def load_config(overrides: dict | None = None) -> dict:
             if env.get(name, "").strip()}
     if pool:  # PostgreSQL connections per process: see deploy/README.md, "connection budget"
         settings["SQLALCHEMY_ENGINE_OPTIONS"] = {**settings["SQLALCHEMY_ENGINE_OPTIONS"], **pool}
+    for key in ("WORKER_MAX_TASKS_PER_CHILD", "BEAT_LOCK_TIMEOUT", "BEAT_MAX_LOOP_INTERVAL", "DB_POOL_TIMEOUT",
+                "DB_STATEMENT_TIMEOUT_MS", "DB_LOCK_TIMEOUT_MS"):
+        if env.get(key, "").strip():
+            settings[key] = _env_count(key, env[key])
+    if env.get("BEAT_EXPIRES_FRACTION", "").strip():
+        settings["BEAT_EXPIRES_FRACTION"] = float(env["BEAT_EXPIRES_FRACTION"])
+    if env.get("TASK_TIME_LIMITS", "").strip():
+        limits = dict(settings["TASK_TIME_LIMITS"])
+        for name, value in _pairs(env["TASK_TIME_LIMITS"]):
+            soft, hard = value.split(":")
+            limits[name] = (float(soft) if soft else None, float(hard))
+        settings["TASK_TIME_LIMITS"] = limits
+    if env.get("BEAT_INTERVALS", "").strip():
+        settings["BEAT_INTERVALS"] = {name: float(value) for name, value in _pairs(env["BEAT_INTERVALS"])}
     settings["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", settings["RATELIMIT_ENABLED"])
     if overrides:
         settings.update(overrides)

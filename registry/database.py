@@ -28,8 +28,15 @@ def configure_database(app: Flask) -> None:
         options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30, "check_same_thread": False}
     else:
         options.setdefault("pool_pre_ping", True)
-        options.setdefault("pool_size", 10)
-        options.setdefault("max_overflow", 20)
+        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
+        options.setdefault("pool_timeout", app.config["DB_POOL_TIMEOUT"])
+        if uri.startswith("postgresql"):  # a runaway query or a lock wait ends with an error, not a hung worker
+            limits = (f"-c statement_timeout={int(app.config['DB_STATEMENT_TIMEOUT_MS'])} "
+                      f"-c lock_timeout={int(app.config['DB_LOCK_TIMEOUT_MS'])}")
+            connect_args = dict(options.get("connect_args", {}))
+            connect_args["options"] = f"{connect_args.get('options', '')} {limits}".strip()
+            options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     history.install(FlaskSession)

@@ -19,11 +19,16 @@ def upgrade():
     if op.get_bind().dialect.name != "postgresql":
         return  # SQLite scans names; nothing to create
     op.execute(CREATE_FUNCTION)
-    op.execute("CREATE INDEX ix_enterprises_name_bigrams ON enterprises USING gin (registry_bigrams(name))")
+    # CONCURRENTLY: an upgrade on a live registry does not block writes to enterprises while the index builds; it
+    # cannot run inside a transaction, hence the autocommit block.
+    with op.get_context().autocommit_block():
+        op.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_enterprises_name_bigrams ON enterprises "
+                   "USING gin (registry_bigrams(name))")
 
 
 def downgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("DROP INDEX IF EXISTS ix_enterprises_name_bigrams")
+    with op.get_context().autocommit_block():
+        op.execute("DROP INDEX CONCURRENTLY IF EXISTS ix_enterprises_name_bigrams")
     op.execute(DROP_FUNCTION)

@@ -13,13 +13,31 @@ branch_labels = None
 depends_on = None
 
 
+INDEXES = (
+    ("ix_certifications_type_enterprise", "certifications", ["cert_type", "enterprise_id"],
+     ["status", "status_changed_on", "issued_on", "expires_on"]),
+    ("ix_credit_records_enterprise_listed", "credit_records", ["enterprise_id", "listed_on"], ["removed_on"]),
+)
+
+
 def upgrade():
-    op.create_index("ix_certifications_type_enterprise", "certifications", ["cert_type", "enterprise_id"],
-                    postgresql_include=["status", "status_changed_on", "issued_on", "expires_on"])
-    op.create_index("ix_credit_records_enterprise_listed", "credit_records", ["enterprise_id", "listed_on"],
-                    postgresql_include=["removed_on"])
+    if op.get_bind().dialect.name != "postgresql":
+        for name, table, columns, _include in INDEXES:
+            op.create_index(name, table, columns)
+        return
+    # CONCURRENTLY: large tables on a live registry keep taking writes while the index builds (outside a
+    # transaction, hence the autocommit block).
+    with op.get_context().autocommit_block():
+        for name, table, columns, include in INDEXES:
+            op.create_index(name, table, columns, postgresql_include=include, postgresql_concurrently=True,
+                            if_not_exists=True)
 
 
 def downgrade():
-    op.drop_index("ix_credit_records_enterprise_listed", table_name="credit_records")
-    op.drop_index("ix_certifications_type_enterprise", table_name="certifications")
+    if op.get_bind().dialect.name != "postgresql":
+        for name, table, _columns, _include in reversed(INDEXES):
+            op.drop_index(name, table_name=table)
+        return
+    with op.get_context().autocommit_block():
+        for name, table, _columns, _include in reversed(INDEXES):
+            op.drop_index(name, table_name=table, postgresql_concurrently=True, if_exists=True)

@@ -10,11 +10,13 @@ _LABELS = {"enterprises": "企业", "standards": "标准", "standard_drafters": 
 
 @click.command("seed-demo")
 @click.option("--seed", "rng_seed", default=20260, show_default=True, help="Random seed (same seed, same data).")
-def seed_demo_command(rng_seed: int) -> None:
+@click.option("--enterprises", "enterprise_count", default=300, show_default=True, type=click.IntRange(20, 100000),
+              help="How many enterprises (a small set for tests of migrations).")
+def seed_demo_command(rng_seed: int, enterprise_count: int) -> None:
     """Create demo enterprises, records and one account per role (idempotent), and print the credentials."""
     from registry.demo import seed_demo
 
-    summary = seed_demo(rng_seed=rng_seed)
+    summary = seed_demo(rng_seed=rng_seed, enterprise_count=enterprise_count)
     if summary["skipped"]:
         click.echo("演示数据已存在,未重复创建 (demo data already present; nothing written).")
     else:
