@@ -85,6 +85,21 @@ class BaseConfig:
     SMS_SIGN = "【临海市市场监管局】"  # the registered signature the platform puts before every text
     SMS_TIMEOUT = 5.0
 
+    # Health (/readyz, registry/ops/readiness.py): a component past its threshold is "degraded" (200); the database
+    # unreachable or free disk below its critical floor is "down" (503). Each worker stamps its own heartbeat row
+    # every WORKER_HEARTBEAT_SECONDS; beat stamps one each time it publishes (the outbox relay: every 10 s).
+    WORKER_HEARTBEAT_SECONDS = 15
+    READY_WORKER_STALE_SECONDS = 60  # a worker's own heartbeat older than this: that worker is degraded
+    READY_WORKER_FORGET_HOURS = 24  # silent this long: taken as scaled down, no longer listed
+    READY_CANARY_STALE_SECONDS = 120  # beat's canary task (every 30 s) last run by any worker: the queue is consumed
+    READY_BEAT_STALE_SECONDS = 60  # beat's last publish
+    READY_OUTBOX_PENDING_SECONDS = 900  # the oldest pending notification job
+    READY_DEAD_LETTERS_MAX = 0  # dead outbox rows (delivery given up) tolerated before degraded
+    READY_DISK_MIN_FREE_MB = 1024.0  # free space under INSTANCE_DIR (and the upload/export dirs): degraded below
+    READY_DISK_CRITICAL_FREE_MB = 100.0  # down below
+    READY_CALENDAR_NEXT_YEAR_FROM_MONTH = 12  # next year's working days must be known from this month on
+    READY_REDIS_TIMEOUT = 1.0  # seconds
+
     IMPORT_ASYNC_THRESHOLD = 300  # rows; larger imports run as a Celery task
 
     # Worker hardening (registry.celery_app, registry.queues). Per queue kind, (soft, hard) time limits in seconds:
@@ -159,6 +174,22 @@ def _pairs(raw: str) -> list[tuple[str, str]]:
     return pairs
 
 
+READINESS_NUMBERS = ("WORKER_HEARTBEAT_SECONDS", "READY_WORKER_STALE_SECONDS", "READY_WORKER_FORGET_HOURS",
+                     "READY_CANARY_STALE_SECONDS", "READY_BEAT_STALE_SECONDS", "READY_OUTBOX_PENDING_SECONDS",
+                     "READY_DEAD_LETTERS_MAX", "READY_DISK_MIN_FREE_MB", "READY_DISK_CRITICAL_FREE_MB",
+                     "READY_CALENDAR_NEXT_YEAR_FROM_MONTH", "READY_REDIS_TIMEOUT")
+
+
+def _env_number(name: str, raw: str, kind: type) -> int | float:
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{name} must be a number of 0 or more, not {raw!r}")
+    return value
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Return the settings as a dict: the class for ``REGISTRY_ENV``, then the environment, then ``overrides``."""
     env_name = os.environ.get("REGISTRY_ENV", "").strip() or "development"
@@ -222,6 +253,9 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["TASK_TIME_LIMITS"] = limits
     if env.get("BEAT_INTERVALS", "").strip():
         settings["BEAT_INTERVALS"] = {name: float(value) for name, value in _pairs(env["BEAT_INTERVALS"])}
+    for key in READINESS_NUMBERS:
+        if env.get(key, "").strip():
+            settings[key] = _env_number(key, env[key], type(settings[key]))
     settings["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", settings["RATELIMIT_ENABLED"])
     if overrides:
         settings.update(overrides)

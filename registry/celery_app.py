@@ -5,6 +5,7 @@ from celery import Celery, Task
 from flask import Flask
 
 from registry import logs, request_ids
+from registry.ops import heartbeats
 from registry.redis_urls import urls_for
 from registry.schedule import BEAT_SCHEDULE, TASK_MODULES
 
@@ -44,6 +45,7 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule_filename=f"{app.config['INSTANCE_DIR']}/celerybeat-schedule",
         worker_hijack_root_logger=False,
     )
+    heartbeats.install(celery_app, app)
     celery_app.set_default()
     logs.connect_celery(app.config)  # worker and beat log as the web does
     request_ids.connect_celery()

@@ -12,12 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class WorkerProcess:
-    def __init__(self, service_urls: dict, extra_env: dict | None = None, concurrency: int = 2):
+    def __init__(self, service_urls: dict, extra_env: dict | None = None, concurrency: int = 2,
+                 node_name: str | None = None, log_name: str = "worker.log"):
         self.service_urls = service_urls
+        self.node_name = node_name or f"test-{os.getpid()}@%h"
         self.extra_env = extra_env or {}
         self.concurrency = concurrency
         self.proc: subprocess.Popen | None = None
-        self.log_path = Path(service_urls["tmp"]) / "worker.log"
+        self.log_path = Path(service_urls["tmp"]) / log_name
 
     def env(self) -> dict:
         env = dict(os.environ)
@@ -39,7 +41,7 @@ class WorkerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--loglevel=INFO",
              "-Q", self.service_urls["queue"], "-c", str(self.concurrency), "--without-gossip",
-             "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+             "--without-mingle", "-n", self.node_name],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models.base import utcnow
@@ -28,3 +30,13 @@ def heartbeat_age_seconds(name: str = "worker") -> float | None:
         return None
     beat = row.beat_at if row.beat_at.tzinfo else row.beat_at.replace(tzinfo=utcnow().tzinfo)
     return (utcnow() - beat).total_seconds()
+
+
+def heartbeat_ages(now: datetime | None = None) -> dict[str, float]:
+    """Every heartbeat row's age in seconds, by name (``worker``, ``worker:<node>``, ``beat``)."""
+    now = now or utcnow()
+    ages = {}
+    for row in db.session.scalars(select(Heartbeat)):
+        beat = row.beat_at if row.beat_at.tzinfo else row.beat_at.replace(tzinfo=now.tzinfo)
+        ages[row.name] = (now - beat).total_seconds()
+    return ages
