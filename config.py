@@ -43,6 +43,9 @@ class BaseConfig:
     UPLOAD_DIR: str | None = None  # None: INSTANCE_DIR/uploads
     EXPORT_DIR: str | None = None  # None: INSTANCE_DIR/exports
 
+    API_TOKEN_DAYS = 90  # a new API token's lifetime unless its issuer chooses another
+    API_TOKEN_MAX_DAYS = 365  # the longest lifetime an issuer may choose
+
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     RATELIMIT_ENABLED = True

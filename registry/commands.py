@@ -30,19 +30,38 @@ def create_user_command(email, role, password, display_name, enterprise_uscc, ju
 
 @users_cli.command("token")
 @click.argument("email")
-@click.option("--label", default="cli")
-def token_command(email, label):
+@click.option("--label", "--name", "label", default="cli", help="The token's name.")
+@click.option("--days", type=int, default=None, help="Lifetime in days (default API_TOKEN_DAYS, 90).")
+def token_command(email, label, days):
     """Print a new API token for the account."""
     from sqlalchemy import func, select
 
     from registry.auth.tokens import issue_token
     from registry.extensions import db
     from registry.models import User
+    from registry.services.api_tokens import clean_days
 
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         raise click.ClickException(f"no such user: {email}")
-    click.echo(issue_token(user, label))
+    try:
+        days = clean_days(days)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(issue_token(user, label, days))
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("email")
+def revoke_tokens_command(email):
+    """Revoke every API token of the account."""
+    from registry.services.api_tokens import revoke_all_of
+
+    try:
+        count = revoke_all_of(email)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"revoked {count} token(s) of {email}")
 
 
 @click.command("seed-catalogues")

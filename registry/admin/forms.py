@@ -64,11 +64,12 @@ class UserEditForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("新密码"), description=_l("至少 10 位;重置后该用户的所有登录会话立即失效"))
+    new_password = PasswordField(_l("新密码"), description=_l("至少 10 位;重置后该用户的所有登录会话和 API 令牌立即失效"))
 
 
 class TokenForm(FlaskForm):
-    label = StringField(_l("令牌用途"), description=_l("如:数据对接、统计报送"))
+    label = StringField(_l("令牌名称"), description=_l("如:数据对接、统计报送"))
+    days = StringField(_l("有效期(天)"), description=_l("留空为 90 天;最长 365 天"))
 
 
 class SettingForm(FlaskForm):

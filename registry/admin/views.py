@@ -12,7 +12,8 @@ from flask_login import current_user
 from registry.admin.forms import ResetPasswordForm, TokenForm, UserCreateForm, UserEditForm, UserSearchForm
 from registry.forms.specs import service_error
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
-from registry.services import accounts
+from registry.auth.tokens import is_live
+from registry.services import accounts, api_tokens
 from registry.services.errors import Conflict, ValidationFailed
 from registry.vocab import USER_ROLES
 
@@ -82,7 +83,8 @@ def _user_page(user, edit_form=None, password_form=None, token_form=None, messag
     return render_template("admin/user.html", user=user, is_admin=is_admin, edit_form=edit_form,
                            password_form=password_form or ResetPasswordForm(formdata=None),
                            token_form=token_form or TokenForm(formdata=None), messages=messages,
-                           token=token), status
+                           token=token, tokens=api_tokens.list_tokens(current_user, user.id) if is_admin else [],
+                           is_live=is_live), status
 
 
 @bp.route("/users/<int:user_id>")
@@ -132,7 +134,7 @@ def issue_token(user_id: int):
     """Issue a token and show it in this response only: it is never stored in plain text nor put in a redirect."""
     form = TokenForm()
     try:
-        token = accounts.issue_api_token(current_user, user_id, form.label.data)
+        token = api_tokens.issue(current_user, user_id, form.label.data, form.days.data)
     except ValidationFailed as exc:
         status, messages = service_error(form, exc)
         return _user_page(accounts.get_user(current_user, user_id), token_form=form, messages=messages,

@@ -98,3 +98,6 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(safe_next(request.form.get("next")) or url_for("home.index"))
+
+
+from registry.auth import token_views  # noqa: E402,F401  (its routes join this blueprint)

@@ -46,15 +46,17 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 
 class ApiToken(TimestampMixin, db.Model):
-    """A bearer token for /api/v1; only its SHA-256 is stored."""
+    """A bearer token for /api/v1; only its SHA-256 is stored. Valid until ``expires_at`` unless revoked."""
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str | None] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(64))  # the token's name, chosen by whoever issued it
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
 

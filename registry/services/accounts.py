@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 
 from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from registry.auth.sessions import close_all_sessions
-from registry.auth.tokens import issue_token
+from registry.auth.tokens import revoke_all as revoke_all_tokens
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import ROLES, Enterprise, Jurisdiction, User
@@ -89,6 +89,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed({"new_password": [f"密码至少 {MIN_PASSWORD_LENGTH} 位。"]})
     user.password_hash = hash_password(new)
     close_all_sessions(user.id)
+    revoke_all_tokens(user.id)
     db.session.commit()
 
 
@@ -125,6 +126,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
     user.is_active_account = active
     if not active:
         close_all_sessions(user.id)
+        revoke_all_tokens(user.id)
     db.session.commit()
     return user
 
@@ -232,15 +234,5 @@ def reset_password(actor: User, user_id: int, new_password: str) -> None:
         raise ValidationFailed({"new_password": [f"密码至少 {MIN_PASSWORD_LENGTH} 位。"]})
     user.password_hash = hash_password(new_password)
     close_all_sessions(user.id)
+    revoke_all_tokens(user.id)
     db.session.commit()
-
-
-def issue_api_token(actor: User, user_id: int, label: str | None = None) -> str:
-    """Issue an API token for an active account (administrators only); returns the plain token, shown once.
-
-    Raises Forbidden, NotFound, ValidationFailed (the account is disabled).
-    """
-    user = _admin_target(actor, user_id)
-    if not user.is_active:
-        raise ValidationFailed({"label": ["该账户已停用,不能签发令牌。"]})
-    return issue_token(user, (label or "").strip()[:64] or None)

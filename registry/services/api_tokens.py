@@ -1,0 +1,105 @@
+"""API-token use cases: list, issue, revoke.
+
+Who may do what: every account sees and revokes its own tokens; an administrator issues tokens for any active
+account and sees and revokes anyone's. Another account's token is NotFound to everyone else (ids cannot be probed).
+"""
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from registry.auth import tokens
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import ApiToken, User
+from registry.models.accounts import ROLE_ADMIN
+from registry.models.base import utcnow
+from registry.services.errors import Forbidden, NotFound, ValidationFailed
+
+_BAD_CHARS = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _may_manage(actor: User, owner_id: int) -> bool:
+    return actor.id == owner_id or actor.role == ROLE_ADMIN
+
+
+def list_tokens(actor: User, user_id: int | None = None) -> list[ApiToken]:
+    """The tokens of ``user_id`` (default: the actor's own), newest first. Raises NotFound."""
+    owner_id = actor.id if user_id is None else user_id
+    if not _may_manage(actor, owner_id):
+        raise NotFound("未找到该用户。")
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == owner_id)
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def clean_days(days) -> int:
+    """A token lifetime in days (1 .. API_TOKEN_MAX_DAYS); empty means the default. Raises ValidationFailed."""
+    if days in (None, ""):
+        return current_app.config["API_TOKEN_DAYS"]
+    longest = current_app.config["API_TOKEN_MAX_DAYS"]
+    try:
+        value = int(str(days).strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= longest:
+        raise ValidationFailed({"days": [f"有效期须为 1 至 {longest} 天。"]})
+    return value
+
+
+def clean_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 64 or _BAD_CHARS.search(name):
+        raise ValidationFailed({"label": ["请填写令牌名称(不超过 64 个字符)。"]})
+    return name
+
+
+def issue(actor: User, user_id: int, name: str | None, days=None) -> str:
+    """Issue a named token for an active account (administrators only); returns the plain token, shown once.
+
+    Raises Forbidden, NotFound, ValidationFailed (name, days, or the account is disabled).
+    """
+    if actor.role != ROLE_ADMIN:
+        raise Forbidden("只有系统管理员可以签发 API 令牌。")
+    errors: dict[str, list[str]] = {}
+    for check, value in ((clean_name, name), (clean_days, days)):
+        try:
+            check(value)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    begin_write()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("未找到该用户。")
+    if not user.is_active:
+        errors.setdefault("label", []).append("该账户已停用,不能签发令牌。")
+    if errors:
+        raise ValidationFailed(errors)
+    return tokens.issue_token(user, clean_name(name), clean_days(days))
+
+
+def revoke(actor: User, token_id: int) -> ApiToken:
+    """Revoke one token (its owner or an administrator); revoking a revoked token changes nothing. Raises NotFound."""
+    begin_write()
+    row = db.session.get(ApiToken, token_id)
+    if row is None or not _may_manage(actor, row.user_id):
+        db.session.rollback()
+        raise NotFound("未找到该令牌。")
+    if not row.revoked:
+        row.revoked = True
+        row.revoked_at = utcnow()
+    db.session.commit()
+    return row
+
+
+def revoke_all_of(email: str) -> int:
+    """Revoke every token of the account with this e-mail (the CLI). Raises NotFound."""
+    begin_write()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+    if user is None:
+        db.session.rollback()
+        raise NotFound(f"未找到账户 {email}。")
+    count = tokens.revoke_all(user.id)
+    db.session.commit()
+    return count
