@@ -1,7 +1,7 @@
 """API tokens expire and can be revoked: expires_at, revoked_at
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04 12:50:00
 
 Existing tokens were always stored as SHA-256 digests only (no plain text to hash or wipe); they keep working
@@ -13,8 +13,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
