@@ -30,6 +30,10 @@ def field_for(spec: FieldSpec):
         return TextAreaField(**kwargs)
     if spec.type == "date":
         return DateField(**kwargs)
+    if spec.format == "phone":
+        return StringField(render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}, **kwargs)
+    if spec.format == "email":
+        return StringField(render_kw={"type": "email", "autocomplete": "email"}, **kwargs)
     if spec.type == "int":
         return IntegerField(**kwargs)
     if spec.type == "bool":

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from registry import clock, contact
 from registry.i18n import source_text
 from registry.vocab import Vocab
 
@@ -37,6 +38,8 @@ class FieldSpec:
     maximum: int | None = None
     hint: str | None = None
     readonly: bool = False  # derived by the server (shown and exported, never read from input)
+    format: str | None = None  # a str field's shape: "phone" (mobile or landline with area code) or "email"
+    not_future: bool = False  # a date field that cannot be later than today (Linhai)
 
     @property
     def header(self) -> str:
@@ -86,12 +89,19 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
         limit = spec.max_length or TEXT_MAX_LENGTH
         if len(text) > limit:
             raise ValueError(f"{spec.header}不能超过 {limit} 个字符。")
+        if spec.format == "phone":
+            return contact.normalise_phone(text, spec.header)
+        if spec.format == "email":
+            return contact.normalise_email(text, spec.header)
         return text
     if spec.type == "date":
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except (ValueError, TypeError):
             raise ValueError(f"{spec.header}不是有效日期(格式:2024-05-31)。") from None
+        if spec.not_future and day > clock.today():
+            raise ValueError(f"{spec.header}不能晚于今天（{clock.today().isoformat()}）。")
+        return day
     if spec.type == "int":
         try:
             number = int(str(value).strip()) if not isinstance(value, bool) else None

@@ -1,13 +1,12 @@
 """Each user's own notification channels (in-app messages themselves: ``workflows.services.messages``)."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from urllib.parse import urlparse
 
 from email_validator import EmailNotValidError, validate_email
 
 from registry import outbound
+from registry.contact import normalise_mobile  # one mobile rule, the master record's too
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
@@ -24,21 +23,6 @@ def _is_http_url(url: str) -> bool:
     except ValueError:  # e.g. an unbalanced IPv6 bracket
         return False
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
-
-
-MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d would take other scripts' digits
-# Separators people type inside a number (after NFKC, full-width digits and dashes are ASCII already).
-_MOBILE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\u00b7().]")
-
-
-def normalise_mobile(raw: str | None) -> str | None:
-    """A mainland (中国大陆) mobile number as 11 ASCII digits, or None when ``raw`` is not one. Full-width digits,
-    spaces and dashes are accepted, and so is a leading +86 / 0086."""
-    text = _MOBILE_SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
-    for prefix in ("+86", "0086"):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    return text if MOBILE_RE.fullmatch(text) else None
 
 
 def get(user: User) -> NotificationPreference:
