@@ -6,6 +6,7 @@ what the environment supplies. With nothing set, the app runs on a SQLite file a
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -102,6 +103,14 @@ class BaseConfig:
     READY_DISK_CRITICAL_FREE_MB = 100.0  # down below
     READY_CALENDAR_NEXT_YEAR_FROM_MONTH = 12  # next year's working days must be known from this month on
     READY_REDIS_TIMEOUT = 1.0  # seconds
+
+    # /metrics (registry/ops/metrics.py, Prometheus text format): answered to a request bearing METRICS_TOKEN
+    # ("Authorization: Bearer ...") or coming from an address in METRICS_ALLOW (comma-separated networks).
+    # PROMETHEUS_MULTIPROC_DIR: an empty folder, private to one gunicorn, so the figures of all its worker processes
+    # are added up (prometheus_client's multiprocess mode; deploy/gunicorn.conf.py empties it at start).
+    METRICS_TOKEN: str | None = None
+    METRICS_ALLOW: tuple = ("127.0.0.1/32", "::1/128")
+    PROMETHEUS_MULTIPROC_DIR: str | None = None
 
     IMPORT_ASYNC_THRESHOLD = 300  # rows; larger imports run as a Celery task
 
@@ -256,6 +265,16 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["TASK_TIME_LIMITS"] = limits
     if env.get("BEAT_INTERVALS", "").strip():
         settings["BEAT_INTERVALS"] = {name: float(value) for name, value in _pairs(env["BEAT_INTERVALS"])}
+    for key in ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR"):
+        if env.get(key, "").strip():
+            settings[key] = env[key].strip()
+    if "METRICS_ALLOW" in env:  # set but empty: no address is enough, the token is needed
+        settings["METRICS_ALLOW"] = tuple(n.strip() for n in env["METRICS_ALLOW"].split(",") if n.strip())
+        for network in settings["METRICS_ALLOW"]:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ConfigError(f"METRICS_ALLOW: {network!r} is not an address or network") from exc
     for key in READINESS_NUMBERS:
         if env.get(key, "").strip():
             settings[key] = _env_number(key, env[key], type(settings[key]))

@@ -32,3 +32,16 @@ accesslog = None
 errorlog = "-"
 control_socket_disable = True  # gunicornc is not used; several instances on one host would share its path
 logconfig_dict = dict_config(_settings)
+
+
+# Metrics of every worker process are added up at /metrics when PROMETHEUS_MULTIPROC_DIR is set (registry/ops/metrics.py).
+def on_starting(server):
+    from registry.ops.metrics import on_starting as empty_folder
+
+    empty_folder(_settings["PROMETHEUS_MULTIPROC_DIR"])
+
+
+def child_exit(server, worker):
+    from registry.ops.metrics import child_exit as forget_process
+
+    forget_process(_settings["PROMETHEUS_MULTIPROC_DIR"], worker.pid)

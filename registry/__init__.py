@@ -88,6 +88,7 @@ def register_commands(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from registry import logs, navigation, proxies, request_ids, security_headers, timefmt
+    from registry.ops import metrics
 
     request_ids.register(app)
     logs.register(app)
@@ -95,3 +96,4 @@ def register_request_hooks(app: Flask) -> None:
     security_headers.register(app)
     navigation.register(app)
     timefmt.register(app)
+    metrics.install(app)

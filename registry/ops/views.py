@@ -1,4 +1,4 @@
-"""Operations endpoints: /readyz (JSON verdicts, 503 when down)."""
+"""Operations endpoints: /readyz (JSON verdicts, 503 when down) and /metrics (Prometheus)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -15,3 +15,11 @@ def readyz():
     response.status_code = 503 if report["status"] == DOWN else 200
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/metrics")
+def metrics():
+    """Prometheus text format; METRICS_TOKEN or an address in METRICS_ALLOW (403 otherwise)."""
+    from registry.ops.metrics import scrape
+
+    return scrape()
