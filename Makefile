@@ -5,13 +5,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app registry
 
-.PHONY: setup demo test browser services bench clean
+.PHONY: setup demo test browser services bench clean lock
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs exactly the locked versions, each checked against its sha256 (requirements-dev.lock: runtime + the
+# embedded Redis + test tools; production installs requirements.lock). The inputs are requirements*.txt:
+# after changing one, `make lock` regenerates both locks (uv, hashes for every file of every pinned version).
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash scripts/install-test-services.sh python3-venv
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
 	touch $@
+
+UV_COMPILE := $(VENV)/bin/uv pip compile -q --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+
+lock: $(VENV)/.installed
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt -o requirements-dev.lock
 
 setup: $(VENV)/.installed
 	@if [ -d registry/translations ]; then $(VENV)/bin/pybabel compile -d registry/translations || true; fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian's packages the tests run for real: nginx (the reverse proxy in front of gunicorn), redis-server (a private
-# server a test stops and starts) and openssl (a self-signed certificate for nginx's TLS).
+# server a test stops and starts) and openssl (a self-signed certificate for nginx's TLS); plus any package named
+# as an argument (the Makefile passes python3-venv when Python cannot create a virtualenv).
 set -euo pipefail
-need=()
+need=("$@")
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
