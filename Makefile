@@ -18,7 +18,8 @@ $(VENV)/.installed: requirements-dev.lock
 
 UV_COMPILE := $(VENV)/bin/uv pip compile -q --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 
-lock: $(VENV)/.installed
+lock:
+	test -x $(VENV)/bin/uv || $(MAKE) setup
 	$(UV_COMPILE) requirements.txt -o requirements.lock
 	$(UV_COMPILE) requirements-dev.txt -o requirements-dev.lock
 
