@@ -49,3 +49,10 @@ class ReportedValueForm(FlaskForm):
     items = TextAreaField(_l("官方清单(每行一项:证书号、标准号、注册号或组织名称)"),
                           validators=[Optional(), Length(max=20000)])
     attachment = FileField(_l("附件(PDF、图片、Excel、Word)"))
+
+
+class ReviewForm(FlaskForm):
+    kind = SelectField(_l("评估类型"), choices=[SelectChoice("annual", _l("年度监测报告")),
+                                               SelectChoice("midterm", _l("中期评估(2023年)")),
+                                               SelectChoice("final", _l("总结评估(2025年)"))])
+    year = IntegerField(_l("年度"), validators=[InputRequired(), digits(), NumberRange(min=2021, max=2025)])

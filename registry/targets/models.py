@@ -1,4 +1,5 @@
-"""Indicator catalogue (指标), reported values (填报值), monthly snapshots (月度快照) and export jobs."""
+"""Indicator catalogue (指标), reported values (填报值), monthly snapshots (月度快照), export jobs and the plan's
+reviews (年度监测, 中期评估, 总结评估)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -108,3 +109,32 @@ class TargetExport(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+REVIEW_ANNUAL = "annual"  # 年度监测报告
+REVIEW_MIDTERM = "midterm"  # 中期评估 (2023)
+REVIEW_FINAL = "final"  # 总结评估 (2025)
+
+
+class PlanReview(db.Model):
+    """A review the plan asks for (section 八(三)), built by the worker (``targets.review``) and kept as it was made.
+
+    ``payload`` holds every figure of the report; once ``issued_at`` is set the review never changes again (a
+    re-run leaves it alone), so what was reported upward can always be shown exactly.
+    """
+
+    __tablename__ = "plan_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # REVIEW_ANNUAL / REVIEW_MIDTERM / REVIEW_FINAL
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, running, done, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -18,3 +18,11 @@ def snapshot_month(now: str | None = None) -> str:
     from registry.targets.jobs import month_end_before, take_snapshot
 
     return take_snapshot(month_end_before(now)).as_of.isoformat()
+
+
+@shared_task(name="targets.review")
+def review(review_id: int) -> str:
+    """Build the figures of plan review ``review_id`` (progress on its row; an issued review is never touched)."""
+    from registry.targets.reviews import run
+
+    return run(review_id)

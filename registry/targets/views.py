@@ -144,4 +144,4 @@ def towns():
                            compared_with=year_ago(filters.as_of))
 
 
-from registry.targets import admin_views, export_views  # noqa: E402,F401  (their routes live on bp)
+from registry.targets import admin_views, export_views, review_views  # noqa: E402,F401  (their routes live on bp)

@@ -22,7 +22,7 @@ DASHBOARD_HEADERS = ["类别", "指标代码", "指标", "单位", "类型", "�
 RECORD_HEADERS = ["序号", "记录类型", "编号/级别", "名称", "企业", "起算日期"]
 
 
-def _title(ws, title: str, subtitle: str, headers: list[str]) -> None:
+def title_block(ws, title: str, subtitle: str, headers: list[str]) -> None:
     cells.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     cells.append(ws, [subtitle])
@@ -34,7 +34,7 @@ def _title(ws, title: str, subtitle: str, headers: list[str]) -> None:
     ws.freeze_panes = "A4"
 
 
-def _widths(ws, widths: dict[int, int]) -> None:
+def column_widths(ws, widths: dict[int, int]) -> None:
     for col in range(1, ws.max_column + 1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(col, 11)
 
@@ -59,7 +59,7 @@ def _official_cells(row: dict) -> list:
 def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = True):
     ws = wb.active if first else wb.create_sheet()
     ws.title = "指标总览"
-    _title(ws, "临海市质量发展“十四五”规划主要指标完成情况", scope, DASHBOARD_HEADERS)
+    title_block(ws, "临海市质量发展“十四五”规划主要指标完成情况", scope, DASHBOARD_HEADERS)
     for r in rows:
         pace = {True: "是", False: "否"}.get(r["on_pace"], "")
         cells.append(ws, [r["category"], r["code"], r["name"], r["unit"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
@@ -67,7 +67,7 @@ def dashboard_sheet(wb: Workbook, rows: list[dict], scope: str, first: bool = Tr
                    *[r["by_year"].get(y, r["by_year"].get(str(y))) for y in PLAN_YEARS],
                    r["share"], r["expected"], pace, r["projection"], r["registry_count"], _rule_text(r), *_official_cells(r)])
         ws.cell(ws.max_row, 14).number_format = "0.0%"
-    _widths(ws, {1: 10, 2: 10, 3: 38, 20: 40})
+    column_widths(ws, {1: 10, 2: 10, 3: 38, 20: 40})
     return ws
 
 
@@ -78,7 +78,7 @@ def towns_sheet(wb: Workbook, assessment: dict, scope: str, first: bool = True):
     for ind in assessment["indicators"]:
         headers += [f"{ind['name']}(本期)", "上年同期", "同比变化"]
     headers += ["目标贡献分", "上年同期得分", "得分变化", "排名", "上年排名"]
-    _title(ws, "临海市质量发展目标镇街(开发区)考核", f"{scope}    对比日期:{assessment['compared_with']}", headers)
+    title_block(ws, "临海市质量发展目标镇街(开发区)考核", f"{scope}    对比日期:{assessment['compared_with']}", headers)
     for row in assessment["rows"]:
         line = [row["jurisdiction"]["name"], row["jurisdiction"]["code"]]
         for ind in assessment["indicators"]:
@@ -86,7 +86,7 @@ def towns_sheet(wb: Workbook, assessment: dict, scope: str, first: bool = True):
             line += [cell["value"], cell["before"], cell["change"]]
         line += [row["score"], row["score_before"], row["score_change"], row["rank"], row["rank_before"]]
         cells.append(ws, line)
-    _widths(ws, {1: 16})
+    column_widths(ws, {1: 16})
     return ws
 
 
@@ -106,12 +106,12 @@ def describe(item: dict) -> tuple[str, str, str]:
 
 def records_sheet(wb: Workbook, code: str, name: str, items: list[dict], scope: str):
     ws = wb.create_sheet(title=f"{code} 明细"[:31])
-    _title(ws, f"{name}:统计明细(共 {len(items)} 条)", scope, RECORD_HEADERS)
+    title_block(ws, f"{name}:统计明细(共 {len(items)} 条)", scope, RECORD_HEADERS)
     for n, item in enumerate(items, start=1):
         kind, number, title = describe(item)
         cells.append(ws, [n, kind, number, title, "、".join(e["name"] for e in item["enterprises"]),
                    item["start"].isoformat() if item["start"] else ""])
-    _widths(ws, {3: 22, 4: 30, 5: 40, 6: 12})
+    column_widths(ws, {3: 22, 4: 30, 5: 40, 6: 12})
     return ws
 
 

@@ -11,7 +11,9 @@
         var bar = box.querySelector("[data-field=bar]");
         bar.max = job.total || 1; bar.value = job.progress;
         box.querySelector("[data-field=count]").textContent = job.progress + " / " + (job.total || "—");
-        if (job.status === "done" && job.download) {
+        if (job.status === "done" && box.hasAttribute("data-reload-when-done")) {
+          window.location.reload();
+        } else if (job.status === "done" && job.download) {
           var p = box.querySelector("[data-field=download]");
           p.innerHTML = "";
           var a = document.createElement("a");
