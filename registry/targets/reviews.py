@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from registry.database import begin_write
@@ -118,10 +119,19 @@ def _check(kind: str, year: int) -> None:
         raise ValidationFailed(errors)
 
 
+def _hand_to_worker(review: PlanReview) -> None:
+    """Send ``targets.review`` for the committed review through this app's Celery (bounded publish); a broker that
+    cannot be reached marks the review failed with the reason instead of answering 500."""
+    try:
+        current_app.extensions["celery"].send_task("targets.review", args=[review.id],
+                                                    queue=current_app.config["CELERY_QUEUE"], retry=False)
+    except Exception as exc:  # noqa: BLE001
+        review.status, review.error = "failed", f"任务队列不可用:{exc.__class__.__name__}"
+        db.session.commit()
+
+
 def start(user: User, kind: str, year: int) -> PlanReview:
     """Record a review to build and hand it to the worker after the commit. Raises Forbidden, ValidationFailed."""
-    from registry.targets.tasks import review as review_task
-
     services.require_viewer(user)
     _check(kind, year)
     begin_write()
@@ -129,11 +139,7 @@ def start(user: User, kind: str, year: int) -> PlanReview:
                        total=len([y for y in PLAN_YEARS if y <= year]) + 2, created_by_id=user.id)
     db.session.add(found)
     db.session.commit()
-    try:
-        review_task.delay(found.id)
-    except Exception as exc:  # noqa: BLE001  (broker unreachable: the review says so instead of a 500)
-        found.status, found.error = "failed", f"任务队列不可用:{exc.__class__.__name__}"
-        db.session.commit()
+    _hand_to_worker(found)
     return found
 
 
@@ -196,8 +202,6 @@ def issue(user: User, review_id: int) -> PlanReview:
 
 def rebuild(user: User, review_id: int) -> PlanReview:
     """Build a draft review again from today's registry (an issued one is refused). Raises as ``issue``."""
-    from registry.targets.tasks import review as review_task
-
     services.require_viewer(user)
     begin_write()
     review = get(user, review_id)
@@ -205,7 +209,7 @@ def rebuild(user: User, review_id: int) -> PlanReview:
         raise Conflict("已印发的评估报告不能重新生成。")
     review.status, review.progress, review.payload, review.error = "pending", 0, None, None
     db.session.commit()
-    review_task.delay(review.id)
+    _hand_to_worker(review)
     return review
 
 
