@@ -22,6 +22,9 @@ class BaseConfig:
     SECRET_KEY = DEV_SECRET_KEY
     # Key for the HMAC chain of audit rows; kept outside the database.
     AUDIT_HMAC_KEY = DEV_AUDIT_KEY
+    # Key rotation: (key id, key) pairs, oldest first; the last one signs new chain rows, each verifies the rows
+    # carrying its id. Env AUDIT_HMAC_KEYS="1:old-key,2:new-key". Empty: AUDIT_HMAC_KEY alone, as key id "1".
+    AUDIT_HMAC_KEYS: tuple = ()
     INSTANCE_DIR = str(BASE_DIR / "instance")
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in INSTANCE_DIR
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -202,6 +205,26 @@ def _env_number(name: str, raw: str, kind: type) -> int | float:
     return value
 
 
+def _audit_keys(raw: str) -> tuple[tuple[str, str], ...]:
+    """``"1:old,2:new"`` -> ``(("1", "old"), ("2", "new"))``; refuses a missing id or key and a repeated id."""
+    keys: list[tuple[str, str]] = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        key_id, sep, key = item.strip().partition(":")
+        if not sep or not key_id.strip() or not key or len(key_id.strip()) > 16:
+            raise ConfigError("AUDIT_HMAC_KEYS must be comma-separated id:key pairs (id up to 16 characters)")
+        if key_id.strip() in dict(keys):
+            raise ConfigError(f"AUDIT_HMAC_KEYS names key id {key_id.strip()!r} twice")
+        keys.append((key_id.strip(), key))
+    return tuple(keys)
+
+
+def audit_keys(settings) -> tuple[tuple[str, str], ...]:
+    """The chain keys in force: AUDIT_HMAC_KEYS, or AUDIT_HMAC_KEY as key id "1"."""
+    return tuple(settings.get("AUDIT_HMAC_KEYS") or ()) or (("1", settings.get("AUDIT_HMAC_KEY") or ""),)
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Return the settings as a dict: the class for ``REGISTRY_ENV``, then the environment, then ``overrides``."""
     env_name = os.environ.get("REGISTRY_ENV", "").strip() or "development"
@@ -265,6 +288,8 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["TASK_TIME_LIMITS"] = limits
     if env.get("BEAT_INTERVALS", "").strip():
         settings["BEAT_INTERVALS"] = {name: float(value) for name, value in _pairs(env["BEAT_INTERVALS"])}
+    if env.get("AUDIT_HMAC_KEYS", "").strip():
+        settings["AUDIT_HMAC_KEYS"] = _audit_keys(env["AUDIT_HMAC_KEYS"])
     for key in ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR"):
         if env.get(key, "").strip():
             settings[key] = env[key].strip()
@@ -289,8 +314,14 @@ def check_production_safety(settings: dict) -> None:
     if settings.get("ENV_NAME") != "production":
         return
     problems = []
-    for key, dev_value in (("SECRET_KEY", DEV_SECRET_KEY), ("AUDIT_HMAC_KEY", DEV_AUDIT_KEY)):
-        value = settings.get(key) or ""
+    secrets = [("SECRET_KEY", settings.get("SECRET_KEY"), DEV_SECRET_KEY)]
+    if settings.get("AUDIT_HMAC_KEYS"):
+        secrets += [(f"AUDIT_HMAC_KEYS key {key_id}", key, DEV_AUDIT_KEY)
+                    for key_id, key in settings["AUDIT_HMAC_KEYS"]]
+    else:
+        secrets.append(("AUDIT_HMAC_KEY", settings.get("AUDIT_HMAC_KEY"), DEV_AUDIT_KEY))
+    for key, value, dev_value in secrets:
+        value = value or ""
         if value in ("", dev_value):
             problems.append(f"{key} must be set to a private value")
         elif len(value.encode("utf-8")) < MIN_SECRET_BYTES:

@@ -31,6 +31,8 @@ class Transition(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # Which AUDIT_HMAC_KEYS entry sealed the row (rows from before key ids: "1", the AUDIT_HMAC_KEY of the time).
+    key_id: Mapped[str | None] = mapped_column(String(16), server_default="1")
 
 
 class ChainHead(db.Model):
