@@ -9,6 +9,7 @@ from registry.models import Setting
 DEFAULTS: dict[str, Any] = {
     "workflows.reminder_days": 2,  # working days before a deadline
     "workflows.outbox_max_attempts": 8,
+    "workflows.correction_days": 15,  # working days the applicant is given to answer a return (补正期限)
     "pinzibiao.validity_years": 3,
     "pinzibiao.surveillance_notice_days": 30,  # calendar days before each yearly surveillance
     "pinzibiao.expiry_notice_days": 90,  # calendar days before the certificate expires

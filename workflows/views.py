@@ -33,6 +33,14 @@ def workflow_status_label(status: str) -> str:
 
 
 @bp.app_template_global()
+def action_confirmation(application, action) -> str | None:
+    """The question an action's button asks before it is sent (``data-confirm``), or None."""
+    from workflows.confirmations import consequence
+
+    return consequence(application, action)
+
+
+@bp.app_template_global()
 def workflow_stage_label(application, stage_name: str | None = None) -> str:
     """The Chinese label of a stage of the application's definition (its current stage by default)."""
     name = stage_name or application.stage
@@ -105,8 +113,8 @@ def show(application_id: int):
     workflow = engine.definition_of(application)
     if workflow.page_endpoint != "workflows.show":
         return redirect(application_url(application))
-    editable = "applicant" in actors.relations(current_user, application) and \
-        application.status in applications.EDITABLE_STATUSES
+    is_applicant = "applicant" in actors.relations(current_user, application)
+    editable = is_applicant and application.status in applications.EDITABLE_STATUSES
     edit_form = None
     if editable:
         edit_form = ApplicationForm(data={**(application.data or {}), "standard_id": application.standard_id,
@@ -119,7 +127,8 @@ def show(application_id: int):
         "workflows/show.html", application=application, workflow=workflow,
         stage=workflow.stage(application.stage), actions=engine.allowed_actions(application, current_user),
         history=history, files=attachments.listing(application.id),
-        slots=attachments.SLOTS, edit_form=edit_form, upload_form=upload_form, action_form=ActionForm(),
+        slots=attachments.SLOTS, edit_form=edit_form, returned=applications.return_notice(application),
+        is_applicant=is_applicant, upload_form=upload_form, action_form=ActionForm(),
         can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau"}),
         users=applications.actors_of(history), standard_choices=_standard_choices()[1:],
         linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
@@ -177,23 +186,41 @@ def inbox_page():
     workflow = engine.definitions.get("pinzibiao")
     jurisdictions = db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)).all() \
         if current_user.is_bureau else []
-    bulk = {"town": ("recommend", _("批量推荐")), "bureau": ("accept", _("批量同意入库"))}.get(
-        "bureau" if current_user.is_bureau else current_user.role)
+    bulk = _bulk_actions(current_user)
     return render_template("workflows/inbox.html", items=items, total=total, page=page,
                            pages=max(1, -(-total // 20)), filters=filters, stages=workflow.stages,
                            jurisdictions=jurisdictions, bulk=bulk, action_form=ActionForm())
+
+
+def _bulk_actions(user) -> dict | None:
+    """What the inbox offers in bulk to ``user``: the stage's forward action (推荐 / 同意入库) and 退回补正."""
+    forward = {"town": ("recommend", _("推荐")), "bureau": ("accept", _("同意入库"))}.get(
+        "bureau" if user.is_bureau else user.role)
+    if forward is None:
+        return None
+    return {"forward": forward[0], "forward_label": forward[1], "actions": {forward[0], "return"}}
 
 
 @bp.post("/inbox/bulk")
 @login_required
 def bulk():
     action = request.form.get("action", "")
+    offered = _bulk_actions(current_user)
+    if offered is None or action not in offered["actions"]:
+        abort(400)
+    reason = (request.form.get("reason") or "").strip()
+    if action == "return" and not reason:
+        flash(_("批量退回请填写退回理由；未办理任何申请。"), "danger")
+        return redirect(url_for("workflows.inbox_page"))
     versions = {}
     for value in request.form.getlist("pick"):
         application_id, _sep, version = value.partition(":")
         if application_id.isdigit() and version.isdigit():
             versions[int(application_id)] = int(version)
-    results = inbox.bulk_act(current_user, action, versions)
+    if not versions:
+        flash(_("请先勾选要办理的申请。"), "warning")
+        return redirect(url_for("workflows.inbox_page"))
+    results = inbox.bulk_act(current_user, action, versions, reason=reason or None)
     done = sum(1 for r in results.values() if r == "ok")
     flash(_("已办理 %(done)s 件,未办理 %(failed)s 件。", done=done, failed=len(results) - done),
           "success" if done == len(results) else "warning")

@@ -79,6 +79,7 @@ def application_edit(application_id: int):
         return redirect(url_for(".application_edit", application_id=application_id))
     round_ = db.session.get(AwardRound, int(data.get("round_id") or 0))
     return render_template("awards/edit.html", application=application, form=form, upload=upload,
+                           returned=applications.return_notice(application),
                            round=round_, attachments=files.listing(application_id), categories=CATEGORIES,
                            history=applications.history(application_id))
 
@@ -117,7 +118,7 @@ def application_act(application_id: int, action: str):
 @bp.route("/applications/<int:application_id>")
 @login_required
 def application_show(application_id: int):
-    from workflows import engine
+    from workflows import actors, engine
     from workflows.services import applications
 
     application = load(application_id)
@@ -140,7 +141,9 @@ def application_show(application_id: int):
         round=db.session.get(AwardRound, int((application.data or {}).get("round_id") or 0)),
         stages=_stage_labels(), categories=CATEGORIES, show_names=bureau,
         scans=db.session.query(StampedScan).filter_by(entry_id=entry.id).all() if entry else [],
-        honour=db.session.get(Honour, entry.honour_id) if entry and entry.honour_id else None)
+        honour=db.session.get(Honour, entry.honour_id) if entry and entry.honour_id else None,
+        returned=applications.return_notice(application),
+        is_applicant="applicant" in actors.relations(current_user, application))
 
 
 @bp.route("/applications/<int:application_id>/eligibility/check", methods=["POST"])

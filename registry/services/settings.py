@@ -50,6 +50,7 @@ class SettingSpec:
 # Labels, bounds and allowed values of the keys the areas declare (the defaults stay with the areas).
 _EXTRA: dict[str, dict] = {
     "workflows.reminder_days": dict(label=N_("截止前提醒(工作日)"), minimum=0, maximum=30),
+    "workflows.correction_days": dict(label=N_("退回补正的补正期限(工作日)"), minimum=1, maximum=60),
     "workflows.outbox_max_attempts": dict(label=N_("通知发送最多尝试次数"), minimum=1, maximum=50),
     "pinzibiao.validity_years": dict(label=N_("品字标证书有效期(年)"), minimum=1, maximum=10),
     "pinzibiao.surveillance_notice_days": dict(label=N_("年度监督审核提前提醒(天)"), minimum=0, maximum=365),

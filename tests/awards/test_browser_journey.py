@@ -19,7 +19,7 @@ from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import AwardRound, Expert
 from registry.extensions import db
 from registry.models import Honour
-from tests.browser.fixtures import sign_in
+from tests.browser.fixtures import confirm_if_asked, sign_in
 from tests.factories import CertificationFactory, EnterpriseFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -61,6 +61,7 @@ def flashes(pg) -> str:
 def click_and_wait(pg, locator) -> None:
     with pg.expect_navigation():
         locator.click()
+        confirm_if_asked(pg)  # irreversible steps ask first (issue 12 item 6)
 
 
 def fill_scores(pg, prefix: str, share: float) -> None:

@@ -77,3 +77,17 @@ def sign_in(pg, email: str, password: str = "correct-horse-battery") -> None:
     pg.fill("input[name=password]", password)
     pg.click("main form button[type=submit]")
     pg.wait_for_load_state("networkidle")
+
+
+def confirm_if_asked(pg, expect: str | None = None) -> str | None:
+    """Answer the confirmation an irreversible button opens (templates/base.html #confirm-dialog, app.js) with its
+    OK button; returns the question (None when none was asked). ``expect``: words the question must contain."""
+    dialog = pg.locator("#confirm-dialog[open]")
+    if not dialog.count():
+        assert expect is None, f"no confirmation asked (expected one about {expect!r})"
+        return None
+    question = dialog.locator("#confirm-text").inner_text()
+    if expect is not None:
+        assert expect in question, question
+    dialog.locator("#confirm-ok").click()
+    return question

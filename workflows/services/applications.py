@@ -1,14 +1,18 @@
 """Use cases of an application's owner and readers: start, save a draft, act (through the engine), read."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from registry import clock
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Enterprise, Standard, User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from workflows import actors, definitions, engine
+from workflows import actors, calendar, definitions, engine, settings
 from workflows.models import Application, Transition
 from workflows.spec import DRAFT, RETURNED
 
@@ -133,6 +137,34 @@ def actors_of(history: list[Transition]) -> dict[int, User]:
     """The people who acted in ``history``, by id (a history row shows its actor's name; no id: the system)."""
     ids = {t.actor_id for t in history if t.actor_id}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+@dataclass(frozen=True)
+class ReturnNotice:
+    """Why an application waits on its applicant: the reviewer's reason, who returned it and when, and the day
+    the correction is due (``workflows.correction_days`` working days after the return)."""
+
+    reason: str
+    by: str
+    by_role: str
+    at: datetime
+    due_at: datetime
+
+
+def return_notice(application: Application) -> ReturnNotice | None:
+    """The latest return of ``application`` while it is still waiting for the applicant's correction, else None."""
+    if application.status != RETURNED:
+        return None
+    last = db.session.scalar(select(Transition).where(Transition.application_id == application.id,
+                                                      Transition.to_status == RETURNED)
+                             .order_by(Transition.seq.desc()).limit(1))
+    if last is None:
+        return None
+    actor = db.session.get(User, last.actor_id) if last.actor_id else None
+    days = int(settings.get("workflows.correction_days", 15))
+    due_at, _remind = calendar.deadline(clock.aware(last.at), days)
+    return ReturnNotice(reason=last.reason or "", by=actor.display_name if actor else "系统",
+                        by_role=actor.role if actor else "", at=clock.aware(last.at), due_at=due_at)
 
 
 def mine(user: User) -> list[Application]:

@@ -1,12 +1,43 @@
 // Progressive enhancement only; every page works without it. No inline script (CSP).
+
+// Irreversible actions: a form with data-confirm="what will happen" asks first, in the page's <dialog>
+// (window.confirm where <dialog> is missing). The form itself stays a plain POST.
+function askFirst(form, submitter, question) {
+  var dialog = document.getElementById("confirm-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    if (window.confirm(question)) { form.setAttribute("data-confirmed", "1"); form.requestSubmit(submitter); }
+    return;
+  }
+  dialog.querySelector("#confirm-text").textContent = question;
+  var ok = dialog.querySelector("#confirm-ok");
+  ok.textContent = (submitter && submitter.textContent.trim()) || ok.getAttribute("data-label") || ok.textContent;
+  dialog.returnValue = "";
+  dialog.onclose = function () {
+    if (dialog.returnValue === "ok") {
+      form.setAttribute("data-confirmed", "1");
+      if (submitter && submitter.form === form) { form.requestSubmit(submitter); } else { form.requestSubmit(); }
+    }
+  };
+  dialog.showModal();
+}
+
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var question = form.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) { event.preventDefault(); return; }
-  // One click, one submission: disable the submit buttons once the form is on its way.
-  if (!event.defaultPrevented) {
-    form.querySelectorAll("button[type=submit]").forEach(function (b) { setTimeout(function () { b.disabled = true; }, 0); });
+  if (form.getAttribute("method") === "dialog") { return; }
+  // The button's own question (a form with several actions) before the form's; {n}: how many boxes are ticked.
+  var question = (event.submitter && event.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+  var counted = form.getAttribute("data-count");
+  if (question && counted) {
+    question = question.replace("{n}", form.querySelectorAll("input[name='" + counted + "']:checked").length);
   }
+  if (question && form.getAttribute("data-confirmed") !== "1") {
+    event.preventDefault();
+    askFirst(form, event.submitter, question);
+    return;
+  }
+  form.removeAttribute("data-confirmed");
+  // One click, one submission: disable the submit buttons once the form is on its way.
+  form.querySelectorAll("button[type=submit]").forEach(function (b) { setTimeout(function () { b.disabled = true; }, 0); });
 });
 document.addEventListener("change", function (event) {
   var el = event.target;
