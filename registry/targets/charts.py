@@ -87,3 +87,38 @@ def score_bars(rows: list[dict], title: str) -> Markup:
                      f'{_num(row["score"])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def path_chart(values: dict[int, float | None], baseline: float | None, target: float | None, title: str) -> Markup:
+    """The value at the end of each plan year (dots joined by a line) against the straight path from the baseline
+    at the end of 2020 to the 2025 target (dashed): above the dashes is ahead of the plan, below is behind."""
+    width, height, pad = 150, 46, 5
+    years = list(range(2020, 2026))
+    points = {2020: baseline, **values}
+    known = [v for v in points.values() if v is not None] + ([target] if target is not None else [])
+    if not known:
+        return Markup("")
+    low, high = min(known + [0]), max(known + [1])
+    span = (high - low) or 1
+
+    def xy(year: int, value: float) -> tuple[float, float]:
+        x = pad + (width - 2 * pad) * (year - 2020) / 5
+        return x, height - pad - (height - 2 * pad) * (value - low) / span
+
+    parts = [f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    if target is not None and baseline is not None:
+        (x1, y1), (x2, y2) = xy(2020, baseline), xy(2025, target)
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{RED}" '
+                     f'stroke-dasharray="3 2"/>')
+    line = [xy(y, points[y]) for y in years if points.get(y) is not None]
+    if len(line) > 1:
+        parts.append(f'<polyline fill="none" stroke="{BLUE}" stroke-width="2" '
+                     f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in line)}"/>')
+    for year in years:
+        if points.get(year) is not None:
+            x, y = xy(year, points[year])
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{BLUE}">'
+                         f'<title>{year}: {_num(points[year])}</title></circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -13,7 +13,7 @@ from registry.clock import today
 from registry.downloads import export_name, send_download
 from registry.forms.specs import show_errors
 from registry.services.errors import Conflict, ValidationFailed
-from registry.targets import reviews, services
+from registry.targets import charts, reviews, services
 from registry.targets.blueprint import bp
 from registry.targets.forms import ReviewForm
 from registry.targets.review_workbook import review_workbook
@@ -43,7 +43,14 @@ def plan_reviews():
 @login_required
 def plan_review(review_id: int):
     review = reviews.get(current_user, review_id)
-    return render_template("targets/review.html", review=review, p=review.payload, kinds=reviews.KINDS)
+    trends = {}
+    if review.payload:
+        for row in review.payload["rows"]:
+            if row["kind"] != "growth":
+                values = {int(y): v for y, v in row["values"].items()}
+                trends[row["code"]] = charts.path_chart(values, row["baseline"], row["target_value"], row["name"])
+    return render_template("targets/review.html", review=review, p=review.payload, kinds=reviews.KINDS,
+                           trends=trends)
 
 
 @bp.get("/reviews/<int(max=2147483647):review_id>.json")

@@ -66,9 +66,12 @@ def _baseline(indicator: Indicator, row: dict, table_1: dict) -> tuple[float | N
 
 
 def _progress(value, baseline, target) -> float | None:
-    """Per cent of the way from ``baseline`` to ``target`` that ``value`` has come."""
-    if value is None or target is None or baseline is None or target == baseline:
+    """Per cent of the way from ``baseline`` to ``target`` that ``value`` has come. A target the baseline already
+    meets (a ≥ target set below the 2020 level) is 100 % while it is still met, else the share of it reached."""
+    if value is None or target is None or baseline is None:
         return None
+    if target <= baseline:
+        return 100.0 if value >= target else (round(value * 100.0 / target, 1) if target else None)
     return round((value - baseline) * 100.0 / (target - baseline), 1)
 
 
@@ -144,14 +147,17 @@ def start(user: User, kind: str, year: int) -> PlanReview:
 
 
 def _step(review: PlanReview) -> None:
+    begin_write()  # the figures were read in a transaction of their own: write in a fresh one (SQLite)
     review.progress += 1
     db.session.commit()
 
 
 def run(review_id: int) -> str:
     """Build the review's figures; idempotent (a built or issued review is left as it is). Returns its status."""
+    begin_write()
     review = db.session.get(PlanReview, review_id)
     if review is None or review.status == "done" or review.issued_at is not None:
+        db.session.rollback()
         return review.status if review else "missing"
     review.status, review.progress, review.error = "running", 0, None
     db.session.commit()
@@ -167,7 +173,7 @@ def run(review_id: int) -> str:
         towns = _breakdown(rules, review.as_of, "towns")
         _step(review)
         industries = _breakdown(rules, review.as_of, "industries")
-        review.payload = {
+        payload = {
             "kind": review.kind, "title": f"临海市质量发展“十四五”规划{review.year}年{KINDS[review.kind]}"
             if review.kind == REVIEW_ANNUAL else f"临海市质量发展“十四五”规划{KINDS[review.kind]}",
             "year": review.year, "as_of": review.as_of.isoformat(),
@@ -176,9 +182,12 @@ def run(review_id: int) -> str:
             "rows": [_row(i, by_year, review.year, table_1) for i in indicators],
             "breakdown_columns": [{"code": i.code, "name": i.name} for i in indicators if i.code in rules],
             "towns": towns, "industries": industries}
+        begin_write()
+        review.payload = payload
         review.progress, review.status, review.finished_at = review.total, "done", utcnow()
     except Exception as exc:  # noqa: BLE001  (recorded on the review for the bureau; the task does not retry)
         db.session.rollback()
+        begin_write()
         review = db.session.get(PlanReview, review_id)
         review.status, review.error = "failed", str(exc)[:500]
     db.session.commit()

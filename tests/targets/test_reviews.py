@@ -93,3 +93,13 @@ def test_review_kinds_and_years_are_checked(client, auth, make_user, indicators)
     assert db.session.scalar(select(PlanReview.id)) is None
     auth.login(make_user("enterprise"))
     assert client.get("/targets/reviews").status_code in (403, 404)
+
+
+def test_progress_runs_from_baseline_to_target():
+    from registry.targets.reviews import _progress
+
+    assert _progress(13, 0, 30) == 43.3  # 新增: from 0
+    assert _progress(96.5, 95.9, 96) == 600.0  # rate: 0.6 of a 0.1 point path
+    assert _progress(0, 1, 2) == -100.0  # a holding lost
+    assert _progress(9, 6, 2) == 100.0 and _progress(1, 6, 2) == 50.0  # the baseline already met a lower target
+    assert _progress(None, 0, 3) is None and _progress(3, None, 3) is None and _progress(3, 0, None) is None
