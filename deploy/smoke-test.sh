@@ -134,10 +134,23 @@ CURL=(curl -sk --interface 127.0.0.7 --max-time 20)
 say "checks"
 wait_until 60 "/healthz through nginx" "${CURL[@]}" -f "$BASE/healthz"
 echo "healthz: $("${CURL[@]}" "$BASE/healthz")"
+readyz() { "${CURL[@]}" "$BASE/readyz" | python3 -c 'import json, sys; r = json.load(sys.stdin); print(r["status"], " ".join(f"{k}={v['"'"'status'"'"']}" for k, v in sorted(r["components"].items())))'; }
+if readyz | grep -q "calendar=degraded"; then  # December: next year's holidays are not published in the package yet
+  echo "calendar: next year unknown; entering it as the bureau would (系统管理 → 节假日)"
+  REGISTRY_ENV_FILE=$ENVF "$APP/deploy/registry-flask" workflows holiday "$(( $(date +%Y) + 1 ))-01-01" --note 元旦 >/dev/null
+fi
 started=$(date +%s)
-wait_until 120 "/readyz says ok" sh -c "${CURL[*]} $BASE/readyz | grep -q '\"status\": *\"ok\"'"
-echo "readyz ok after $(( $(date +%s) - started ))s"
-
+wait_readyz() {  # wait_readyz SECONDS EXTENDED-REGEX: until /readyz's summary line matches
+  local r=""
+  for _ in $(seq $(($1 * 2))); do
+    r=$(readyz 2>/dev/null || true)
+    printf '%s' "$r" | grep -Eq -- "$2" && return 0
+    sleep 0.5
+  done
+  fail "/readyz never matched $2 in $1s; last: $r"
+}
+wait_readyz 120 '^ok '
+echo "readyz ok $(( $(date +%s) - started ))s after start: $(readyz)"
 jar=$T/cookies
 login=$("${CURL[@]}" -c "$jar" -b "$jar" "$BASE/login")
 token=$(printf '%s' "$login" | grep -o 'name="csrf_token" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
@@ -156,8 +169,6 @@ case "$line" in *127.0.0.7*) echo "access log: $line" ;; *) fail "access log doe
 say "stop the workers: /readyz turns degraded"
 for pid in "${WORKERS[@]}"; do kill -TERM -- "-$pid"; done
 stopped=$(date +%s)
-wait_until 120 "/readyz says degraded" sh -c "${CURL[*]} $BASE/readyz | grep -q '\"status\": *\"degraded\"'"
-echo "readyz degraded $(( $(date +%s) - stopped ))s after the workers stopped (READY_WORKER_STALE_SECONDS=30)"
-"${CURL[@]}" "$BASE/readyz" | python3 -c 'import json, sys; r = json.load(sys.stdin); print({k: v["status"] for k, v in r["components"].items()})'
-
+wait_readyz 120 '^degraded .*worker:canary@[^ ]*=degraded'
+echo "readyz degraded $(( $(date +%s) - stopped ))s after the workers stopped (READY_WORKER_STALE_SECONDS=30): $(readyz)"
 say "SMOKE TEST PASSED"
