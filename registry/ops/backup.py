@@ -58,10 +58,14 @@ def _backend() -> str:
     return db.engine.dialect.name  # "postgresql" or "sqlite"
 
 
-def _libpq_url() -> str:
-    """The database URL as pg_dump and pg_restore take it (no SQLAlchemy driver suffix)."""
+def _libpq() -> tuple[str, dict]:
+    """The database URL as pg_dump and pg_restore take it (no driver suffix, no password) and their environment
+    (the password in PGPASSWORD: a command line is visible to every local user)."""
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return url.set(password=None).render_as_string(hide_password=False), env
 
 
 def _sqlite_path() -> str:
@@ -96,8 +100,8 @@ def table_counts() -> dict[str, int]:
     return tables
 
 
-def _run(args: list[str], what: str) -> None:
-    done = subprocess.run(args, capture_output=True, text=True)
+def _run(args: list[str], what: str, env: dict | None = None) -> None:
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
     if done.returncode:
         raise BackupError(f"{what} failed: {(done.stderr or done.stdout).strip()[-2000:]}")
 
@@ -117,8 +121,9 @@ def create(folder: str | os.PathLike) -> Outcome:
     tables = table_counts()
     db.session.remove()
     if _backend() == "postgresql":
+        url, env = _libpq()
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target / PG_DUMP_FILE),
-              "--dbname", _libpq_url()], "pg_dump")
+              "--dbname", url], "pg_dump", env)
         database = PG_DUMP_FILE
     else:
         source = sqlite3.connect(_sqlite_path())
@@ -197,8 +202,9 @@ def restore(folder: str | os.PathLike) -> Outcome:
     database = source / manifest["database"]
     if _backend() == "postgresql":
         db.engine.dispose()
+        url, env = _libpq()
         _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              "--dbname", _libpq_url(), str(database)], "pg_restore")
+              "--dbname", url, str(database)], "pg_restore", env)
     else:
         db.engine.dispose()
         backup = sqlite3.connect(database)
