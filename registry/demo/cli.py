@@ -33,6 +33,12 @@ def seed_demo_command(rng_seed: int, enterprise_count: int) -> None:
     award = seed_demo_award(rng_seed=rng_seed)
     if award:
         click.echo("演示政府质量奖 (demo award): " + ", ".join(f"{k} {v}" for k, v in award.items()))
+    from registry.targets.demo import seed_demo_targets
+
+    figures = seed_demo_targets()
+    if figures:
+        click.echo("演示规划指标 (demo targets): 填报/官方数据 values {values}, 年度监测报告 reviews {reviews}"
+                   .format(**figures))
     click.echo("演示账号 (demo accounts):")
     for a in summary["accounts"]:
         scope = f"  [{a['scope']}]" if a["scope"] else ""

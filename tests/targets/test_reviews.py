@@ -103,3 +103,19 @@ def test_progress_runs_from_baseline_to_target():
     assert _progress(0, 1, 2) == -100.0  # a holding lost
     assert _progress(9, 6, 2) == 100.0 and _progress(1, 6, 2) == 50.0  # the baseline already met a lower target
     assert _progress(None, 0, 3) is None and _progress(3, None, 3) is None and _progress(3, 0, None) is None
+
+
+def test_demo_targets_fill_reported_values_official_figures_and_an_issued_report(make_user, indicators):
+    from registry.targets.demo import seed_demo_targets
+    from registry.targets.models import ReportedValue
+
+    make_user("bureau")
+    StandardDrafterFactory(standard=StandardFactory(level="group_zzb", number="T/ZZB 2601-2023", status="published",
+                                                    published_on=D(2023, 5, 1)), role="lead")
+    made = seed_demo_targets()
+    assert made["reviews"] == 1 and made["values"] == 9 * 5 + 2
+    review = db.session.scalar(select(PlanReview))
+    assert review.status == "done" and review.issued_at is not None and review.year == 2024
+    official = db.session.scalar(select(ReportedValue).where(ReportedValue.items.is_not(None)))
+    assert "T/ZZB 3999-2024" in official.items
+    assert seed_demo_targets() == {}  # a second run writes nothing
