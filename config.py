@@ -283,8 +283,10 @@ def load_config(overrides: dict | None = None) -> dict:
     if env.get("TASK_TIME_LIMITS", "").strip():
         limits = dict(settings["TASK_TIME_LIMITS"])
         for name, value in _pairs(env["TASK_TIME_LIMITS"]):
-            soft, hard = value.split(":")
+            soft, _, hard = value.partition(":")
             limits[name] = (float(soft) if soft else None, float(hard))
+            if limits[name][0] is not None and limits[name][0] >= limits[name][1]:
+                raise ConfigError(f"TASK_TIME_LIMITS: {name}'s soft limit must be below its hard limit")
         settings["TASK_TIME_LIMITS"] = limits
     if env.get("BEAT_INTERVALS", "").strip():
         settings["BEAT_INTERVALS"] = {name: float(value) for name, value in _pairs(env["BEAT_INTERVALS"])}

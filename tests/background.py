@@ -19,9 +19,11 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition", workers=
 
 
 def send(app, task: str, queue: str, **kwargs) -> str:
-    """Send a task by its stable name with keyword arguments (e.g. an injected ``now``) to ``queue``; returns its
-    task id."""
-    return app.extensions["celery"].send_task(task, kwargs=kwargs, queue=queue).id
+    """Send a task by its stable name with keyword arguments (e.g. an injected ``now``) to its queue under the
+    prefix ``queue`` (``registry.queues``); returns its task id."""
+    from registry.queues import queue_for
+
+    return app.extensions["celery"].send_task(task, kwargs=kwargs, queue=queue_for(queue, task)).id
 
 
 def finished(worker, task_id: str) -> int:

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from registry.queues import all_queues
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,7 @@ class WorkerProcess:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--loglevel=INFO",
-             "-Q", self.service_urls["queue"], "-c", str(self.concurrency), "--without-gossip",
+             "-Q", ",".join(all_queues(self.service_urls["queue"])), "-c", str(self.concurrency), "--without-gossip",
              "--without-mingle", "-n", self.node_name],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -106,3 +108,47 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+class BeatProcess:
+    """A real ``celery beat`` child process (the redbeat scheduler, as configured) for this session's services,
+    with its own log; ``extra_env`` sets e.g. ``BEAT_INTERVALS`` (config.py)."""
+
+    def __init__(self, service_urls: dict, log_path: Path, extra_env: dict | None = None):
+        self.worker = WorkerProcess(service_urls, extra_env)  # the same environment
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0, ready: str = "beat: Starting...") -> None:
+        """Start beat and wait for ``ready`` in this start's log: by default the scheduler running (it holds the
+        lock); ``"is starting."`` for a beat that will wait for another's lock."""
+        seen = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "celery_worker", "beat", "--loglevel=INFO",
+             "-s", str(self.log_path.with_suffix(".schedule"))],
+            cwd=ROOT, env=self.worker.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("beat exited:\n" + self.log()[-4000:])
+            if ready in self.log_path.read_bytes()[seen:].decode(errors="replace"):
+                return
+            time.sleep(0.2)
+        raise RuntimeError("beat did not start:\n" + self.log()[-4000:])
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def sent(self, entry: str) -> int:
+        """How many times this beat has sent the entry's job."""
+        return self.log().count(f"Scheduler: Sending due task {entry} ")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -32,7 +32,7 @@ def publish(jobs: list[tuple[int, str]]) -> int:
     sent = 0
     for outbox_id, task in jobs:
         try:
-            celery.send_task(task, args=[outbox_id], queue=current_app.config["CELERY_QUEUE"], retry=False)
+            celery.send_task(task, args=[outbox_id], retry=False)  # to its queue: registry.queues
             sent += 1
         except Exception as exc:  # noqa: BLE001  (broker down: the relay will send it)
             log.warning("publish of outbox %s deferred: %s", outbox_id, exc)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from registry.clock import parse_now
 
@@ -16,10 +17,16 @@ def relay_outbox(now: str | None = None) -> int:
 
 @shared_task(name="workflows.send_notification")
 def send_notification(outbox_id: int, now: str | None = None) -> str:
-    """Deliver one outbox row (one notification, one channel) at most once per effect key."""
+    """Deliver one outbox row (one notification, one channel) at most once per effect key. A delivery past its
+    soft time limit (a gateway that never answers) is a failed attempt; past the hard limit the process is killed
+    and the row's lease brings it back (``workflows.dispatch.relay``)."""
     from workflows.services import outbox
 
-    return outbox.run(outbox_id, parse_now(now))
+    moment = parse_now(now)
+    try:
+        return outbox.run(outbox_id, moment)
+    except SoftTimeLimitExceeded:
+        return outbox.timed_out(outbox_id, moment)
 
 
 @shared_task(name="workflows.sweep_deadlines")

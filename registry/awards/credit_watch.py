@@ -45,7 +45,6 @@ def install(session_class) -> None:
 def send(enterprise_id: int) -> None:
     try:
         current_app.extensions["celery"].send_task(
-            "awards.flag_credit_listings", kwargs={"enterprise_id": enterprise_id},
-            queue=current_app.config["CELERY_QUEUE"], retry=False)
+            "awards.flag_credit_listings", kwargs={"enterprise_id": enterprise_id}, retry=False)
     except Exception as exc:  # noqa: BLE001  (broker down: the hourly sweep flags it)
         log.warning("credit listing check for enterprise %s left to the hourly sweep: %s", enterprise_id, exc)

@@ -11,15 +11,17 @@ from registry.models.base import utcnow
 from registry.models.heartbeat import Heartbeat
 
 
-def record_heartbeat(name: str = "worker") -> datetime:
-    """Stamp the heartbeat row (insert or update) and commit; return the time written."""
+def record_heartbeat(*names: str) -> datetime:
+    """Stamp the heartbeat rows (insert or update; ``worker`` when none is named) and commit; return the time
+    written."""
     begin_write()
     now = utcnow()
-    row = db.session.get(Heartbeat, name)
-    if row is None:
-        db.session.add(Heartbeat(name=name, beat_at=now))
-    else:
-        row.beat_at = now
+    for name in dict.fromkeys(names or ("worker",)):
+        row = db.session.get(Heartbeat, name[:64])
+        if row is None:
+            db.session.add(Heartbeat(name=name[:64], beat_at=now))
+        else:
+            row.beat_at = now
     db.session.commit()
     return now
 

@@ -126,8 +126,7 @@ def _hand_to_worker(review: PlanReview) -> None:
     """Send ``targets.review`` for the committed review through this app's Celery (bounded publish); a broker that
     cannot be reached marks the review failed with the reason instead of answering 500."""
     try:
-        current_app.extensions["celery"].send_task("targets.review", args=[review.id],
-                                                    queue=current_app.config["CELERY_QUEUE"], retry=False)
+        current_app.extensions["celery"].send_task("targets.review", args=[review.id], retry=False)  # bulk queue
     except Exception as exc:  # noqa: BLE001
         review.status, review.error = "failed", f"任务队列不可用:{exc.__class__.__name__}"
         db.session.commit()

@@ -19,6 +19,7 @@ import requests
 from sqlalchemy import select
 
 from registry import logs
+from registry.queues import queue_for
 from registry.extensions import db
 from tests import background
 from tests.ops.stack import Gunicorn, free_port
@@ -86,7 +87,7 @@ def test_a_request_and_the_task_it_causes_log_under_one_id(app, service_urls, tm
     db.session.rollback()
     row = db.session.scalar(select(Outbox).where(Outbox.effect_key.like("%:email")))
     assert row.payload["request_id"] == rid and row.status == "pending"
-    app.extensions["celery"].send_task("workflows.send_notification", args=[row.id], queue=queue)
+    app.extensions["celery"].send_task("workflows.send_notification", args=[row.id], queue=queue_for(queue, "workflows.send_notification"))
     background.wait_for(lambda: worker_lines(2), what="the re-sent e-mail's line", workers=[json_worker])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from registry.queues import queue_for
 from registry.extensions import db
 from tests.background import finished, subscribe, wait_for
 from tests.reliability.receivers import HoldingWebhook
@@ -29,7 +30,7 @@ def test_the_same_job_delivered_100_times_has_one_effect(app, cast, draft, celer
         task_ids = {row_id: f"outbox-{row_id}-{private_queue}" for row_id in rows}
         for _ in range(COPIES):
             for row_id, task_id in task_ids.items():
-                celery.send_task("workflows.send_notification", args=[row_id], queue=worker_queue, task_id=task_id)
+                celery.send_task("workflows.send_notification", args=[row_id], queue=queue_for(worker_queue, "workflows.send_notification"), task_id=task_id)
         wait_for(lambda: all(finished(celery_worker, t) == COPIES for t in task_ids.values()), 60,
                  "every copy run", [celery_worker])
         receiver.wait_settled()

@@ -56,7 +56,12 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
     background.wait_for(condition, timeout, what, workers=_LOGS)
 
 
-def test_transition_email_and_webhook_arrive_exactly_once(app, cast, draft, queue, smtp, webhook):
+def ran(worker, task_ids: list[str]) -> None:
+    """Wait for the worker's log to show each of these tasks finished (instead of sleeping and hoping)."""
+    wait_for(lambda: all(background.finished(worker, t) >= 1 for t in task_ids), what="the jobs run")
+
+
+def test_transition_email_and_webhook_arrive_exactly_once(app, cast, draft, queue, smtp, webhook, wf_worker):
     subscribe(cast.town, webhook.url)
     application = draft()
     outcome = engine.apply(application.id, "submit", cast.applicant)
@@ -65,11 +70,11 @@ def test_transition_email_and_webhook_arrive_exactly_once(app, cast, draft, queu
              what="e-mail and webhook")
     # Give duplicates every chance: the relay with a clock an hour ahead, and the same jobs delivered again.
     later = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
-    send(app, "workflows.relay_outbox", queue, now=later)
+    tasks = [send(app, "workflows.relay_outbox", queue, now=later)]
     for outbox_id in db.session.scalars(select(Outbox.id)):
         for _ in range(3):
-            app.extensions["celery"].send_task("workflows.send_notification", args=[outbox_id], queue=queue)
-    time.sleep(3)
+            tasks.append(send(app, "workflows.send_notification", queue, outbox_id=outbox_id))
+    ran(wf_worker, tasks)
     assert smtp.effect_keys().count(f"{key}:email") == 1
     assert webhook.effect_keys().count(f"{key}:webhook") == 1
     message = next(m for m in smtp.messages if m["X-Registry-Effect"] == f"{key}:email")
@@ -79,7 +84,7 @@ def test_transition_email_and_webhook_arrive_exactly_once(app, cast, draft, queu
     assert {o.status for o in db.session.scalars(select(Outbox))} == {"done"}
 
 
-def test_reminder_and_escalation_fire_when_the_clock_passes(app, cast, draft, queue, webhook):
+def test_reminder_and_escalation_fire_when_the_clock_passes(app, cast, draft, queue, webhook, wf_worker):
     subscribe(cast.town, webhook.url)
     t0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # Monday; due end of Monday 9 March (Linhai)
     application = draft()
@@ -93,8 +98,7 @@ def test_reminder_and_escalation_fire_when_the_clock_passes(app, cast, draft, qu
                                                              Notification.application_id == application.id)).all()
 
     before = t0 + timedelta(days=1)
-    send(app, "workflows.sweep_deadlines", queue, now=before.isoformat())
-    time.sleep(2)
+    ran(wf_worker, [send(app, "workflows.sweep_deadlines", queue, now=before.isoformat())])
     assert notes("reminder") == [] and notes("escalation") == []
 
     remind_time = datetime(2026, 3, 5, 1, 0, tzinfo=timezone.utc)  # Thursday, 2 working days before
@@ -105,10 +109,9 @@ def test_reminder_and_escalation_fire_when_the_clock_passes(app, cast, draft, qu
     wait_for(lambda: f"remind:r{run_id}:d20260309:u{cast.town.id}:webhook" in webhook.effect_keys(), what="reminder webhook")
 
     overdue = datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc)
-    for _ in range(2):
-        send(app, "workflows.sweep_deadlines", queue, now=overdue.isoformat())
+    sweeps = [send(app, "workflows.sweep_deadlines", queue, now=overdue.isoformat()) for _ in range(2)]
     wait_for(lambda: {n.user_id for n in notes("escalation")} == {cast.bureau.id, cast.town.id}, what="escalation")
-    time.sleep(2)
+    ran(wf_worker, sweeps)
     assert len(notes("escalation")) == 2 and len(notes("reminder")) == 1
     assert webhook.effect_keys().count(f"remind:r{run_id}:d20260309:u{cast.town.id}:webhook") == 1
 

@@ -12,7 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
+from registry.queues import queue_for
 from registry.models import User
+from tests import background
+from tests.background import send
 from tests.worker import WorkerProcess
 from tests.workflows.receivers import SmtpSink, WebhookSink, free_port
 from workflows import engine
@@ -111,7 +114,7 @@ def test_submissions_survive_redis_outage(app, cast, draft, outage_setup):
             later = datetime.now(timezone.utc) + timedelta(minutes=k)
             try:
                 side_app.extensions["celery"].send_task("workflows.relay_outbox", kwargs={"now": later.isoformat()},
-                                                        queue=side_app.config["CELERY_QUEUE"])
+                                                        queue=queue_for(side_app.config["CELERY_QUEUE"], "workflows.relay_outbox"))
             except Exception:  # noqa: BLE001  (client reconnecting)
                 pass
             k += 1
@@ -119,10 +122,11 @@ def test_submissions_survive_redis_outage(app, cast, draft, outage_setup):
             delivered = set(smtp.effect_keys()) | set(webhook.effect_keys())
             if expected <= delivered:
                 break
-        for _ in range(3):  # more relays must not deliver anything twice
-            side_app.extensions["celery"].send_task("workflows.relay_outbox", kwargs={"now": (
-                datetime.now(timezone.utc) + timedelta(hours=k)).isoformat()}, queue=side_app.config["CELERY_QUEUE"])
-        time.sleep(4)
+        relays = [send(side_app, "workflows.relay_outbox", side_app.config["CELERY_QUEUE"], now=(
+            datetime.now(timezone.utc) + timedelta(hours=k)).isoformat()) for _ in range(3)]
+        # more relays must not deliver anything twice: wait for the worker's log of each, not a fixed time
+        background.wait_for(lambda: all(background.finished(worker, r) for r in relays), 30, "the extra relays",
+                            [worker])
     keys = smtp.effect_keys() + webhook.effect_keys()
     assert set(keys) == expected, worker.log()[-3000:]
     assert len(keys) == len(expected) == 2 * SUBMISSIONS

@@ -81,7 +81,12 @@ def later(hours: float = 1) -> str:
     return (datetime.now(timezone.utc) + timedelta(hours=hours)).isoformat()
 
 
-def test_transition_reaches_the_town_officers_phone_exactly_once(app, cast, draft, queue, gateway):
+def ran(worker, task_ids: list[str]) -> None:
+    """Wait for the worker's log to show each of these tasks finished (instead of sleeping and hoping)."""
+    wait_for(lambda: all(background.finished(worker, t) >= 1 for t in task_ids), what="the extra jobs run")
+
+
+def test_transition_reaches_the_town_officers_phone_exactly_once(app, cast, draft, queue, gateway, sms_worker):
     subscribe_sms(cast.town, "１３８－1234－5678")  # full-width digits and dashes, as typed on a phone
     subscribe_sms(cast.applicant, "13900001111")  # the actor: told nothing about their own action
     application = draft()
@@ -89,10 +94,10 @@ def test_transition_reaches_the_town_officers_phone_exactly_once(app, cast, draf
     key = f"t{outcome.transition_id}:u{cast.town.id}:sms"
     wait_for(lambda: gateway.for_biz(key), what="the SMS at the gateway")
     # Give duplicates every chance: the relay with a clock an hour ahead, and the same job delivered again.
-    send(app, "workflows.relay_outbox", queue, now=later())
+    tasks = [send(app, "workflows.relay_outbox", queue, now=later())]
     for _ in range(3):
-        app.extensions["celery"].send_task("workflows.send_notification", args=[sms_row(key).id], queue=queue)
-    time.sleep(3)
+        tasks.append(send(app, "workflows.send_notification", queue, outbox_id=sms_row(key).id))
+    ran(sms_worker, tasks)
     arrived = gateway.for_biz(key)
     assert len(arrived) == 1
     body, headers = arrived[0]["body"], arrived[0]["headers"]
@@ -108,7 +113,7 @@ def test_transition_reaches_the_town_officers_phone_exactly_once(app, cast, draf
     assert (row.status, row.attempts) == ("done", 1)
 
 
-def test_a_4xx_is_dead_lettered_at_once(app, cast, draft, queue, gateway):
+def test_a_4xx_is_dead_lettered_at_once(app, cast, draft, queue, gateway, sms_worker):
     subscribe_sms(cast.town)
     gateway.answer(400)  # e.g. a number the platform refuses
     application = draft()
@@ -117,9 +122,9 @@ def test_a_4xx_is_dead_lettered_at_once(app, cast, draft, queue, gateway):
     wait_for(lambda: sms_row(key).status == "dead", what="the refused SMS dead-lettered")
     row = sms_row(key)
     assert row.attempts == 1 and "400" in row.last_error and "13812345678" not in row.last_error
-    send(app, "workflows.relay_outbox", queue, now=later())  # the relay leaves dead rows alone
-    app.extensions["celery"].send_task("workflows.send_notification", args=[row.id], queue=queue)
-    time.sleep(3)
+    tasks = [send(app, "workflows.relay_outbox", queue, now=later()),  # the relay leaves dead rows alone
+             send(app, "workflows.send_notification", queue, outbox_id=row.id)]
+    ran(sms_worker, tasks)
     assert len(gateway.for_biz(key)) == 1
     assert (sms_row(key).status, sms_row(key).attempts) == ("dead", 1)
 

@@ -80,6 +80,20 @@ def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
     return "done"
 
 
+TIMED_OUT = "time limit exceeded (the channel did not answer)"
+
+
+def timed_out(outbox_id: int, now: datetime) -> str:
+    """The delivery of a claimed row ran past its time limit: a failed attempt (dead after its attempts)."""
+    db.session.rollback()
+    row = db.session.get(Outbox, outbox_id)
+    if row is None or row.status != "sending":
+        return "skipped"
+    max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
+    dispatch.finish(outbox_id, now, error=TIMED_OUT, max_attempts=max_attempts)
+    return "dead" if row.attempts >= max_attempts else "retry"
+
+
 # --- what the page shows -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
