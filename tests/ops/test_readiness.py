@@ -17,6 +17,7 @@ import requests
 from celery import Celery
 
 from registry.extensions import db
+from registry.queues import queue_for
 from tests.ops.private_services import BeatProcess, PrivatePostgres, PrivateRedis, WebProcess, service_env
 from tests.worker import WorkerProcess
 
@@ -78,7 +79,7 @@ def test_each_worker_and_beat_by_name_then_stopped_ones_and_redis_degrade(app, c
         alpha.start()
         beta.start()
         beat.start()
-        Celery(broker=private_redis.url).send_task("registry.heartbeat", queue=queue)  # what beat sends every 30 s
+        Celery(broker=private_redis.url).send_task("registry.heartbeat", queue=queue_for(queue, "registry.heartbeat"))
         body = wait_ready(client, lambda b: b["status"] == "ok", "all ok", logs=(alpha, beta, beat))
         assert component(body, f"worker:alpha-{tag}@")[1]["status"] == "ok"
         assert component(body, f"worker:beta-{tag}@")[1]["status"] == "ok"
