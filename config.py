@@ -43,6 +43,8 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    JSON_MAX_BYTES = 2 * 1024 * 1024  # an API body; larger is a 413 (registry/edge.py)
+    JSON_MAX_DEPTH = 32  # nesting of arrays/objects; deeper is a 400, never a RecursionError
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_DIR: str | None = None  # None: INSTANCE_DIR/uploads
     EXPORT_DIR: str | None = None  # None: INSTANCE_DIR/exports

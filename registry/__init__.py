@@ -20,6 +20,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=settings["INSTANCE_DIR"],
     )
     app.config.update(settings)
+    from registry.edge import CleanRequest
+
+    app.request_class = CleanRequest  # control characters are cleaned once, as requests are parsed
     _resolve_local_services(app)
     register_extensions(app)
     register_blueprints(app)

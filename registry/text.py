@@ -4,7 +4,7 @@ The rule, for every text a user, an API client or a spreadsheet cell supplies:
 
 * a multi-line field (a textarea: reasons, comments, descriptions) keeps line breaks and tabs; ``\\r\\n`` and a lone
   ``\\r`` become ``\\n``;
-* a single-line field (titles, names, numbers, file names) turns tabs and line breaks into a space;
+* a single-line field (titles, names, numbers, file names) turns each run of tabs and line breaks into a space;
 * every other C0 control (NUL...), DEL, the C1 controls (U+0080-U+009F), the Unicode line and paragraph separators
   and lone surrogates are dropped: they print as nothing, PostgreSQL refuses NUL, they break e-mail headers,
   Content-Disposition headers and the .xlsx writer.
@@ -19,6 +19,7 @@ from typing import Any
 
 _DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _BREAKS = re.compile("\r\n?")
+_LINE = re.compile("[\t\n]+")
 _SPACES = re.compile("[\t\n\r\x0b\x0c\u2028\u2029\x85]+")
 
 
@@ -26,10 +27,8 @@ def clean(value: Any, multiline: bool = False) -> Any:
     """``value`` with control characters removed by the rule above; non-strings are returned unchanged."""
     if not isinstance(value, str):
         return value
-    text = _BREAKS.sub("\n", value)
-    if not multiline:
-        text = _SPACES.sub(" ", text)
-    return _DROP.sub("", text)
+    text = _DROP.sub("", _BREAKS.sub("\n", value))
+    return text if multiline else _LINE.sub(" ", text)
 
 
 def clean_tree(value: Any, multiline: bool = True) -> Any:

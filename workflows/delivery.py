@@ -12,6 +12,7 @@ from flask import current_app
 from registry import outbound
 from registry.extensions import db
 from registry.models import User
+from registry.text import one_line
 from workflows.models import Notification, NotificationPreference
 
 SMS_LIMIT = 70  # characters of one SMS in Chinese (UCS-2), the 【签名】 included
@@ -63,7 +64,7 @@ def send(notification_id: int, channel: str) -> None:
 def _email(address: str, note: Notification) -> None:
     config = current_app.config
     message = EmailMessage()
-    message["Subject"] = note.title
+    message["Subject"] = one_line(note.title)  # a header: a line break in user text must not break it
     message["From"] = config["SMTP_SENDER"]
     message["To"] = address
     message["X-Registry-Effect"] = f"{note.effect_key}:email"

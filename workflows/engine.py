@@ -20,6 +20,7 @@ from registry.extensions import db
 from registry.history import set_actor
 from registry.models import User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.text import clean
 from workflows import actors, chain, definitions, dispatch, settings, stageruns
 from workflows.models import Application, Transition
 from workflows.notify import notify, recipients_except
@@ -253,7 +254,7 @@ def _convert(kind: str, raw):
         if isinstance(raw, bool):
             raise ValueError(raw)
         return int(raw)
-    text = str(raw).strip()
+    text = clean(str(raw), multiline=kind == "textarea").strip()
     if len(text) > 5000:
         raise ValueError("too long")
     return text

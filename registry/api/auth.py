@@ -53,9 +53,10 @@ def api_user() -> User:
 
 def json_body() -> dict:
     """The request's JSON object, or a 422 naming the problem (never a 500 on bad JSON)."""
-    data = request.get_json(silent=True)
+    data = request.get_json(silent=True)  # bounded in size and depth, and cleaned (registry/edge.py)
     if not isinstance(data, dict):
-        response = jsonify({"error": "请求体必须是 JSON 对象。", "errors": {"body": ["请求体必须是 JSON 对象。"]}})
-        response.status_code = 422
+        status, message = getattr(request, "json_problem", None) or (422, "请求体必须是 JSON 对象。")
+        response = jsonify({"error": message, "errors": {"body": [message]}})
+        response.status_code = 413 if status == 413 else 422
         abort(response)
     return data

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from registry.excel.templates import DATA_SHEET, EXAMPLE_SHEET, Sheet
 from registry.services.errors import ValidationFailed
+from registry.text import clean
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 20000
@@ -34,8 +35,8 @@ def cell_value(value: Any) -> Any:
     """A cell as the services' ``coerce`` expects it: text stripped, 30000001.0 -> 30000001, dates kept."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str):
-        return value.strip()
+    if isinstance(value, str):  # control characters cleaned like a form field's (registry/edge.py)
+        return clean(value, multiline=True).strip()
     if isinstance(value, time):
         return value.isoformat()
     if isinstance(value, (datetime, date, int, float, bool)) or value is None:

@@ -15,6 +15,7 @@ from flask_babel import gettext
 
 from registry import clock, contact
 from registry.i18n import source_text
+from registry.text import clean
 from registry.vocab import Vocab
 
 _TRUE = {"1", "true", "yes", "y", "on", "是", "有", "√", "✓"}
@@ -83,7 +84,8 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
     if spec.type in ("str", "text"):
         if isinstance(value, bool):
             raise ValueError(f"{spec.header}格式不正确。")
-        text = str(value).strip()
+        # Control characters are cleaned (registry/text.py); a single-line field's tabs and line breaks become spaces.
+        text = clean(str(value), multiline=spec.type == "text").strip()
         if _BAD_CHARS.search(text):
             raise ValueError(f"{spec.header}含有无效字符。")
         limit = spec.max_length or TEXT_MAX_LENGTH

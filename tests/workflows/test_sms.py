@@ -156,7 +156,7 @@ def test_the_form_refuses_a_bad_number_with_a_field_error(client, auth, make_use
     assert 'name="sms_enabled"' in page and 'name="mobile"' in page
     for mobile, error in (("12345", "11 位中国大陆手机号码"), ("23812345678", "11 位中国大陆手机号码"),
                           ("1381234567８9", "11 位中国大陆手机号码"), ("", "请填写手机号码"),
-                          ("1" * 200, "32"), ("138\x001234\x005678", "11 位中国大陆手机号码")):
+                          ("1" * 200, "32"), ("138\x001234\x00567", "11 位中国大陆手机号码")):  # NULs dropped at the edge
         answer = client.post("/notifications", data={"csrf_token": csrf_token_from(page), "sms_enabled": "y",
                                                      "mobile": mobile})
         assert answer.status_code == 200, mobile

@@ -12,6 +12,7 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Enterprise, Standard, User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.text import clean
 from workflows import actors, calendar, definitions, engine, settings
 from workflows.models import Application, Transition
 from workflows.spec import DRAFT, RETURNED
@@ -28,7 +29,7 @@ def _clean_data(workflow_name: str, fields: dict) -> tuple[str, dict, int | None
     data, errors = {}, {}
     for f in workflow.fields:
         value = fields.get(f.name)
-        value = "" if value is None else str(value).strip()
+        value = "" if value is None else clean(str(value), multiline=f.kind == "textarea").strip()
         if len(value) > 5000:
             errors[f.name] = [f"{f.label}过长。"]
         data[f.name] = value

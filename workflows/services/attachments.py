@@ -17,6 +17,7 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
 from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.text import one_line
 from workflows import actors
 from workflows.models import Application, Attachment
 from workflows.services import applications
@@ -70,8 +71,9 @@ def store_version(application_id: int, slot: str, stage: str, filename: str, con
         handle.write(content)
     version = (db.session.scalar(select(func.max(Attachment.version)).where(
         Attachment.application_id == application_id, Attachment.slot == slot)) or 0) + 1
+    name = one_line(os.path.basename(filename.replace("\\", "/")), 200) or f"file.{ext}"
     row = Attachment(application_id=application_id, slot=slot, version=version, stage=stage,
-                     original_name=os.path.basename(filename.replace("\\", "/"))[:200], stored_name=stored,
+                     original_name=name, stored_name=stored,
                      content_type=mime, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                      uploaded_by_id=user_id)
     if now is not None:

@@ -65,19 +65,25 @@ def run(outbox_id: int, now: datetime) -> str:
 
 def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
     max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
+    attempts = row.attempts
     try:
-        delivery.send(payload["notification_id"], payload["channel"])
+        delivery.send(payload.get("notification_id"), payload.get("channel"))
     except delivery.DeliveryError as exc:
         if exc.permanent:  # refused for good (e.g. an SMS gateway's 4xx): dead now, no retries
-            max_attempts = row.attempts
-        dispatch.finish(outbox_id, now, error=str(exc), max_attempts=max_attempts)
-        outcome = "dead" if row.attempts >= max_attempts else "retry"
-        # The error itself may name the recipient: it stays on the row (the 消息投递 page redacts it).
-        log.warning("outbox %s (%s) attempt %s failed: %s", outbox_id, payload["channel"], row.attempts, outcome)
-        return outcome
-    dispatch.finish(outbox_id, now)
-    log.info("outbox %s (%s) delivered on attempt %s", outbox_id, payload["channel"], row.attempts)
-    return "done"
+            max_attempts = attempts
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001  any failure of one delivery (bad data, a bug) is a failed attempt:
+        error = f"{type(exc).__name__}: {exc}"  # recorded and retried, then dead; never a row left in "sending"
+    else:
+        dispatch.finish(outbox_id, now)
+        log.info("outbox %s (%s) delivered on attempt %s", outbox_id, payload.get("channel"), attempts)
+        return "done"
+    db.session.rollback()  # the failure may have left the session mid-transaction
+    dispatch.finish(outbox_id, now, error=error or "unknown error", max_attempts=max_attempts)
+    outcome = "dead" if attempts >= max_attempts else "retry"
+    # The error itself may name the recipient: it stays on the row (the 消息投递 page redacts it).
+    log.warning("outbox %s (%s) attempt %s failed: %s", outbox_id, payload.get("channel"), attempts, outcome)
+    return outcome
 
 
 TIMED_OUT = "time limit exceeded (the channel did not answer)"
