@@ -90,7 +90,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from registry import logs, navigation, proxies, request_ids, security_headers, timefmt
+    from registry import logs, navigation, proxies, request_ids, security_headers, timefmt, upload_rules
     from registry.ops import metrics
 
     request_ids.register(app)
@@ -99,4 +99,5 @@ def register_request_hooks(app: Flask) -> None:
     security_headers.register(app)
     navigation.register(app)
     timefmt.register(app)
+    upload_rules.register(app)
     metrics.install(app)

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 
@@ -29,7 +29,22 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
             body["errors"] = errors
         return jsonify(body), status
     return render_template("errors/error.html", status=status, title=str(_TITLES.get(status, _l("错误"))),
-                           message=message, errors=errors), status
+                           message=message, errors=errors, **extra), status
+
+
+def too_large(hint: str | None = None):
+    """413: the page names the limit and leads back to the form the file was chosen on."""
+    from flask_babel import gettext
+
+    from registry.upload_rules import limit_bytes, limit_text
+
+    message = gettext("文件超过了 %(limit)s 的上限，没有上传。", limit=limit_text()) + (
+        hint or gettext("请压缩或拆分后重新选择文件上传。"))
+    if wants_json():
+        return error_response(413, message, limit_bytes=limit_bytes())
+    back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+    return render_template("errors/error.html", status=413, title=str(_TITLES[413]), message=message,
+                           errors=None, back_url=back, back_label=gettext("返回表单重新选择文件")), 413
 
 
 def register(app: Flask) -> None:
@@ -50,6 +65,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         return error_response(400, "表单已过期或缺少安全令牌(CSRF),请刷新页面后重试。")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_exc):
+        return too_large()
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
 from registry.downloads import export_name, send_download
-from registry.errors import error_response
+from registry.errors import error_response, too_large
 from registry.excel import exporter, importer
 from registry.excel.models import IMPORT_STATUSES
 from registry.excel.forms import ConfirmForm, UploadForm
@@ -67,8 +67,7 @@ def _helpers():
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc):
-    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    return error_response(413, _("文件过大:不能超过 %(mb)s MB。请拆分后分批导入。", mb=limit))
+    return too_large(_("请把表格拆分成几个文件后分批导入。"))
 
 
 @bp.route("/imports", methods=["GET", "POST"])
