@@ -14,8 +14,8 @@ OUTBOX_STATES = ("pending", "sending", "dead")
 
 
 def queue_names(app: Flask) -> list[str]:
-    celery = app.extensions["celery"]
-    return sorted({app.config["CELERY_QUEUE"], *celery.amqp.queues.keys()})
+    """Every queue the installation declares (registry.queues: <CELERY_QUEUE>.default, .notifications, ...)."""
+    return sorted(app.extensions["celery"].amqp.queues.keys())
 
 
 def queue_lengths(app: Flask) -> dict[str, int]:

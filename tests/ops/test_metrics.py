@@ -15,6 +15,7 @@ from celery import Celery
 from prometheus_client.parser import text_string_to_metric_families
 
 from registry.extensions import db
+from registry.queues import all_queues, queue_for
 from tests.ops.private_services import PrivateRedis
 from tests.ops.stack import Gunicorn
 from tests.workflows.conftest import cast, draft  # noqa: F401  (fixtures)
@@ -81,7 +82,7 @@ def test_figures_follow_requests_sign_ins_outbox_queues_heartbeats_and_applicati
                               payload={"notification_id": 0, "channel": channel}, status=status))
     db.session.commit()
     record_heartbeat("worker:metrics-node@host")
-    queue = app.config["CELERY_QUEUE"]
+    queue = queue_for(app.config["CELERY_QUEUE"], "registry.heartbeat")
     sender = Celery(broker=private_redis.url)
     for priority in (None, None, 9):  # kombu keeps a priority in a list of its own: counted too
         sender.send_task("registry.heartbeat", queue=queue, priority=priority)
@@ -103,6 +104,8 @@ def test_figures_follow_requests_sign_ins_outbox_queues_heartbeats_and_applicati
                  status=application.status) == 1
     assert 0 <= value(after, "registry_heartbeat_age_seconds", name="worker:metrics-node@host") < 60
     assert value(after, "registry_celery_queue_length", queue=queue) == 3
+    lengths = {dict(labels)["queue"]: v for (name, labels), v in after.items() if name == "registry_celery_queue_length"}
+    assert set(lengths) == set(all_queues(app.config["CELERY_QUEUE"])) and sum(lengths.values()) == 3
     assert value(after, "registry_redis_up") == 1
 
     private_redis.stop()
