@@ -35,9 +35,13 @@ def test_too_large_upload_names_the_limit_and_leads_back(client, auth, cast, dra
     assert f'href="{page}"' in html and "返回表单重新选择文件" in html
 
 
-def test_too_large_json_names_the_limit(client, small_limit, make_user, api):
-    response = client.post("/api/v1/enterprises", data=b"x" * (3 * 1024 * 1024),
-                           headers={**api(make_user("bureau")), "Content-Type": "application/json"})
+def test_too_large_upload_asked_as_json_names_the_limit(client, auth, cast, draft, small_limit):
+    application = draft()
+    auth.login(cast.applicant)
+    response = client.post(f"/applications/{application.id}/attachments",
+                           data={"csrf_token": auth.csrf(f"/applications/{application.id}"), "slot": "evidence",
+                                 "file": (io.BytesIO(b"0" * (3 * 1024 * 1024)), "big.pdf")},
+                           content_type="multipart/form-data", headers={"Accept": "application/json"})
     assert response.status_code == 413
     assert response.json["limit_bytes"] == 2 * 1024 * 1024 and "2 MB" in response.json["error"]
 
