@@ -4,3 +4,4 @@ import workflows.models  # noqa: F401,E402
 import registry.excel.models  # noqa: F401,E402
 import registry.targets.models  # noqa: F401,E402
 import registry.awards.models  # noqa: F401,E402
+import registry.audit.models  # noqa: F401,E402

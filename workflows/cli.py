@@ -53,7 +53,8 @@ def holiday_command(day, workday, note):
 
 @workflows_cli.command("verify-chain")
 def verify_chain_command():
-    """Walk the history chain and report any break (exit status 1 when broken)."""
+    """Walk the history chain and report any break (exit status 1 when broken). ``flask verify-chain`` checks the
+    security audit chain too."""
     from workflows import chain
 
     problems = chain.verify()

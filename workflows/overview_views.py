@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from registry import clock
+from registry.audit.trail import exported, filter_words
 from registry.downloads import export_name, send_download
 from registry.extensions import db
 from registry.models import Jurisdiction
@@ -62,5 +63,7 @@ def _scope_words(filters: overview.OverviewFilters) -> str:
 @login_required
 def overview_export():
     filters = overview.parse_filters(request.args)
+    if overview.can_list(current_user):  # a refusal is the service's 403 below, not an audited export
+        exported(current_user, "申报总览", {"filters": filter_words(filters)})
     stream = overview_workbook.write(overview.all_rows(current_user, filters), _scope_words(filters))
     return send_download(stream, export_name("申报总览"), XLSX)

@@ -143,3 +143,4 @@ def issue_token(user_id: int):
 
 
 from registry.admin import catalogue_views, holiday_views, outbox_views, settings_views  # noqa: E402,F401  (their routes join this blueprint)
+from registry.audit import views as audit_views  # noqa: E402,F401  (安全审计 joins this blueprint)

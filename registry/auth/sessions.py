@@ -58,12 +58,16 @@ def load_session_user(user_id: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def close_session() -> None:
-    """End the current browser session (logout)."""
+def close_session(user: User | None = None) -> None:
+    """End the current browser session (logout); audited as ``sign_out`` of ``user`` when one was signed in."""
+    from registry.audit.trail import record
+
     token = session.pop("sid", None)
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
-        db.session.commit()
+    if user is not None:
+        record("sign_out", user, f"user:{user.id}")
+    db.session.commit()
 
 
 def close_all_sessions(user_id: int) -> None:

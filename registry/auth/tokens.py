@@ -26,12 +26,18 @@ def _aware(moment):
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
-def issue_token(user: User, label: str | None = None, days: int | None = None) -> str:
-    """Create a token for ``user`` valid ``days`` (default API_TOKEN_DAYS) and commit; return the plain token."""
+def issue_token(user: User, label: str | None = None, days: int | None = None, *, actor: User | None = None) -> str:
+    """Create a token for ``user`` valid ``days`` (default API_TOKEN_DAYS) and commit; return the plain token.
+    Audited as ``token_create`` by ``actor`` (None: the CLI)."""
+    from registry.audit.trail import record
+
     days = days or current_app.config["API_TOKEN_DAYS"]
     token = "qr_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), label=label,
-                            expires_at=utcnow() + timedelta(days=days)))
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), label=label, expires_at=utcnow() + timedelta(days=days))
+    db.session.add(row)
+    db.session.flush()
+    record("token_create", actor, f"user:{user.id}", {"email": user.email, "token_id": row.id, "label": label,
+                                                       "days": days})
     db.session.commit()
     return token
 

@@ -68,7 +68,7 @@ def _clear_session_keeping_language() -> None:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    close_session()
+    close_session(current_user if current_user.is_authenticated else None)
     logout_user()
     _clear_session_keeping_language()
     flash(_("您已安全退出。"), "info")

@@ -23,6 +23,7 @@ from registry.awards.access import require_bureau
 from registry.awards.display import EXCLUSION_LABELS
 from registry.awards.draw import norm
 from registry.awards.models import TIE_KINDS, Expert, ExpertTie
+from registry.audit.trail import record
 from registry.database import begin_write
 from registry.excel import cells
 from registry.excel.reader import cell_value, normalise_header
@@ -245,5 +246,6 @@ def commit(actor: User, token: str) -> list[Expert]:
             db.session.add(ExpertTie(expert_id=expert.id, **tie))
             db.session.flush()
         made.append(expert)
+    record("import", actor, "experts", {"what": "专家库", "file": payload.get("file") or "", "rows": len(made)})
     db.session.commit()
     return made

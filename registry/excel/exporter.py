@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registry import clock, scoping
+from registry.audit.trail import exported, filter_words
 from registry.excel import cells
 from registry.excel.templates import ENTERPRISES, Sheet, sheet_for
 from registry.extensions import db
@@ -92,6 +93,7 @@ def export_enterprises(user: User, filters: EnterpriseFilters) -> IO[bytes]:
     """The enterprises the list page shows for these filters (all pages), in its order, within the user's
     scope (a town reviewer gets its jurisdiction only). Raises Forbidden for roles without a list."""
     _require_browser(user)
+    exported(user, "企业名录", {"filters": filter_words(filters)})
     query = _ordered(user, filters).execution_options(yield_per=BATCH)
     wb = Workbook(write_only=True)
     with force_locale(SOURCE_LOCALE):
@@ -138,12 +140,15 @@ def export_records(user: User, filters: EnterpriseFilters, slug: str | None = No
     Each sheet is named after its kind, so importing the workbook for a kind reads that sheet.
     Raises Forbidden, NotFound (unknown kind)."""
     _require_browser(user)
+    kind_for(slug) if slug else None  # an unknown kind is a 404, not an audited export
+    exported(user, "企业记录", {"kind": slug or "all", "filters": filter_words(filters)})
     return _records_workbook([slug] if slug else list(KINDS), _ids(filtered_query(user, filters)))
 
 
 def export_enterprise_records(user: User, enterprise_id: int) -> tuple[IO[bytes], Enterprise]:
     """One enterprise's whole quality file, a sheet per kind. Raises NotFound outside the user's scope."""
     enterprise = scoping.get_enterprise(user, enterprise_id)
+    exported(user, "企业质量档案", {"enterprise": enterprise.uscc}, target=f"enterprise:{enterprise.id}")
     return _records_workbook(list(KINDS), [enterprise.id]), enterprise
 
 

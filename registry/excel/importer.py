@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from registry.clock import parse_now
+from registry.audit.trail import record
 from registry.database import begin_write
 from registry.excel import progress
 from registry.excel.models import (STATUS_COMMITTED, STATUS_DRAFT, STATUS_FAILED, STATUS_PREVIEWED, STATUS_QUEUED,
@@ -255,6 +256,7 @@ def run_import(job_id: int, now: str | None = None) -> str:
     if done.rowcount != 1:  # another delivery of the same task got there first
         db.session.rollback()
         return db.session.get(ImportJob, job_id).status
+    record("import", user, f"import_job:{job.id}", {"kind": job.kind, "file": job.filename, "rows": len(read.rows)})
     db.session.commit()
     progress.clear(job.id)
     discard(job.stored_path)

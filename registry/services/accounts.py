@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from registry.auth.sessions import close_all_sessions
+from registry.audit.trail import record
 from registry.auth.tokens import revoke_all as revoke_all_tokens
 from registry.database import begin_write
 from registry.extensions import db
@@ -26,23 +27,32 @@ def authenticate(email: str, password: str) -> User | None:
     Upgrades the stored hash when argon2 parameters have changed, and records the login time.
     """
     email = normalise_email(email)
+    begin_write()  # every outcome writes its audit row
     # PostgreSQL refuses NUL in a text comparison (a 500); no address holds one, so it is an unknown user.
     user = None if "\x00" in email else db.session.scalar(select(User).where(func.lower(User.email) == email))
+    failure = None
     if not verify_password(user.password_hash if user else None, password or ""):
-        return None
-    if not user.is_active:
+        failure = "wrong_password" if user else "unknown_account"
+    elif not user.is_active:
+        failure = "account_disabled"
+    if failure:
+        record("sign_in_failed", None, f"user:{user.id}" if user else None, {"reason": failure},
+               actor_label=_BAD_CHARS.sub("", email)[:120])
+        db.session.commit()
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    record("sign_in", user, f"user:{user.id}")
     db.session.commit()
     return user
 
 
 def create_user(email: str, role: str, password: str, display_name: str | None = None,
                 enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
-                phone: str | None = None) -> User:
-    """Create an account; enterprise users need an enterprise, town reviewers a jurisdiction.
+                phone: str | None = None, *, actor: User | None = None) -> User:
+    """Create an account (``actor`` None: the CLI or the installer); enterprise users need an enterprise, town
+    reviewers a jurisdiction. Audited as ``account_create``.
 
     Raises ValidationFailed for bad input and Conflict when the e-mail is taken.
     """
@@ -77,6 +87,10 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
                 enterprise_id=enterprise.id if enterprise else None,
                 jurisdiction_id=jurisdiction.id if jurisdiction else None)
     db.session.add(user)
+    db.session.flush()
+    record("account_create", actor, f"user:{user.id}",
+           {"email": user.email, "role": role, "enterprise": enterprise.uscc if enterprise else None,
+            "jurisdiction": jurisdiction.code if jurisdiction else None})
     db.session.commit()
     return user
 
@@ -90,6 +104,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     close_all_sessions(user.id)
     revoke_all_tokens(user.id)
+    record("password_change", user, f"user:{user.id}")
     db.session.commit()
 
 
@@ -123,10 +138,14 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         raise NotFound("未找到该用户。")
     if user.id == actor.id:
         raise Forbidden("不能停用自己的账户。")
+    changed = user.is_active_account != active
     user.is_active_account = active
     if not active:
         close_all_sessions(user.id)
         revoke_all_tokens(user.id)
+    if changed:
+        record("account_activate" if active else "account_deactivate", actor, f"user:{user.id}",
+               {"email": user.email})
     db.session.commit()
     return user
 
@@ -155,7 +174,7 @@ def register_user(actor: User, email: str, role: str, password: str, display_nam
     begin_write()
     return create_user(email, role, password, display_name=(display_name or "").strip()[:64] or None,
                        enterprise_uscc=enterprise_uscc, jurisdiction_code=jurisdiction_code,
-                       phone=(phone or "").strip()[:32] or None)
+                       phone=(phone or "").strip()[:32] or None, actor=actor)
 
 
 def get_user(actor: User, user_id: int) -> User:
@@ -213,10 +232,16 @@ def update_user(actor: User, user_id: int, display_name: str, phone: str | None 
             errors["jurisdiction"] = ["镇街审核员必须关联镇街(行政区划代码)。"]
     if errors:
         raise ValidationFailed(errors)
+    before = _account_scope(user)
     user.display_name = name
     user.phone = phone or None
     if jurisdiction is not None:
         user.jurisdiction_id = jurisdiction.id
+        user.jurisdiction = jurisdiction
+    after = _account_scope(user)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        record("account_update", actor, f"user:{user.id}", {"email": user.email, "changes": changes})
     db.session.commit()
     return user
 
@@ -235,4 +260,12 @@ def reset_password(actor: User, user_id: int, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     close_all_sessions(user.id)
     revoke_all_tokens(user.id)
+    record("password_reset", actor, f"user:{user.id}", {"email": user.email})
     db.session.commit()
+
+
+def _account_scope(user: User) -> dict:
+    """What an account may reach and how it is named: the fields an ``account_update`` event records."""
+    return {"role": user.role, "jurisdiction": user.jurisdiction.code if user.jurisdiction else None,
+            "enterprise": user.enterprise.uscc if user.enterprise else None,
+            "display_name": user.display_name, "phone": user.phone}

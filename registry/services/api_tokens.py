@@ -10,6 +10,7 @@ import re
 from flask import current_app
 from sqlalchemy import func, select
 
+from registry.audit.trail import record
 from registry.auth import tokens
 from registry.database import begin_write
 from registry.extensions import db
@@ -76,7 +77,7 @@ def issue(actor: User, user_id: int, name: str | None, days=None) -> str:
         errors.setdefault("label", []).append("该账户已停用,不能签发令牌。")
     if errors:
         raise ValidationFailed(errors)
-    return tokens.issue_token(user, clean_name(name), clean_days(days))
+    return tokens.issue_token(user, clean_name(name), clean_days(days), actor=actor)
 
 
 def revoke(actor: User, token_id: int) -> ApiToken:
@@ -89,6 +90,7 @@ def revoke(actor: User, token_id: int) -> ApiToken:
     if not row.revoked:
         row.revoked = True
         row.revoked_at = utcnow()
+        record("token_revoke", actor, f"user:{row.user_id}", {"token_id": row.id, "label": row.label})
     db.session.commit()
     return row
 
@@ -101,5 +103,7 @@ def revoke_all_of(email: str) -> int:
         db.session.rollback()
         raise NotFound(f"未找到账户 {email}。")
     count = tokens.revoke_all(user.id)
+    if count:
+        record("token_revoke", None, f"user:{user.id}", {"email": user.email, "count": count})
     db.session.commit()
     return count

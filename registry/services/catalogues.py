@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Industry, Jurisdiction, User
@@ -64,10 +65,17 @@ def save_entry(user: User, name: str, data: dict, entry_id: int | None = None):
         clash = db.session.scalar(select(model).where(getattr(model, field) == values[field]))
         if clash is not None and (entry is None or clash.id != entry.id):
             raise Conflict(f"已存在相同{word}的目录项:{clash.code} {clash.name}。", existing_id=clash.id, field=field)
+    created = entry is None
+    before = {} if created else {key: getattr(entry, key) for key in values}
     if entry is None:
         entry = model()
         db.session.add(entry)
     for key, value in values.items():
         setattr(entry, key, value if value is not None else (0 if key == "sort_order" else value))
+    db.session.flush()
+    after = {key: getattr(entry, key) for key in values}
+    record("catalogue_change", user, f"{name}:{entry.id}",
+           {"catalogue": name, "code": entry.code, "created": created,
+            "changes": {k: [before.get(k), v] for k, v in after.items() if created or before[k] != v}})
     db.session.commit()
     return entry

@@ -279,10 +279,12 @@ def set(actor: User, key: str, raw: Any) -> Any:  # noqa: A001  (the service's v
     _check_weights(key, value)
     begin_write()
     row = db.session.get(Setting, key)
+    before = row.value if row is not None else None
     if row is None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
+    _audit("setting_change", actor, key, {"key": key, "from": before, "to": value})
     db.session.commit()
     return value
 
@@ -296,8 +298,15 @@ def reset(actor: User, key: str) -> None:
     begin_write()
     row = db.session.get(Setting, key)
     if row is not None:
+        _audit("setting_reset", actor, key, {"key": key, "from": row.value})
         db.session.delete(row)
     db.session.commit()
+
+
+def _audit(event: str, actor: User, key: str, details: dict) -> None:
+    from registry.audit.trail import record
+
+    record(event, actor, f"setting:{key}", details)
 
 
 def _require(actor: User, roles: tuple[str, ...]) -> None:

@@ -11,6 +11,7 @@ import filetype
 from flask import current_app
 from sqlalchemy import select
 
+from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
 from registry.clock import today
@@ -73,6 +74,7 @@ def create_indicator(user: User, code: str, data: dict) -> Indicator:
     set_actor(db.session, user.id)
     indicator = Indicator(code=code, plan=PLAN_14TH, active=True, **fields)
     db.session.add(indicator)
+    record("catalogue_change", user, f"indicator:{code}", {"catalogue": "indicators", "code": code, "created": True})
     db.session.commit()
     return indicator
 
@@ -84,8 +86,12 @@ def update_indicator(user: User, code: str, data: dict) -> Indicator:
     begin_write()
     indicator = get_indicator(code)
     set_actor(db.session, user.id)
+    changes = {key: [getattr(indicator, key), value] for key, value in fields.items() if getattr(indicator, key) != value}
     for key, value in fields.items():
         setattr(indicator, key, value)
+    if changes:
+        record("catalogue_change", user, f"indicator:{code}", {"catalogue": "indicators", "code": code,
+                                                                "changes": changes})
     db.session.commit()
     return indicator
 
@@ -98,6 +104,8 @@ def set_retired(user: User, code: str, retired: bool, day: date) -> Indicator:
     set_actor(db.session, user.id)
     indicator.active = not retired
     indicator.retired_on = day if retired else None
+    record("catalogue_change", user, f"indicator:{code}", {"catalogue": "indicators", "code": code,
+                                                            "retired": retired})
     db.session.commit()
     return indicator
 

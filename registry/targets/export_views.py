@@ -7,6 +7,7 @@ from flask import Response, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from registry.audit.trail import exported, filter_words
 from registry.downloads import export_name, send_download
 from registry.targets import jobs, services, workbooks
 from registry.targets.assessment import town_assessment
@@ -30,6 +31,7 @@ def _scope(filters: services.Filters) -> str:
 def export_dashboard():
     filters, _errors = request_filters()
     rows = services.dashboard(current_user, filters)
+    exported(current_user, "指标看板", {"filters": filter_words(filters)})
     return _xlsx(workbooks.dashboard_workbook(rows, _scope(filters)), export_name("规划指标", filters.as_of))
 
 
@@ -38,6 +40,7 @@ def export_dashboard():
 def export_towns():
     filters, _errors = request_filters()
     result = town_assessment(current_user, filters.as_of)
+    exported(current_user, "镇街考核", {"as_of": filters.as_of.isoformat()})
     return _xlsx(workbooks.towns_workbook(result, _scope(services.Filters(filters.as_of))),
                  export_name("镇街考核", filters.as_of))
 
@@ -76,6 +79,7 @@ def export_progress(export_id: int):
 @login_required
 def export_download(export_id: int):
     job = jobs.get_export(current_user, export_id)
+    exported(current_user, "指标完整导出", {"file": job.file_name}, target=f"target_export:{job.id}", event="download")
     return send_download(jobs.export_path(job), export_name("规划指标完整导出", job.as_of), XLSX)
 
 
@@ -96,6 +100,7 @@ def snapshot(snapshot_id: int):
 @login_required
 def snapshot_xlsx(snapshot_id: int):
     snap = jobs.get_snapshot(current_user, snapshot_id)
+    exported(current_user, "月度快照", {"as_of": snap.as_of.isoformat()}, target=f"target_snapshot:{snap.id}")
     from openpyxl import Workbook
 
     wb = Workbook()

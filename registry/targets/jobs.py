@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from registry.clock import LOCAL_TZ, parse_now
+from registry.audit.trail import filter_words, record
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
@@ -36,6 +37,8 @@ def start_export(user: User, filters: services.Filters) -> TargetExport:
                        jurisdiction_code=filters.jurisdiction.code if filters.jurisdiction else None,
                        industry_code=filters.industry.code if filters.industry else None)
     db.session.add(job)
+    db.session.flush()
+    record("export", user, f"target_export:{job.id}", {"what": "指标完整导出", "filters": filter_words(filters)})
     db.session.commit()
     from registry.targets.tasks import export as export_task
 

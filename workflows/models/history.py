@@ -36,9 +36,25 @@ class Transition(db.Model):
 
 
 class ChainHead(db.Model):
-    """The single row holding the chain's last position; locked to append serially."""
+    """One row per chain (id 1: the workflow history, 2: the security audit trail) holding its last position;
+    locked to append serially."""
 
     __tablename__ = "transition_chain_heads"
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class ChainAnchor(db.Model):
+    """Where a chain restarts after a retention job removed its oldest rows: the last removed row's seq and hash,
+    sealed with the chain key (``mac``) so that a forged anchor shows."""
+
+    __tablename__ = "chain_anchors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    mac: Mapped[str | None] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))

@@ -13,6 +13,7 @@ from datetime import date
 import chinese_calendar
 from sqlalchemy import select
 
+from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
@@ -86,6 +87,8 @@ def set_day(day: date, is_workday: bool, note: str | None = None, user: User | N
         db.session.add(row)
     else:
         row.is_workday, row.note = is_workday, note
+    record("holiday_change", user, f"holiday:{day.isoformat()}", {"day": day.isoformat(), "workday": is_workday,
+                                                                   "note": note})
     db.session.commit()
     return row
 
@@ -101,5 +104,6 @@ def remove_day(user: User, override_id: int) -> date:
         raise NotFound("未找到该日期设置。")
     day = row.day
     db.session.delete(row)
+    record("holiday_change", user, f"holiday:{day.isoformat()}", {"day": day.isoformat(), "removed": True})
     db.session.commit()
     return day
