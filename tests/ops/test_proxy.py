@@ -30,6 +30,19 @@ def _failed_sign_in(session, base: str, n: int, headers: dict | None = None) -> 
     return answer.status_code
 
 
+def _failure_addresses(numbers) -> list[str]:
+    """The client address the audit trail recorded for each failed sign-in as nobody-<n>, in order."""
+    from sqlalchemy import select
+
+    from registry.audit.models import SecurityEvent
+    from registry.extensions import db
+
+    db.session.rollback()
+    rows = dict(db.session.execute(select(SecurityEvent.actor, SecurityEvent.address)
+                                   .where(SecurityEvent.event == "sign_in_failed")).all())
+    return [rows.get(f"nobody-{n}@linhai.example") for n in numbers]
+
+
 def _limit_prefix(service_urls) -> dict:
     # Fresh limit counters for each server of each test (the limiter's keys start with the queue name).
     return {"CELERY_QUEUE": f"{service_urls['queue']}-proxy-{uuid.uuid4().hex[:6]}"}
@@ -40,11 +53,14 @@ def test_thirty_clients_through_one_proxy_are_not_throttled_together(service_url
             Nginx(web.port, tmp_path) as proxy:
         statuses = [_failed_sign_in(client_from(f"127.0.0.{n}"), proxy.url, n) for n in range(2, 32)]
         assert statuses == [200] * 30
+        # The security audit trail names each client, not the proxy.
+        assert _failure_addresses(range(2, 32)) == [f"127.0.0.{n}" for n in range(2, 32)]
 
         # The same 30 attempts from one client: the 21st is refused, though each claims another address.
         one = client_from("127.0.0.40")
-        statuses = [_failed_sign_in(one, proxy.url, n, {"X-Forwarded-For": f"10.9.0.{n}"}) for n in range(30)]
+        statuses = [_failed_sign_in(one, proxy.url, n, {"X-Forwarded-For": f"10.9.0.{n}"}) for n in range(100, 130)]
         assert statuses == [200] * 20 + [429] * 10
+        assert set(_failure_addresses(range(100, 120))) == {"127.0.0.40"}  # the forged addresses count for nothing
 
 
 def test_a_forged_forwarded_for_is_ignored_without_trusted_proxies(service_urls, tmp_path):
