@@ -20,6 +20,7 @@ TASK_KINDS: dict[str, str] = {
     "targets.export": "bulk",
     "targets.snapshot_month": "bulk",
     "targets.review": "bulk",
+    "registry.retention": "bulk",
     "registry.heartbeat": "canary",
 }
 

@@ -10,6 +10,7 @@ TASK_MODULES: list[str] = [
     "registry.tasks",
     "registry.awards.tasks",
     "workflows.tasks",
+    "registry.retention.tasks",
 ]
 
 # Beat entries: name -> {"task": stable task name, "schedule": seconds or timedelta/crontab, "kwargs": {...}}
@@ -21,5 +22,6 @@ BEAT_SCHEDULE: dict[str, dict] = {
     "workflows-relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=10)},
     "workflows-sweep-deadlines": {"task": "workflows.sweep_deadlines", "schedule": timedelta(minutes=1)},
     "workflows-sweep-certificates": {"task": "workflows.sweep_certificates", "schedule": timedelta(days=1)},
+    "registry-retention": {"task": "registry.retention", "schedule": timedelta(days=1)},  # idempotent: removes once
     "targets-snapshot-month": {"task": "targets.snapshot_month", "schedule": timedelta(hours=6)},  # idempotent: stores last month-end once
 }

@@ -75,6 +75,13 @@ _EXTRA: dict[str, dict] = {
     "awards.notice.days": dict(label=N_("公示天数(新批次默认)"), minimum=1, maximum=60),
     "awards.notice.working_days": dict(label=N_("公示按工作日计算(新批次默认)")),
     "targets.quality_award_orgs.count_nomination": dict(label=N_("政府质量奖获奖组织计入提名奖")),
+    # retention (registry.retention.settings): the audit trail's floor is the law's six months, refused below
+    "retention.audit_days": dict(label=N_("安全审计记录保留天数(不少于 180 天)"), minimum=180, maximum=3650),
+    "retention.expired_sessions_days": dict(label=N_("过期登录会话保留天数"), minimum=0, maximum=365),
+    "retention.delivered_outbox_days": dict(label=N_("已送达消息任务保留天数"), minimum=1, maximum=3650),
+    "retention.read_notifications_days": dict(label=N_("已读站内消息保留天数"), minimum=1, maximum=3650),
+    "retention.export_files_days": dict(label=N_("后台导出文件保留天数"), minimum=1, maximum=365),
+    "retention.attachment_versions_days": dict(label=N_("已结束申报的旧版附件保留天数"), minimum=30, maximum=3650),
     "targets.zzb_standards.count_participants": dict(label=N_("“浙江制造”标准计入仅参与起草的标准")),
 }
 
@@ -108,7 +115,8 @@ def _check_weights(key: str, value: Any) -> None:
 
 # key prefix -> area, in the order the page lists them
 _AREAS = {"workflows": N_("流程通用"), "pinzibiao": N_("品字标"), "awards": N_("政府质量奖"),
-          "quality_award": N_("政府质量奖流程"), "targets": N_("规划指标统计口径")}
+          "quality_award": N_("政府质量奖流程"), "targets": N_("规划指标统计口径"),
+          "retention": N_("数据保留")}
 
 
 def _choice_lists() -> dict[str, dict[str, str]]:
@@ -137,12 +145,14 @@ STAGE_SWITCH = N_("%(workflow)s·启用“%(stage)s”环节")
 def _declared() -> dict[str, tuple[Any, tuple[str, dict] | None]]:
     """key -> (default, (label msgid, its arguments) or None) from every area's own declarations."""
     from registry.awards import settings as award_settings
+    from registry.retention import settings as retention_settings
     from registry.targets import settings as target_settings
     from workflows import settings as workflow_settings
     from workflows.definitions import _all as all_workflows
 
     found: dict[str, tuple[Any, str | None]] = {}
-    for key, default in {**workflow_settings.DEFAULTS, **award_settings.DEFAULTS, **target_settings.DEFAULTS}.items():
+    for key, default in {**workflow_settings.DEFAULTS, **award_settings.DEFAULTS, **target_settings.DEFAULTS,
+                         **retention_settings.DEFAULTS}.items():
         found[key] = (default, None)
     for workflow in all_workflows():
         for stage in workflow.stages:
