@@ -52,8 +52,12 @@ class BaseConfig:
     API_TOKEN_DAYS = 90  # a new API token's lifetime unless its issuer chooses another
     API_TOKEN_MAX_DAYS = 365  # the longest lifetime an issuer may choose
 
-    LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # Failed sign-ins only (registry/auth/throttle.py): per account from addresses that never signed in to it, and
+    # per client address; a successful sign-in clears the account's count.
+    LOGIN_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_KNOWN_ADDRESS_DAYS = 180
     RATELIMIT_ENABLED = True
     # How many reverse proxies stand in front of the app (nginx on the same host: 1). Each trusted hop's
     # X-Forwarded-For/-Proto/-Host is applied (Werkzeug's ProxyFix), so login limits, the audit trail and the logs

@@ -17,12 +17,14 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--name", "display_name", default=None)
 @click.option("--enterprise", "enterprise_uscc", default=None, help="USCC of the enterprise (role enterprise).")
 @click.option("--jurisdiction", "jurisdiction_code", default=None, help="Division code (role town).")
-def create_user_command(email, role, password, display_name, enterprise_uscc, jurisdiction_code):
+@click.option("--must-change-password", is_flag=True, help="The user must choose a new password at first sign-in.")
+def create_user_command(email, role, password, display_name, enterprise_uscc, jurisdiction_code, must_change_password):
     """Create an account."""
     from registry.services.accounts import create_user
 
     try:
-        user = create_user(email, role, password, display_name, enterprise_uscc, jurisdiction_code)
+        user = create_user(email, role, password, display_name, enterprise_uscc, jurisdiction_code,
+                           must_change_password=must_change_password)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created user {user.id} {user.email} ({user.role})")

@@ -31,7 +31,7 @@ BADGES: dict = {}
 
 
 def nav_items() -> list[dict]:
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or current_user.must_change_password:
         return []
     items = []
     for endpoint, label, roles in NAV:

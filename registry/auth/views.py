@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.auth.forms import ChangePasswordForm, LoginForm
+from registry.auth import throttle
 from registry.auth.sessions import close_session, open_session
-from registry.extensions import db, limiter
+from registry.extensions import db
 from registry.services import accounts
 from registry.services.errors import ValidationFailed
+from registry.timefmt import local_time
 
 bp = Blueprint("auth", __name__)
 
@@ -27,35 +29,53 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
-
-
-def _address_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"]
-
-
-def _account_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
 def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        email, address = accounts.normalise_email(form.email.data), request.remote_addr or ""
+        blocked = throttle.check(email, address)
+        if blocked is not None:
+            return _too_many_attempts(form, blocked)
+        user = accounts.authenticate(email, form.password.data)
         if user is None:
+            throttle.failed(email, address)
             flash(_("邮箱或密码不正确。"), "danger")
         else:
+            throttle.succeeded(email, address)
             open_session(user, request.headers.get("User-Agent"))
             db.session.commit()
             login_user(user)
+            if user.must_change_password:
+                return redirect(url_for(".change_password"))
             return redirect(safe_next(form.next.data) or url_for("home.index"))
-    return render_template("auth/login.html", form=form), (200 if request.method == "GET" else 200)
+    return render_template("auth/login.html", form=form)
+
+
+def _too_many_attempts(form: LoginForm, blocked: throttle.Blocked):
+    """429: the sign-in page again, saying in the user's language when to try again (Linhai time)."""
+    minutes = max(1, -(-blocked.seconds // 60))
+    message = _("登录失败次数过多,请在 %(time)s 之后再试(约 %(minutes)s 分钟)。忘记密码请联系系统管理员。",
+                time=local_time(blocked.until, "%H:%M"), minutes=minutes)
+    form.password.data = ""
+    response = make_response(render_template("auth/login.html", form=form, blocked=message), 429)
+    response.headers["Retry-After"] = str(blocked.seconds)
+    return response
+
+
+# While a password someone else chose is in use, only these pages open (the rest redirect to the change page).
+_OPEN_WHILE_PASSWORD_MUST_CHANGE = {"auth.change_password", "auth.logout", "auth.set_language", "auth.login",
+                                    "static"}
+
+
+@bp.before_app_request
+def _password_must_change():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _OPEN_WHILE_PASSWORD_MUST_CHANGE and not request.path.startswith("/api/")):
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 def _clear_session_keeping_language() -> None:
@@ -79,10 +99,13 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.new_password.data)
         except ValidationFailed as exc:
+            db.session.rollback()
+            status = 422
             for field, messages in exc.errors.items():
                 getattr(form, field).errors = list(messages)
         else:
@@ -90,7 +113,9 @@ def change_password():
             _clear_session_keeping_language()
             flash(_("密码已修改,请重新登录。"), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/change_password.html", form=form)
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password), status
 
 
 @bp.route("/lang/<code>", methods=["POST"])

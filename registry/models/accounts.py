@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -32,6 +32,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when someone else chose the password (an account created by staff, a reset): the next sign-in leads to
+    # the change-password page and nothing else opens until the user has chosen their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     enterprise: Mapped[Enterprise | None] = relationship()
     jurisdiction: Mapped[Jurisdiction | None] = relationship()

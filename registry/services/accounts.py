@@ -50,9 +50,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 def create_user(email: str, role: str, password: str, display_name: str | None = None,
                 enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
-                phone: str | None = None, *, actor: User | None = None) -> User:
+                phone: str | None = None, *, actor: User | None = None, must_change_password: bool = False) -> User:
     """Create an account (``actor`` None: the CLI or the installer); enterprise users need an enterprise, town
-    reviewers a jurisdiction. Audited as ``account_create``.
+    reviewers a jurisdiction. Audited as ``account_create``. ``must_change_password``: someone else chose the
+    password; the user changes it at first sign-in.
 
     Raises ValidationFailed for bad input and Conflict when the e-mail is taken.
     """
@@ -85,7 +86,8 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
     user = User(email=email, role=role, password_hash=hash_password(password),
                 display_name=display_name or email.split("@")[0], phone=phone,
                 enterprise_id=enterprise.id if enterprise else None,
-                jurisdiction_id=jurisdiction.id if jurisdiction else None)
+                jurisdiction_id=jurisdiction.id if jurisdiction else None,
+                must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
     record("account_create", actor, f"user:{user.id}",
@@ -101,7 +103,10 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed({"current_password": ["当前密码不正确。"]})
     if len(new or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed({"new_password": [f"密码至少 {MIN_PASSWORD_LENGTH} 位。"]})
+    if new == current:
+        raise ValidationFailed({"new_password": ["新密码不能与当前密码相同。"]})
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     close_all_sessions(user.id)
     revoke_all_tokens(user.id)
     record("password_change", user, f"user:{user.id}")
@@ -160,7 +165,8 @@ CREATABLE_ROLES = {ROLE_ADMIN: ROLES, ROLE_BUREAU: (ROLE_ENTERPRISE, ROLE_TOWN, 
 def register_user(actor: User, email: str, role: str, password: str, display_name: str | None = None,
                   enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
                   phone: str | None = None) -> User:
-    """Create an account on behalf of ``actor`` (see ``CREATABLE_ROLES``), then as ``create_user``.
+    """Create an account on behalf of ``actor`` (see ``CREATABLE_ROLES``), then as ``create_user``; the new user
+    must change the password at first sign-in.
 
     Raises Forbidden (actor may not create that role), ValidationFailed, Conflict (e-mail taken).
     """
@@ -174,7 +180,7 @@ def register_user(actor: User, email: str, role: str, password: str, display_nam
     begin_write()
     return create_user(email, role, password, display_name=(display_name or "").strip()[:64] or None,
                        enterprise_uscc=enterprise_uscc, jurisdiction_code=jurisdiction_code,
-                       phone=(phone or "").strip()[:32] or None, actor=actor)
+                       phone=(phone or "").strip()[:32] or None, actor=actor, must_change_password=True)
 
 
 def get_user(actor: User, user_id: int) -> User:
@@ -258,6 +264,7 @@ def reset_password(actor: User, user_id: int, new_password: str) -> None:
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed({"new_password": [f"密码至少 {MIN_PASSWORD_LENGTH} 位。"]})
     user.password_hash = hash_password(new_password)
+    user.must_change_password = True  # the administrator knows it: the user chooses their own at next sign-in
     close_all_sessions(user.id)
     revoke_all_tokens(user.id)
     record("password_reset", actor, f"user:{user.id}", {"email": user.email})

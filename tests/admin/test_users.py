@@ -31,8 +31,12 @@ def test_admin_creates_each_role_and_the_account_signs_in(app, client, auth, mak
     assert user.role == role and user.display_name == "新用户" and user.phone == "13800000000"
     assert user.enterprise_id == (enterprise.id if role == "enterprise" else None)
     assert user.jurisdiction_id == (town.id if role == "town" else None)
+    assert user.must_change_password  # staff chose it: the user sets their own first
     other = Auth(app.test_client())
-    assert other.login(user.email, PASSWORD).status_code == 302
+    assert other.login(user.email, PASSWORD).headers["Location"].endswith("/account/password")
+    assert other.client.post("/account/password", data={"current_password": PASSWORD, "new_password": "own-choice-123",
+                                                        "csrf_token": other.csrf("/account/password")}).status_code == 302
+    assert other.login(user.email, "own-choice-123").status_code == 302
     home = other.client.get("/")
     assert home.status_code == 200 or "/enterprises/" in home.headers["Location"]  # enterprise users land on theirs
 

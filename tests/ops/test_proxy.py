@@ -3,7 +3,7 @@ and a forged X-Forwarded-For counts for nothing.
 
 A real nginx (deploy/nginx/registry.conf, TLS) in front of a real gunicorn (deploy/gunicorn.conf.py) on loopback;
 clients bind their sockets to distinct 127.x addresses. Every sign-in uses a wrong password, so the limit is hit
-whether it counts attempts or failures. Limit per address: LOGIN_RATE_LIMIT_PER_ADDRESS (20 per 15 minutes).
+whether it counts attempts or failures. Limit per address: LOGIN_FAILURES_PER_ADDRESS (20 failures in 15 minutes).
 """
 from __future__ import annotations
 
