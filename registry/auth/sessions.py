@@ -61,7 +61,9 @@ def load_session_user(user_id: str) -> User | None:
 def close_session(user: User | None = None) -> None:
     """End the current browser session (logout); audited as ``sign_out`` of ``user`` when one was signed in."""
     from registry.audit.trail import record
+    from registry.database import begin_write
 
+    begin_write()  # a read-then-write on SQLite must not fail half way with "database is locked"
     token = session.pop("sid", None)
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))

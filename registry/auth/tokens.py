@@ -31,6 +31,7 @@ def issue_token(user: User, label: str | None = None, days: int | None = None, *
     Audited as ``token_create`` by ``actor`` (None: the CLI)."""
     from registry.audit.trail import record
 
+    begin_write()  # the audit seal reads and writes the chain head: take the write lock first (SQLite)
     days = days or current_app.config["API_TOKEN_DAYS"]
     token = "qr_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_digest(token), label=label, expires_at=utcnow() + timedelta(days=days))

@@ -105,6 +105,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed({"new_password": [f"密码至少 {MIN_PASSWORD_LENGTH} 位。"]})
     if new == current:
         raise ValidationFailed({"new_password": ["新密码不能与当前密码相同。"]})
+    begin_write()
     user.password_hash = hash_password(new)
     user.must_change_password = False
     close_all_sessions(user.id)
