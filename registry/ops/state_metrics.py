@@ -14,8 +14,13 @@ OUTBOX_STATES = ("pending", "sending", "dead")
 
 
 def queue_names(app: Flask) -> list[str]:
-    """Every queue the installation declares (registry.queues: <CELERY_QUEUE>.default, .notifications, ...)."""
-    return sorted(app.extensions["celery"].amqp.queues.keys())
+    """Every queue the installation declares (registry.queues: <CELERY_QUEUE>.default, .notifications, ...).
+
+    Not Celery's ``amqp.queues``: that also holds any queue a task was once sent to by name (a test's private one).
+    """
+    from registry.queues import all_queues
+
+    return sorted(all_queues(app.config["CELERY_QUEUE"]))
 
 
 def queue_lengths(app: Flask) -> dict[str, int]:
