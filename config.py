@@ -122,6 +122,9 @@ class BaseConfig:
     PROMETHEUS_MULTIPROC_DIR: str | None = None
 
     IMPORT_ASYNC_THRESHOLD = 300  # rows; larger imports run as a Celery task
+    IMPORT_MAX_ROWS = 20000  # data rows in one upload
+    IMPORT_MAX_BLANK_RUN = 1000  # this many blank rows in a row end a sheet's data
+    IMPORT_WEB_SCAN_ROWS = 2000  # sheet rows the upload request reads; a longer sheet is read by the worker
 
     # Worker hardening (registry.celery_app, registry.queues). Per queue kind, (soft, hard) time limits in seconds:
     # past the soft limit a task gets SoftTimeLimitExceeded (a delivery records a failed attempt), past the hard

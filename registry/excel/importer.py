@@ -149,20 +149,20 @@ def start_import(user: User, slug: str, filename: str | None, stream) -> ImportJ
     sheet = sheet_for(slug)
     name, path = store_upload(filename, stream)
     try:
-        with force_locale(SOURCE_LOCALE):
-            read = read_rows(path, sheet)
+        with force_locale(SOURCE_LOCALE):  # the request reads at most IMPORT_WEB_SCAN_ROWS rows: it answers at once
+            read = read_rows(path, sheet, scan_limit=current_app.config["IMPORT_WEB_SCAN_ROWS"])
         if read.missing:
             raise ValidationFailed({"file": ["缺少必填列:" + "、".join(read.missing) + "。请使用下载的模板。"]})
-        if not read.rows:
+        if not read.rows and read.complete:
             raise ValidationFailed({"file": ["文件中没有数据行。"]})
     except ValidationFailed:
         discard(path)
         raise
     job = ImportJob(user_id=user.id, kind=slug, filename=name, stored_path=path, status=STATUS_DRAFT,
-                    total_rows=len(read.rows))
+                    total_rows=len(read.rows))  # a long sheet's count so far; the worker's preview sets the total
     db.session.add(job)
     db.session.commit()
-    if job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]:
+    if not read.complete or job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]:
         _enqueue("excel.preview_import", job.id, back_to=STATUS_DRAFT)
     else:
         preview_import(job.id)
@@ -181,6 +181,8 @@ def preview_import(job_id: int) -> None:
     try:
         with force_locale(SOURCE_LOCALE):
             read = read_rows(job.stored_path, sheet)
+            if not read.rows:
+                raise ValidationFailed({"file": ["文件中没有数据行。"]})
             begin_write()
             issues = _apply_rows(user, sheet, read.rows, stop_at_first=False, job_id=job.id)
     except (ValidationFailed, OSError) as exc:

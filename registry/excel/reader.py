@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from flask import current_app
 from openpyxl import load_workbook
 
 from registry.excel.templates import DATA_SHEET, EXAMPLE_SHEET, Sheet
@@ -14,7 +15,6 @@ from registry.services.errors import ValidationFailed
 from registry.text import clean
 
 log = logging.getLogger(__name__)
-MAX_ROWS = 20000
 HEADER_SCAN_ROWS = 5  # a title line or two above the header row is tolerated
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊]|[（(]必填[)）]|[（(]选填[)）]")
 
@@ -25,6 +25,7 @@ class ReadResult:
     ignored: list[str] = field(default_factory=list)  # headers that match no field
     missing: list[str] = field(default_factory=list)  # required headers absent
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (sheet row number, {field name: cell value})
+    complete: bool = True  # False: reading stopped at ``scan_limit``; the rest is the worker's to read
 
 
 def normalise_header(text: Any) -> str:
@@ -75,10 +76,13 @@ def _match_header(values: tuple, sheet: Sheet) -> tuple[dict[int, str], list[str
     return mapping, ignored, [spec.header for spec in sheet.inputs if spec.required and spec.name not in seen]
 
 
-def read_rows(path: str, sheet: Sheet) -> ReadResult:
-    """The sheet's data rows. Blank rows are skipped; readonly columns are dropped.
+def read_rows(path: str, sheet: Sheet, scan_limit: int | None = None) -> ReadResult:
+    """The sheet's data rows. Blank rows are skipped; readonly columns are dropped. A run of IMPORT_MAX_BLANK_RUN
+    blank rows ends the data (a sheet formatted down to row 1,048,576 is not read to its end). With ``scan_limit``,
+    reading stops after that many sheet rows and the result is marked incomplete.
 
-    Raises ValidationFailed (field ``file``) for an unreadable workbook, no recognisable header row or too many rows.
+    Raises ValidationFailed (field ``file``) for an unreadable workbook, no recognisable header row or more than
+    IMPORT_MAX_ROWS data rows.
     """
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -86,15 +90,20 @@ def read_rows(path: str, sheet: Sheet) -> ReadResult:
         log.info("unreadable workbook %s", path, exc_info=True)
         raise ValidationFailed({"file": ["无法读取该 Excel 文件,请确认文件未损坏并另存为 .xlsx 后重试。"]}) from None
     try:
-        return _read(_choose_sheet(wb, sheet), sheet)
+        return _read(_choose_sheet(wb, sheet), sheet, scan_limit)
     finally:
         wb.close()
 
 
-def _read(ws, sheet: Sheet) -> ReadResult:
+def _read(ws, sheet: Sheet, scan_limit: int | None) -> ReadResult:
+    max_rows, max_blank_run = current_app.config["IMPORT_MAX_ROWS"], current_app.config["IMPORT_MAX_BLANK_RUN"]
     result = ReadResult()
     mapping: dict[int, str] | None = None
+    blank_run = 0
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if scan_limit is not None and number > scan_limit:
+            result.complete = False
+            break
         if mapping is None:
             candidate, ignored, missing = _match_header(values, sheet)
             if candidate:
@@ -106,9 +115,13 @@ def _read(ws, sheet: Sheet) -> ReadResult:
             continue
         row = {name: cell_value(values[i]) if i < len(values) else None for i, name in mapping.items()}
         if all(v is None or v == "" for v in row.values()):
+            blank_run += 1
+            if blank_run >= max_blank_run:
+                break
             continue
-        if len(result.rows) >= MAX_ROWS:
-            raise ValidationFailed({"file": [f"一次最多导入 {MAX_ROWS} 行,请拆分文件后分批导入。"]})
+        blank_run = 0
+        if len(result.rows) >= max_rows:
+            raise ValidationFailed({"file": [f"一次最多导入 {max_rows} 行,请拆分文件后分批导入。"]})
         result.rows.append((number, row))
     if mapping is None:
         expected = "、".join(spec.header for spec in sheet.inputs if spec.required)
