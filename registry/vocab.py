@@ -15,6 +15,11 @@ class Vocab(dict):
 
 
 ENTERPRISE_ROLES = Vocab(lead=_l("主导"), participant=_l("参与"))
+# What kind of organisation a registry entry is (企业 by default): awards and honours go to all of them.
+ORG_TYPES = Vocab(
+    enterprise=_l("企业"), hospital=_l("医疗机构"), school=_l("学校"), association=_l("社会团体(协会、商会)"),
+    institution=_l("事业单位"), government=_l("机关"), other=_l("其他组织"),
+)
 
 STANDARD_LEVELS = Vocab(
     international=_l("国际标准"), national=_l("国家标准"), industry=_l("行业标准"), local=_l("地方标准"),

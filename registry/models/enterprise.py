@@ -24,6 +24,8 @@ class Enterprise(TimestampMixin, db.Model):
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
     industry_id: Mapped[int] = mapped_column(ForeignKey("industries.id"), index=True)
     above_scale: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 规上
+    # Hospitals, schools and associations win quality awards too: the registry holds organisations of every kind.
+    org_type: Mapped[str] = mapped_column(String(16), default="enterprise", server_default="enterprise")
     established_on: Mapped[date | None] = mapped_column(Date)
     legal_representative: Mapped[str | None] = mapped_column(String(64))
     group_name: Mapped[str | None] = mapped_column(String(200))  # 所属集团, for conflict-of-interest checks

@@ -20,12 +20,14 @@ from registry.models.bigrams import contains_all_bigrams
 from registry.records.fields import FieldSpec as F
 from registry.records.fields import coerce, to_json
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.vocab import ORG_TYPES
 
 ENTERPRISE_FIELDS: tuple[F, ...] = (
     F("name", _l("企业名称"), required=True, max_length=200),
     F("uscc", _l("统一社会信用代码"), required=True, max_length=40),
     F("jurisdiction", _l("所属镇街"), required=True, max_length=64, hint=_l("行政区划代码或名称,如 331082112 或 杜桥镇")),
     F("industry", _l("所属产业"), required=True, max_length=64),
+    F("org_type", _l("组织类型"), "choice", choices=ORG_TYPES, hint=_l("医院、学校、协会等非企业组织获奖的也在此登记")),
     F("above_scale", _l("规上企业"), "bool"),
     F("established_on", _l("成立日期"), "date", not_future=True),
     F("legal_representative", _l("法定代表人"), max_length=64),
@@ -198,6 +200,8 @@ def _lookup(model, raw: str | None):
 
 def _validate(user: User, data: dict, current: Enterprise | None) -> dict:
     values, errors = coerce(ENTERPRISE_FIELDS, data, partial=current is not None)
+    if "org_type" in values and values["org_type"] is None:
+        values["org_type"] = "enterprise"  # an organisation not said to be otherwise is an enterprise
     if "jurisdiction" in values and values["jurisdiction"] is not None:
         values["jurisdiction"] = _lookup(Jurisdiction, values["jurisdiction"]) or errors.setdefault(
             "jurisdiction", []).append("所属镇街不存在,请填写行政区划代码或名称。")

@@ -205,3 +205,32 @@ def test_official_figure_input_is_checked(client, auth, make_user, indicators):
     assert not db.session.scalar(select(Indicator).where(Indicator.code == code)).values  # nothing saved
     assert client.get(f"/targets/indicators/{code}/official/2019").status_code == 404
     assert client.get(f"/targets/indicators/{code}/official/99999").status_code == 404
+
+
+def test_a_hospital_that_wins_a_quality_award_counts_as_an_organisation(client, auth, make_user):
+    from registry.services import enterprises
+
+    bureau = make_user("bureau")
+    town = db.session.scalar(select_first_town())
+    hospital = enterprises.create_enterprise(bureau, {
+        "name": "临海市第一人民医院", "uscc": "12331082MB1234567X", "org_type": "hospital",
+        "jurisdiction": town.code, "industry": "其他", "uscc_override_reason": "事业单位代码,演示用"})
+    assert hospital.org_type == "hospital"
+    records.create_record(bureau, hospital.id, "honours", {"honour_type": "quality_award", "level": "taizhou",
+                                                           "year": "2023", "awarded_on": "2023-09-01"})
+    listed = counting.records(get_rule("quality_award_orgs"), END)
+    assert [e["name"] for item in listed for e in item["enterprises"]] == ["临海市第一人民医院"]
+    auth.login(bureau)
+    assert "医疗机构" in client.get(f"/enterprises/{hospital.id}").get_data(as_text=True)
+    plain = enterprises.create_enterprise(bureau, {"name": "临海某机械有限公司", "uscc": "91331082MA2AB2CD3E",
+                                                   "jurisdiction": town.code, "industry": "其他",
+                                                   "uscc_override_reason": "演示"})
+    assert plain.org_type == "enterprise"
+
+
+def select_first_town():
+    from sqlalchemy import select
+
+    from registry.models import Jurisdiction
+
+    return select(Jurisdiction).order_by(Jurisdiction.sort_order).limit(1)
