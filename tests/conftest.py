@@ -11,8 +11,8 @@ import pytest
 
 from tests.services import test_database, test_redis
 
-KEEP_TABLES = {"jurisdictions", "industries", "alembic_version"}
-CATALOGUE_TABLES = ("jurisdictions", "industries")  # kept between tests, so put back as seeded after each
+KEEP_TABLES = {"jurisdictions", "industries", "green_product_domains", "alembic_version"}
+CATALOGUE_TABLES = ("jurisdictions", "industries", "green_product_domains")  # kept between tests, so put back as seeded after each
 
 
 @pytest.fixture(scope="session")

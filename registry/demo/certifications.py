@@ -16,7 +16,7 @@ _ALLIANCE = ("浙江公信认证有限公司", "杭州万泰认证有限公司",
 _SYSTEM_BODIES = ("中国质量认证中心", "方圆标志认证集团有限公司", "北京世标认证中心有限公司", "杭州万泰认证有限公司",
                   "浙江公信认证有限公司", "必维认证(北京)有限公司")
 _INTERNATIONAL_PARTNERS = ("IQNet", "德国莱茵TÜV", "挪威船级社DNV", "英国标准协会BSI", "意大利IMQ")
-# 绿色产品认证 product domains (the national catalogue).
+# 绿色产品认证 product domains: names of the 绿色产品认证目录 catalogue (registry/seeds/catalogues.py).
 GREEN_DOMAINS = ("人造板和木质地板", "涂料", "家具", "建筑玻璃", "防水与密封材料", "纺织产品", "塑料制品",
                  "陶瓷砖(板)", "木塑制品")
 _GREEN_BY_INDUSTRY = {"building_materials": ("建筑玻璃", "防水与密封材料", "陶瓷砖(板)", "涂料"),

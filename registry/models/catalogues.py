@@ -1,4 +1,4 @@
-"""Editable catalogues: jurisdictions (镇街/开发区) and industries (产业)."""
+"""Editable catalogues: jurisdictions (镇街/开发区), industries (产业) and green-product domains (绿色产品领域)."""
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Integer, String
@@ -27,5 +27,19 @@ class Industry(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     cluster: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class GreenProductDomain(db.Model):
+    """A product category of the national 绿色产品认证目录 (GB/T 35601-35613 and later batches).
+
+    A 绿色产品认证 certificate names one by ``name`` (registry.records.kinds); the targets count distinct entries.
+    """
+
+    __tablename__ = "green_product_domains"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

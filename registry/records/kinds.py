@@ -8,6 +8,7 @@ so a rule is written once. Standards are the one kind stored in two tables (a st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import unicodedata
 from datetime import date, timedelta
 from typing import Callable
 
@@ -16,7 +17,8 @@ from sqlalchemy import select
 
 from registry.i18n import source_text
 from registry.identifiers import IdentifierError, parse_patent_number, parse_standard_number, parse_trademark
-from registry.models import Certification, CreditRecord, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
+from registry.extensions import db
+from registry.models import Certification, CreditRecord, GreenProductDomain, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
 from registry.records.fields import FieldSpec as F
 from registry.vocab import (CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES,
                             GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
@@ -72,10 +74,32 @@ def _check_standard(values: dict, errors: Errors) -> None:
 
 def _check_certification(values: dict, errors: Errors) -> None:
     _after(values, errors, "issued_on", "expires_on", "有效期至必须晚于发证日期。")
-    if values.get("cert_type") == "green_product" and not values.get("product_domain"):
-        errors.setdefault("product_domain", []).append("绿色产品认证请填写产品领域。")
+    if values.get("cert_type") == "green_product":
+        _check_green_domain(values, errors)
     if values.get("status") not in (None, "valid") and not values.get("status_changed_on"):
         errors.setdefault("status_changed_on", []).append("证书暂停、撤销或注销时请填写状态变更日期。")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _check_green_domain(values: dict, errors: Errors) -> None:
+    """A 绿色产品认证 names an active entry of the 绿色产品认证目录 catalogue, stored as the entry's name (so
+    "涂料 " and full-width "陶瓷砖(板)" are the catalogue's 涂料 and 陶瓷砖(板)); the targets count these entries."""
+    given = _fold(values.get("product_domain") or "")
+    if not given:
+        errors.setdefault("product_domain", []).append("绿色产品认证请填写产品领域。")
+        return
+    names = list(db.session.scalars(select(GreenProductDomain.name).where(GreenProductDomain.active.is_(True))
+                                    .order_by(GreenProductDomain.sort_order, GreenProductDomain.id)))
+    match = next((name for name in names if _fold(name) == given), None)
+    if match is None:
+        errors.setdefault("product_domain", []).append(
+            f"“{given}”不在绿色产品认证目录中。请填写目录中的领域名称(系统管理 › 目录维护 › 绿色产品认证领域):"
+            + "、".join(names) + "。")
+        return
+    values["product_domain"] = match
 
 
 def _check_honour(values: dict, errors: Errors) -> None:
@@ -156,7 +180,8 @@ CERTIFICATIONS = RecordKind(
     fields=(
         F("cert_type", _l("认证类型"), "choice", required=True, choices=CERTIFICATION_TYPES),
         F("number", _l("证书编号"), required=True, max_length=64), F("issuer", _l("发证机构"), max_length=200),
-        F("scope", _l("产品/范围"), max_length=300), F("product_domain", _l("产品领域(绿色产品)"), max_length=100),
+        F("scope", _l("产品/范围"), max_length=300), F("product_domain", _l("产品领域(绿色产品)"), max_length=100,
+                                                  hint=_l("绿色产品认证填写绿色产品认证目录中的领域名称")),
         F("issued_on", _l("发证日期"), "date", required=True), F("expires_on", _l("有效期至"), "date"),
         F("status", _l("登记状态"), "choice", required=True, choices=RECORDED_CERT_STATUSES,
           hint=_l("过期由系统按有效期自动判断,无需修改")),

@@ -1,4 +1,5 @@
-"""Catalogue seed data from domain.md section 1: Linhai's jurisdictions and the plan's industries.
+"""Catalogue seed data from domain.md section 1: Linhai's jurisdictions and the plan's industries; and the product
+categories of the national 绿色产品认证目录.
 
 ``seed_catalogues()`` is idempotent: it adds what is missing and leaves edited rows alone.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import Industry, Jurisdiction
+from registry.models import GreenProductDomain, Industry, Jurisdiction
 
 JURISDICTIONS = [
     ("331082001", "古城街道", "street"), ("331082002", "大洋街道", "street"), ("331082003", "江南街道", "street"),
@@ -27,9 +28,32 @@ INDUSTRIES = [
     ("trade_logistics", "商贸物流", False), ("culture_tourism", "文化旅游", False), ("other", "其他", False),
 ]
 
+# 绿色产品认证目录: (code, name). The first batch is the 绿色产品评价 national standards GB/T 35601-35613 (2017); the
+# code is the standard's number. Migration 0017 holds a copy of this list (it maps existing free-text domains).
+GREEN_PRODUCT_DOMAINS = [
+    ("GB/T 35601", "人造板和木质地板"), ("GB/T 35602", "涂料"), ("GB/T 35603", "卫生陶瓷"),
+    ("GB/T 35604", "建筑玻璃"), ("GB/T 35605", "墙体材料"), ("GB/T 35606", "太阳能热水系统"),
+    ("GB/T 35607", "家具"), ("GB/T 35608", "绝热材料"), ("GB/T 35609", "防水与密封材料"),
+    ("GB/T 35610", "陶瓷砖(板)"), ("GB/T 35611", "纺织产品"), ("GB/T 35612", "木塑制品"),
+    ("GB/T 35613", "纸和纸制品"),
+    # Later batches of the 目录 (2019-2020), not in GB/T 35601-35613: the registry's own codes.
+    ("GP-PLASTIC", "塑料制品"), ("GP-DETERGENT", "洗涤用品"), ("GP-EXPRESS", "快递包装"),
+]
+
+
+def seed_green_product_domains() -> int:
+    """Insert missing 绿色产品认证目录 entries (by code); no commit; return how many were added."""
+    have = set(db.session.scalars(select(GreenProductDomain.code)))
+    added = 0
+    for order, (code, name) in enumerate(GREEN_PRODUCT_DOMAINS):
+        if code not in have:
+            db.session.add(GreenProductDomain(code=code, name=name, sort_order=order))
+            added += 1
+    return added
+
 
 def seed_catalogues() -> tuple[int, int]:
-    """Insert missing jurisdictions and industries; commit; return how many of each were added."""
+    """Insert missing jurisdictions, industries and green-product domains; commit; return how many of each were added."""
     have_j = set(db.session.scalars(select(Jurisdiction.code)))
     added_j = 0
     for order, (code, name, kind) in enumerate(JURISDICTIONS):
@@ -42,5 +66,6 @@ def seed_catalogues() -> tuple[int, int]:
         if code not in have_i:
             db.session.add(Industry(code=code, name=name, cluster=cluster, sort_order=order))
             added_i += 1
+    seed_green_product_domains()
     db.session.commit()
     return added_j, added_i

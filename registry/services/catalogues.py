@@ -1,13 +1,13 @@
-"""Catalogue use cases (administrators): jurisdictions and industries are data, edited here."""
+"""Catalogue use cases (administrators): jurisdictions, industries and green-product domains are data, edited here."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
-from registry.models import Industry, Jurisdiction, User
+from registry.models import Certification, GreenProductDomain, Industry, Jurisdiction, User
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.records.fields import FieldSpec as F
 from registry.records.fields import coerce
@@ -23,6 +23,10 @@ CATALOGUES = {
         F("code", _l("代码"), required=True, max_length=32), F("name", _l("名称"), required=True, max_length=64),
         F("cluster", _l("三大千亿产业集群"), "bool"), F("sort_order", _l("排序"), "int", minimum=0, maximum=9999),
         F("active", _l("启用"), "bool"))),
+    "green_product_domains": (GreenProductDomain, _l("绿色产品认证领域"), (
+        F("code", _l("代码"), required=True, max_length=32, hint=_l("国家标准号(如 GB/T 35602)或自编代码")),
+        F("name", _l("名称"), required=True, max_length=100),
+        F("sort_order", _l("排序"), "int", minimum=0, maximum=9999), F("active", _l("启用"), "bool"))),
 }
 
 
@@ -70,6 +74,11 @@ def save_entry(user: User, name: str, data: dict, entry_id: int | None = None):
     if entry is None:
         entry = model()
         db.session.add(entry)
+    if model is GreenProductDomain and not created and before["name"] != values["name"]:
+        # certificates name their domain: a renamed entry keeps its certificates
+        db.session.execute(update(Certification).where(
+            Certification.cert_type == "green_product", Certification.product_domain == before["name"])
+            .values(product_domain=values["name"]))
     for key, value in values.items():
         setattr(entry, key, value if value is not None else (0 if key == "sort_order" else value))
     db.session.flush()

@@ -27,7 +27,7 @@ from sqlalchemy import Date, Select, String, and_, case, cast, exists, extract, 
 from sqlalchemy.orm import aliased
 
 from registry.i18n import N_
-from registry.models import Certification, Enterprise, Honour, Standard, StandardDrafter, Trademark
+from registry.models import Certification, Enterprise, GreenProductDomain, Honour, Standard, StandardDrafter, Trademark
 from registry.targets import settings as rule_settings
 from registry.targets.sqlfuncs import year_end
 
@@ -139,16 +139,16 @@ def _certificate_end():
 def certificates(cert_type: str, key: str = "id"):
     """Certificates of ``cert_type`` valid on the date (issued, not expired, not ended by status).
 
-    ``key='product_domain'`` counts distinct product domains instead of certificates.
+    ``key='product_domain'`` counts distinct entries of the 绿色产品认证目录 catalogue instead of certificates: a
+    certificate whose domain is not a catalogue name (free text recorded before the catalogue) counts in none.
     """
 
     def facts() -> Select:
         conditions = [Certification.cert_type == cert_type]
         key_column = Certification.id
         if key == "product_domain":
-            conditions.append(Certification.product_domain.is_not(None))
-            key_column = Certification.product_domain
-        return (
+            key_column = GreenProductDomain.id
+        query = (
             select(key_column.label("key"), literal("certificate").label("source"), Certification.id.label("record_id"),
                    *_enterprise_columns(Certification.enterprise_id),
                    Certification.product_domain.label("kind_code"), Certification.number.label("number"),
@@ -158,6 +158,9 @@ def certificates(cert_type: str, key: str = "id"):
             .select_from(Certification).join(Enterprise, Enterprise.id == Certification.enterprise_id)
             .where(*conditions)
         )
+        if key == "product_domain":
+            query = query.join(GreenProductDomain, GreenProductDomain.name == Certification.product_domain)
+        return query
 
     return facts
 
@@ -276,8 +279,10 @@ def _build() -> dict[str, Rule]:
         Rule("single_champions", N_("工信部认定的制造业单项冠军企业,复核有效期内(累计,每家计一次)"), N_("企业"),
              CUMULATIVE, honours(("single_champion",), ("national",), key="enterprise"),
              ("honours:single_champion",)),
-        Rule("green_product_domains", N_("当日有效的绿色产品认证证书覆盖的产品领域(不同领域数)"), N_("领域"), CUMULATIVE,
-             certificates("green_product", key="product_domain"), ("certifications:green_product",)),
+        Rule("green_product_domains", N_("当日有效的绿色产品认证证书覆盖的绿色产品认证目录领域(不同领域数;"
+                                         "不在目录中的旧自由填写领域不计)"), N_("领域"), CUMULATIVE,
+             certificates("green_product", key="product_domain"),
+             ("certifications:green_product", "catalogues:green_product_domains")),
         Rule("high_quality_service_certs", N_("当日有效的高品质服务认证证书"), N_("证书"), CUMULATIVE,
              certificates("high_quality_service"), ("certifications:high_quality_service",)),
         Rule("export_brands", N_("2021-2025 年认定的浙江出口名牌"), N_("荣誉"), NEW, honours(("zhejiang_export_brand",)),

@@ -73,6 +73,8 @@ def tokens_for(obj, deleted: bool = False, created: bool = False) -> set[str]:
         return tokens
     if table == "settings":
         return {"settings:targets"} if str(getattr(obj, "key", "")).startswith("targets.") else set()
+    if table == "green_product_domains":  # a renamed or added domain changes which certificates count
+        return {"catalogue", "catalogues:green_product_domains"}
     if table in ("indicators", "reported_values", "jurisdictions", "industries"):
         return {"catalogue"}  # what the pages show around the figures
     if table == "enterprises":

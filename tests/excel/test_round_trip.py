@@ -14,7 +14,7 @@ from tests.factories import (CertificationFactory, CreditRecordFactory, Enterpri
                              IncidentRecordFactory, PatentFactory, StandardDrafterFactory, StandardFactory,
                              TrademarkFactory, industry, jurisdiction, make_uscc)
 
-KEEP = {"jurisdictions", "industries", "alembic_version", "users", "user_sessions", "api_tokens", "import_jobs"}
+KEEP = {"jurisdictions", "industries", "green_product_domains", "alembic_version", "users", "user_sessions", "api_tokens", "import_jobs"}
 
 
 def _bad_check(seq: int) -> str:
@@ -34,7 +34,7 @@ def _build_registry() -> None:
         number="GB/T 19580-2012", level="national", title="卓越绩效评价准则", status="withdrawn",
         published_on=date(2012, 3, 9), effective_on=date(2012, 8, 1), withdrawn_on=date(2024, 1, 1)))
     CertificationFactory(enterprise=a)
-    CertificationFactory(enterprise=b, cert_type="green_product", product_domain="建材", status="suspended",
+    CertificationFactory(enterprise=b, cert_type="green_product", product_domain="防水与密封材料", status="suspended",
                          status_changed_on=date(2024, 2, 1))
     HonourFactory(enterprise=a, title="示例工程", issuer="浙江省")
     HonourFactory(enterprise=b, honour_type="quality_award", level="taizhou", year=2023, awarded_on=None)

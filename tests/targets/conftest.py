@@ -85,7 +85,8 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
         CertificationFactory(enterprise=rng.choice(ents), cert_type=rng.choice(cert_types), issued_on=issued,
                              expires_on=_maybe(rng, 0.9, issued + dt.timedelta(days=rng.choice([365, 1095, 1460]))),
                              status=status, status_changed_on=changed,
-                             product_domain=rng.choice(["建材", "家具", "纺织", "电子电器", None]))
+                             # catalogue names, and one legacy free-text value that matches no entry (never counted)
+                             product_domain=rng.choice(["防水与密封材料", "家具", "纺织产品", "涂料", "建材", None]))
     madrid_numbers = [f"{1500000 + n}" for n in range(10)]  # an international registration spans several rows
     for _ in range(120):
         registered = _maybe(rng, 0.9, random_date(rng, dt.date(2012, 1, 1), hi))

@@ -58,12 +58,12 @@ def standard_sql(level, day, year, jid, iid, roles=None, without_lead=False):
 
 def holding_sql(cert_type, distinct_domain, day, year, jid, iid):
     on = min(dt.date(year, 12, 31), day) if year else day
-    key = "c.product_domain" if distinct_domain else "c.id"
+    key = "g.id" if distinct_domain else "c.id"
     where = ["c.cert_type = :t", "c.issued_on <= :on", "(c.expires_on IS NULL OR c.expires_on >= :on)",
              "(c.status = 'valid' OR (c.status_changed_on IS NOT NULL AND c.status_changed_on > :on))"]
-    if distinct_domain:
-        where.append("c.product_domain IS NOT NULL")
-    sql = (f"SELECT COUNT(DISTINCT {key}) FROM certifications c JOIN enterprises e ON e.id = c.enterprise_id "
+    # domains of the 绿色产品认证目录 catalogue only: legacy free text matches no entry
+    domains = " JOIN green_product_domains g ON g.name = c.product_domain" if distinct_domain else ""
+    sql = (f"SELECT COUNT(DISTINCT {key}) FROM certifications c JOIN enterprises e ON e.id = c.enterprise_id{domains} "
            f"WHERE {' AND '.join(where)}{_filters(jid, iid)}")
     return sql, {"t": cert_type, "on": on}
 
