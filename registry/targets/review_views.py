@@ -8,7 +8,8 @@ from flask import flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry.clock import today
+from registry.audit.trail import exported
+from registry.clock import aware, local_date, today
 
 from registry.downloads import export_name, send_download
 from registry.forms.specs import show_errors
@@ -68,7 +69,8 @@ def plan_review_xlsx(review_id: int):
     review = reviews.get(current_user, review_id)
     if review.status != "done":
         return redirect(url_for("targets.plan_review", review_id=review.id))
-    issued = f"{review.issued_at:%Y-%m-%d} 印发" if review.issued_at else None
+    issued = f"{local_date(aware(review.issued_at)):%Y-%m-%d} 印发" if review.issued_at else None  # the Linhai date
+    exported(current_user, "规划评估", {"year": review.year, "kind": review.kind}, target=f"plan_review:{review.id}")
     data = review_workbook(review.payload, issued)
     return send_download(BytesIO(data), export_name(f"规划评估-{review.year}-{reviews.KINDS[review.kind]}"))
 

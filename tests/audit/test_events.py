@@ -204,3 +204,27 @@ def test_every_event_is_sealed_in_order(client, auth, make_user):
     assert [e.seq for e in rows] == list(range(1, 7))
     assert all(e.hash and e.prev_hash for e in rows)
     assert chain.verify(chain=AUDIT) == [] and chain.verify() == []
+
+
+def test_a_plan_review_export_is_recorded_and_dated_in_linhai(client, auth, make_user, indicators):
+    """Issued at 2026-06-30 17:00 UTC = 1 July 01:00 in Linhai: the workbook says 2026-07-01 印发."""
+    from datetime import datetime, timezone
+
+    from openpyxl import load_workbook
+
+    from registry.targets import reviews
+    from registry.targets.models import PlanReview
+
+    user = make_user("bureau")
+    review = reviews.start(user, "annual", 2024)
+    assert reviews.run(review.id) == "done"  # what the worker runs (tests/targets runs it on a real worker)
+    db.session.get(PlanReview, review.id).issued_at = datetime(2026, 6, 30, 17, 0, tzinfo=timezone.utc)
+    db.session.commit()
+    auth.login(user)
+    response = client.get(f"/targets/reviews/{review.id}.xlsx")
+    assert response.status_code == 200
+    cells = [c for ws in load_workbook(io.BytesIO(response.data)).worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("2026-07-01 印发" in c for c in cells) and not any("2026-06-30 印发" in c for c in cells)
+    row = only("export")
+    assert (row.target, row.details["what"]) == (f"plan_review:{review.id}", "规划评估")
