@@ -29,7 +29,7 @@ INDUSTRIES = [
 ]
 
 # 绿色产品认证目录: (code, name). The first batch is the 绿色产品评价 national standards GB/T 35601-35613 (2017); the
-# code is the standard's number. Migration 0017 holds a copy of this list (it maps existing free-text domains).
+# code is the standard's number. Migration 0018 holds a copy of this list (it maps existing free-text domains).
 GREEN_PRODUCT_DOMAINS = [
     ("GB/T 35601", "人造板和木质地板"), ("GB/T 35602", "涂料"), ("GB/T 35603", "卫生陶瓷"),
     ("GB/T 35604", "建筑玻璃"), ("GB/T 35605", "墙体材料"), ("GB/T 35606", "太阳能热水系统"),

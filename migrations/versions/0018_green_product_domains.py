@@ -1,7 +1,7 @@
 """green_product_domains: the 绿色产品认证目录 catalogue; existing free-text domains that name an entry take its name
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-04 13:50:00
 
 """
@@ -10,8 +10,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
