@@ -157,7 +157,7 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
         stageruns.pause(run, now)
     elif from_status == RETURNED:
         stageruns.resume(run, now)
-    if to_status in CLOSED_STATUSES or (target.final and new_run is run):
+    if to_status in CLOSED_STATUSES or target.final:  # a final stage has no open run, entered or acted in
         stageruns.close(new_run, now)
     if action.exclusive:
         _record_state(application, new_run, to_status, from_status, stage, now)
