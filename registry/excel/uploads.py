@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
+from registry.files import write_atomically
 from registry.services.errors import ValidationFailed
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -87,8 +88,7 @@ def store_upload(filename: str | None, stream: BinaryIO) -> tuple[str, str]:
     folder = os.path.join(current_app.config["UPLOAD_DIR"], "imports")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{uuid.uuid4().hex}.xlsx")
-    with open(path, "wb") as fh:
-        fh.write(data)
+    write_atomically(path, data)  # a full disk: StorageFull (field "file"), nothing left behind
     try:
         check_archive(path)
     except ValidationFailed:

@@ -13,6 +13,7 @@ from registry.clock import LOCAL_TZ, parse_now
 from registry.audit.trail import filter_words, record
 from registry.database import begin_write
 from registry.extensions import db
+from registry.files import DISK_FULL, StorageFull, write_atomically
 from registry.models import User
 from registry.models.base import utcnow
 from registry.services.errors import NotFound
@@ -91,12 +92,13 @@ def run_export(export_id: int) -> str:
             workbooks.records_sheet(wb, ind.code, ind.name, items, scope)
             _progress(job, n)
         name = f"targets-{job.id}-{job.as_of.isoformat()}.xlsx"
-        wb.save(os.path.join(export_dir(), name))
+        folder = os.path.join(current_app.config["EXPORT_DIR"], "targets")
+        write_atomically(os.path.join(folder, name), wb.save)  # the file in place before the row says done
         job.file_name, job.status, job.finished_at = name, "done", utcnow()
     except Exception as exc:  # noqa: BLE001  (recorded on the job for the user; the task does not retry)
         db.session.rollback()
         job = db.session.get(TargetExport, export_id)
-        job.status, job.error = "failed", str(exc)[:500]
+        job.status, job.error = "failed", (DISK_FULL if isinstance(exc, StorageFull) else str(exc))[:500]
     db.session.commit()
     return job.status
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from registry.database import begin_write
 from registry.extensions import db
+from registry.files import write_atomically
 from registry.models import User
 from registry.services.errors import Forbidden, NotFound, ValidationFailed
 from registry.text import one_line
@@ -65,10 +66,8 @@ def store_version(application_id: int, slot: str, stage: str, filename: str, con
     """Write a checked file under a generated name and add it as the next version of ``slot`` (flushed; the
     caller holds the write transaction and commits)."""
     stored = f"{secrets.token_hex(16)}.{ext}"
-    folder = current_app.config["UPLOAD_DIR"]
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored), "wb") as handle:
-        handle.write(content)
+    # the file first, all or nothing (a full disk: StorageFull, nothing left behind), the row after it
+    write_atomically(os.path.join(current_app.config["UPLOAD_DIR"], stored), content)
     version = (db.session.scalar(select(func.max(Attachment.version)).where(
         Attachment.application_id == application_id, Attachment.slot == slot)) or 0) + 1
     name = one_line(os.path.basename(filename.replace("\\", "/")), 200) or f"file.{ext}"
