@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from registry.api.auth import api_blueprint, api_user, json_body
+from registry.routing import page_arg, to_int
 from registry.services.errors import ValidationFailed
 from workflows import serialize
 from workflows.services import applications, inbox
@@ -21,7 +22,7 @@ def create():
     if not isinstance(fields, dict):
         raise ValidationFailed({"fields": ["fields 必须是对象。"]})
     enterprise_id = body.get("enterprise_id")
-    if enterprise_id is not None and (isinstance(enterprise_id, bool) or not isinstance(enterprise_id, int)):
+    if enterprise_id is not None and (not isinstance(enterprise_id, int) or to_int(enterprise_id, minimum=1) is None):
         raise ValidationFailed({"enterprise_id": ["enterprise_id 必须是整数。"]})
     key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
     application = applications.start(api_user(), workflow, enterprise_id, fields, idempotency_key=key)
@@ -36,12 +37,13 @@ def show(application_id: int):
 
 @bp.post("/applications/<int:application_id>/actions")
 def act(application_id: int):
+    applications.get(api_user(), application_id)  # a missing or foreign application is a 404 before the body
     body = json_body()
     action, version, reason = body.get("action"), body.get("version"), body.get("reason")
     errors = {}
     if not isinstance(action, str) or not action:
         errors["action"] = ["请指定操作(action)。"]
-    if isinstance(version, bool) or not isinstance(version, int):
+    if not isinstance(version, int) or to_int(version, minimum=0) is None:
         errors["version"] = ["请提供当前版本号(version,整数)。"]
     if reason is not None and not isinstance(reason, str):
         errors["reason"] = ["reason 必须是字符串。"]
@@ -56,7 +58,7 @@ def act(application_id: int):
 
 @bp.get("/inbox")
 def inbox_list():
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     items, total = inbox.inbox(api_user(), inbox.Filters(workflow=request.args.get("workflow") or None,
                                                           stage=request.args.get("stage") or None,
                                                           overdue_only=request.args.get("overdue") == "1"),

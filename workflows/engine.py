@@ -19,6 +19,7 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
 from registry.models import User
+from registry.routing import to_int
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from registry.text import clean
 from workflows import actors, chain, definitions, dispatch, settings, stageruns
@@ -251,9 +252,10 @@ def _convert(kind: str, raw):
     if kind == "date":
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
     if kind in ("int", "standard"):
-        if isinstance(raw, bool):
+        value = to_int(raw)
+        if value is None:  # not an integer, or one no id column holds (an overflow in the query is a 500)
             raise ValueError(raw)
-        return int(raw)
+        return value
     text = clean(str(raw), multiline=kind == "textarea").strip()
     if len(text) > 5000:
         raise ValueError("too long")

@@ -5,8 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from registry.routing import MAX_ID
 from workflows.services import preferences
 
 
@@ -20,7 +21,7 @@ class ApplicationForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
-    version = IntegerField(validators=[DataRequired()])
+    version = IntegerField(validators=[DataRequired(), NumberRange(min=0, max=MAX_ID)])
     reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from registry.downloads import send_download
 from registry.extensions import db
 from registry.models import Jurisdiction, Standard
+from registry.routing import int_arg, page_arg, to_int
 from registry.vocab import STANDARD_STATUSES
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from workflows import actors, engine
@@ -138,13 +139,14 @@ def show(application_id: int):
 @bp.post("/applications/<int:application_id>/edit")
 @login_required
 def edit(application_id: int):
+    applications.get(current_user, application_id)  # a missing or foreign application is a 404, form or not
     form = ApplicationForm()
     form.standard_id.choices = _standard_choices()
     if not form.validate_on_submit():
         flash(_("请检查填写的内容。"), "danger")
         return redirect(url_for("workflows.show", application_id=application_id))
     try:
-        applications.save_draft(current_user, application_id, int(form.version.data or 0), _fields(form))
+        applications.save_draft(current_user, application_id, to_int(form.version.data, 0), _fields(form))
         flash(_("已保存。"), "success")
     except ValidationFailed as exc:
         flash("; ".join(m for ms in exc.errors.values() for m in ms), "danger")
@@ -156,6 +158,7 @@ def edit(application_id: int):
 @bp.post("/applications/<int:application_id>/act")
 @login_required
 def act(application_id: int):
+    applications.get(current_user, application_id)  # a missing or foreign application is a 404, form or not
     form = ActionForm()
     if not form.validate_on_submit():
         flash(_("请求无效,请刷新页面后重试。"), "danger")
@@ -179,9 +182,9 @@ def act(application_id: int):
 @login_required
 def inbox_page():
     filters = inbox.Filters(stage=request.args.get("stage") or None,
-                            jurisdiction_id=request.args.get("jurisdiction", type=int),
+                            jurisdiction_id=int_arg("jurisdiction", minimum=1),
                             overdue_only=request.args.get("overdue") == "1", q=request.args.get("q") or None)
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     items, total = inbox.inbox(current_user, filters, page=page)
     workflow = engine.definitions.get("pinzibiao")
     jurisdictions = db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)).all() \
@@ -230,6 +233,7 @@ def bulk():
 @bp.post("/applications/<int:application_id>/attachments")
 @login_required
 def upload(application_id: int):
+    applications.get(current_user, application_id)  # a missing or foreign application is a 404, form or not
     form = UploadForm()
     form.slot.choices = list(attachments.SLOTS.items())
     if form.validate_on_submit():

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from registry.awards.gbt19580 import CATEGORIES
 from registry.awards.models import LEVELS
 from registry.forms.validators import digits
+from registry.routing import MAX_ID
 from registry.vocab import HONOUR_LEVELS
 
 LEVEL_CHOICES = [(code, HONOUR_LEVELS.label(code)) for code in LEVELS]
@@ -69,7 +70,7 @@ class UploadForm(FlaskForm):
 class ActionForm(FlaskForm):
     """One engine action; its fields (if any) are read by name from the request by the view."""
     reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
-    version = IntegerField(validators=[InputRequired()])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
 
 
 class EligibilityForm(FlaskForm):

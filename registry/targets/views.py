@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from registry.extensions import db
 from registry.models import Industry, Jurisdiction
+from registry.routing import int_arg, page_arg
 from registry.services.errors import ValidationFailed
 from registry.targets import charts, services
 from registry.targets.workbooks import describe
@@ -112,9 +113,9 @@ def dashboard():
 @login_required
 def records(code: str):
     filters, errors = request_filters()
-    year = request.args.get("year", type=int)
+    year = int_arg("year", minimum=1900, maximum=2100)
     indicator, items = services.counted_records(current_user, code, filters, year)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     pages = max(1, -(-len(items) // RECORDS_PER_PAGE))
     start = (page - 1) * RECORDS_PER_PAGE
     args = {**filters.as_args(), **({"year": year} if year else {}), "code": code}

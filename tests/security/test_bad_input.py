@@ -6,6 +6,7 @@ escaped on the enterprise pages.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from registry.records.kinds import KINDS
@@ -21,10 +22,11 @@ SQL = ["' OR '1'='1' --", "1; DROP TABLE enterprises; --", "%_\\'\""]
 # Values that are wrong for every field of every kind: each must be refused with a 4xx.
 INVALID = [
     123, -1, 1.5, 10**30, -(10**30), True, [], ["a", 1], {"a": 1}, "x" * 1_000_000, "\x00", "a\x00b",
-    "\ud800", "\u202e\u0000", "2023-02-30", "0000-00-00", "99999-01-01", "1e309",
+    "\ud800", "\u202e\u0000", "2023-02-30", "0000-00-00", "99999-01-01", "1e309", 2**63, -(2**63) - 1,
 ]
 # Values that some fields accept: each must at least never give a 5xx.
-ODD = XSS + SQL + ["𠀀𠀁\u202e\ufeff‮", "ＺＬ２０１７", "   ", "null", "NaN", "-0", "9" * 400, "２０２４年１月１日"]
+ODD = XSS + SQL + ["𠀀𠀁\u202e\ufeff‮", "ＺＬ２０１７", "   ", "null", "NaN", "-0", "9" * 400, "２０２４年１月１日",
+                   "9223372036854775808", "-9223372036854775809", "2147483648"]
 FIELD_NAMES = sorted({s.name for s in ENTERPRISE_FIELDS} | {s.name for k in KINDS.values() for s in k.fields})
 _INPUT = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
 
@@ -175,3 +177,81 @@ def test_sign_in_with_a_nul_in_the_address_is_a_plain_failure(client, auth):
     for email in ("a\x00b@example.cn", "\x00"):
         response = client.post("/login", data={"email": email, "password": "x", "csrf_token": token})
         assert response.status_code == 200  # the form again, with the usual message
+
+
+# --- shapes: huge integers anywhere, JSON too deep or too large (issue 9, item 6) -------------------------------
+
+HUGE = ["9223372036854775808", "-9223372036854775809", "2147483648", "1e999", "-1", "0", "２", "0x10", " 7 "]
+QUERY_INTS = ("page", "per_page", "jurisdiction", "year", "id", "version", "round", "round_id", "enterprise_id",
+              "standard_id", "limit", "offset", "days")
+
+
+def _nested(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def test_huge_ids_in_the_path_are_404_on_every_route(app, capsys):
+    world = make_world()
+    web, token = web_client(app, world["bureau"])
+    api_client, headers = app.test_client(), api_headers(world["bureau"])
+    failures, calls = [], 0
+    rules = [r for r in app.url_map.iter_rules() if int_params(r)]
+    for rule in rules:
+        client, kwargs = (api_client, {"headers": headers}) if is_api(rule) else (web, {})
+        for _path, values in _paths(rule, world["own"])[:1]:
+            for huge in (2**63, 2**31, 10**30):
+                path = rule.build({**values, **{n: huge for n in int_params(rule)}}, append_unknown=False)[1]
+                for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                    data = {"csrf_token": token} if method != "GET" and not is_api(rule) else None
+                    response = client.open(path, method=method, data=data, **kwargs)
+                    calls += 1
+                    if response.status_code not in (404, 405):
+                        failures.append(f"{method} {path} [{rule.endpoint}] -> {response.status_code}")
+    with capsys.disabled():
+        print(f"\nbad input, huge path ids: {len(rules)} rules, {calls} requests, failures {len(failures)}")
+    assert not failures, "\n".join(failures[:60])
+
+
+def test_huge_and_odd_query_integers_never_answer_500(app, capsys):
+    world = make_world()
+    web, _token = web_client(app, world["bureau"])
+    api_client, headers = app.test_client(), api_headers(world["bureau"])
+    failures, calls = [], 0
+    rules = [r for r in app.url_map.iter_rules()
+             if "GET" in (r.methods or set()) and r.endpoint not in ("static", "auth.logout")]
+    for rule in rules:
+        client, kwargs = (api_client, {"headers": headers}) if is_api(rule) else (web, {})
+        for path, _values in _paths(rule, world["own"])[:1]:
+            for junk in HUGE:
+                response = client.get(path, query_string={name: junk for name in QUERY_INTS}, **kwargs)
+                calls += 1
+                if response.status_code >= 500:
+                    failures.append(f"GET {path}?…={junk} [{rule.endpoint}] -> {response.status_code}")
+    with capsys.disabled():
+        print(f"\nbad input, query integers: {len(rules)} GET rules, {calls} requests, 5xx {len(failures)}")
+    assert not failures, "\n".join(failures[:60])
+
+
+def test_deep_or_large_json_is_refused_on_every_api_write_route(app, capsys):
+    world = make_world()
+    client, headers = app.test_client(), api_headers(world["bureau"])
+    limit = app.config["JSON_MAX_BYTES"]
+    shapes = [("array 5000 deep", "[" * 5000 + "]" * 5000, {400, 422}),
+              ("object 5000 deep", _nested(5000), {400, 422}),
+              ("object 33 deep", _nested(app.config["JSON_MAX_DEPTH"] + 1), {400, 422}),
+              ("larger than JSON_MAX_BYTES", json.dumps({"name": "x" * limit}), {413})]
+    rules = _ordered(r for r in app.url_map.iter_rules() if is_api(r) and (r.methods or set()) & UNSAFE)
+    failures, calls = [], 0
+    for rule in rules:
+        for path, _values in _paths(rule, world["own"])[:1]:
+            for method in sorted((rule.methods or set()) & UNSAFE - {"DELETE"}):
+                for label, body, expected in shapes:
+                    response = client.open(path, method=method, data=body, content_type="application/json",
+                                           headers=headers)
+                    calls += 1
+                    problem = _api_failure(response, must_refuse=True)
+                    if problem or response.status_code not in expected | {403, 404}:
+                        failures.append(f"{method} {path} [{label}] -> {problem or response.status_code}")
+    with capsys.disabled():
+        print(f"\nbad input, JSON shapes: {len(rules)} write rules, {calls} requests, failures {len(failures)}")
+    assert not failures, "\n".join(failures[:60])
