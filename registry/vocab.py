@@ -65,6 +65,8 @@ PATENT_TYPES = Vocab(
 PATENT_STATUSES = Vocab(pending=_l("审查中"), granted=_l("已授权"), lapsed=_l("已失效"), rejected=_l("已驳回"))
 
 GI_STATUSES = Vocab(cultivating=_l("培育中"), applied=_l("已申请"), registered=_l("已注册"))
+# How a geographical indication is protected: as a 证明商标/集体商标 (CNIPA trademark) or as a 地理标志产品 (保护申请).
+GI_ROUTES = Vocab(trademark=_l("地理标志证明商标/集体商标"), product_protection=_l("地理标志产品保护"))
 
 CREDIT_LIST_TYPES = Vocab(
     serious_dishonesty=_l("严重违法失信名单"), abnormal_operation=_l("经营异常名录"),

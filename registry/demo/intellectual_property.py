@@ -76,9 +76,12 @@ def build_trademarks(rng: random.Random, enterprises: list[Enterprise], industry
                 madrid_registered_on=registered + timedelta(days=rng.randint(60, 400)) if madrid else None))
     for coop, (mark, gi_status) in zip(cooperatives, GI_MARKS):
         applied = names.day_between(rng, date(2019, 1, 1), date(2025, 6, 30)) if gi_status != "cultivating" else None
+        cultivated = (names.day_between(rng, date(2018, 1, 1), applied) if applied
+                      else names.day_between(rng, date(2021, 1, 1), date(2025, 6, 30)))
         registered = names.add_years(applied, 1) if gi_status == "registered" and applied else None
         out.append(Trademark(
             enterprise_id=coop.id, reg_number=number(), nice_class=31, mark=mark, registered_on=registered,
             expires_on=names.add_years(registered, 10) - timedelta(days=1) if registered else None,
-            geographical_indication=True, gi_status=gi_status, gi_applied_on=applied))
+            geographical_indication=True, gi_status=gi_status, gi_applied_on=applied, gi_route="trademark",
+            gi_cultivation_started_on=cultivated))
     return out

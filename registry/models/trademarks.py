@@ -28,3 +28,6 @@ class Trademark(EnterpriseRecordMixin, TimestampMixin, db.Model):
     geographical_indication: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     gi_status: Mapped[str | None] = mapped_column(String(16))  # registry.vocab.GI_STATUSES
     gi_applied_on: Mapped[date | None] = mapped_column(Date)
+    gi_route: Mapped[str | None] = mapped_column(String(24))  # registry.vocab.GI_ROUTES
+    # 培育: the year a GI's cultivation started is the year it counts in, if before its application
+    gi_cultivation_started_on: Mapped[date | None] = mapped_column(Date)

@@ -21,7 +21,7 @@ from registry.extensions import db
 from registry.models import Certification, CreditRecord, GreenProductDomain, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
 from registry.records.fields import FieldSpec as F
 from registry.vocab import (CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES,
-                            GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
+                            GI_ROUTES, GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
                             PROJECT_HONOUR_TYPES, PROJECT_ROLES, REVIEWED_HONOUR_YEARS, STANDARD_LEVELS,
                             STANDARD_STATUSES, Vocab)
 
@@ -145,8 +145,14 @@ def _check_trademark(values: dict, errors: Errors) -> None:
             field_name = "nice_class" if "类别" in str(exc) else "reg_number"
             errors.setdefault(field_name, []).append(str(exc))
     _after(values, errors, "registered_on", "expires_on", "有效期至必须晚于注册日期。")
-    if values.get("geographical_indication") and not values.get("gi_status"):
-        errors.setdefault("gi_status", []).append("地理标志商标请选择地理标志状态。")
+    if values.get("geographical_indication"):
+        if not values.get("gi_status"):
+            errors.setdefault("gi_status", []).append("地理标志商标请选择地理标志状态。")
+        if not values.get("gi_route"):
+            values["gi_route"] = "trademark"
+        if values.get("gi_status") == "cultivating" and not values.get("gi_cultivation_started_on"):
+            errors.setdefault("gi_cultivation_started_on", []).append("培育中的地理标志请填写培育开始日期。")
+    _after(values, errors, "gi_cultivation_started_on", "gi_applied_on", "地理标志申请日期不能早于培育开始日期。")
 
 
 def _check_credit(values: dict, errors: Errors) -> None:
@@ -239,7 +245,10 @@ TRADEMARKS = RecordKind(
         F("madrid_registered_on", _l("马德里注册日期"), "date"),
         F("madrid_number", _l("马德里国际注册号"), max_length=20, hint=_l("同一国际注册涵盖多个类别时填写同一注册号")),
         F("geographical_indication", _l("地理标志"), "bool"),
-        F("gi_status", _l("地理标志状态"), "choice", choices=GI_STATUSES), F("gi_applied_on", _l("地理标志申请日期"), "date"),
+        F("gi_status", _l("地理标志状态"), "choice", choices=GI_STATUSES),
+        F("gi_route", _l("地理标志保护途径"), "choice", choices=GI_ROUTES, hint=_l("未填时按证明商标/集体商标")),
+        F("gi_cultivation_started_on", _l("地理标志培育开始日期"), "date"),
+        F("gi_applied_on", _l("地理标志申请日期"), "date"),
     ),
     check=_check_trademark,
     duplicate=lambda _e, v: select(Trademark).where(

@@ -207,7 +207,9 @@ def first_certificates(cert_type: str):
 
 
 def trademarks(which: str):
-    """Trademarks: 'madrid' (by Madrid registration date), 'gi' (geographical indications by application),
+    """Trademarks: 'madrid' (by Madrid registration date), 'gi' (geographical indications, trademark or 地理标志产品保护
+    route, each once in the year of the earliest of its cultivation start and its application; registration date
+    when neither is recorded),
     'registered' (domestic registrations valid on the date)."""
 
     def facts() -> Select:
@@ -217,7 +219,9 @@ def trademarks(which: str):
             start, conditions = Trademark.madrid_registered_on, [Trademark.madrid.is_(True)]
             key = func.coalesce(_tagged("m", Trademark.madrid_number), _tagged("t", Trademark.id))
         elif which == "gi":
-            start = func.coalesce(Trademark.gi_applied_on, Trademark.registered_on)
+            cultivated, applied = Trademark.gi_cultivation_started_on, Trademark.gi_applied_on
+            start = case((and_(cultivated.is_not(None), or_(applied.is_(None), cultivated < applied)), cultivated),
+                         else_=func.coalesce(applied, Trademark.registered_on))
             conditions = [Trademark.geographical_indication.is_(True)]
         else:
             start, conditions = Trademark.registered_on, []
@@ -289,7 +293,9 @@ def _build() -> dict[str, Rule]:
              ("honours:zhejiang_export_brand",)),
         Rule("registered_trademarks", N_("登记库内当日有效的注册商标(件)"), N_("商标"), CUMULATIVE, trademarks("registered"),
              ("trademarks:all",)),
-        Rule("gi_trademarks", N_("地理标志商标(培育、申请,按申请日)"), N_("商标"), NEW, trademarks("gi"), ("trademarks:gi",)),
+        Rule("gi_trademarks", N_("2021-2025 年开始培育或申请的地理标志(证明商标/集体商标及地理标志产品保护),"
+                                 "每个地理标志计一次,按培育开始日与申请日中较早者计入当年"), N_("地理标志"), NEW,
+             trademarks("gi"), ("trademarks:gi",)),
         Rule("madrid_trademarks", N_("2021-2025 年取得的马德里商标国际注册,一件国际注册计一次(不论类别数)"),
              N_("国际注册"), NEW, trademarks("madrid"), ("trademarks:madrid",)),
         Rule("iso10012_adopters", N_("首张 ISO 10012 测量管理体系证书在当年取得的企业"), N_("企业"), NEW, iso_facts,

@@ -98,7 +98,9 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
                          madrid_number=rng.choice(madrid_numbers) if madrid and rng.random() < 0.7 else None,
                          geographical_indication=gi,
                          gi_status=rng.choice(["cultivating", "applied", "registered"]) if gi else None,
-                         gi_applied_on=_maybe(rng, 0.7, random_date(rng, lo, hi)) if gi else None)
+                         gi_applied_on=_maybe(rng, 0.7, random_date(rng, lo, hi)) if gi else None,
+                         gi_route=rng.choice(["trademark", "product_protection"]) if gi else None,
+                         gi_cultivation_started_on=_maybe(rng, 0.5, random_date(rng, lo, hi)) if gi else None)
     return {"enterprises": ents, "towns": towns[:6], "industries": industries[:4]}
 
 

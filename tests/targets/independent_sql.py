@@ -89,8 +89,11 @@ def trademark_sql(which, day, year, jid, iid):
         base = base.replace("COUNT(DISTINCT t.id)", "COUNT(DISTINCT COALESCE('m' || t.madrid_number, 't' || t.id))")
         cond = "t.madrid = :yes AND t.madrid_registered_on BETWEEN :lo AND :hi AND t.madrid_registered_on <= :on"
     else:
-        cond = ("t.geographical_indication = :yes AND COALESCE(t.gi_applied_on, t.registered_on) BETWEEN :lo AND :hi "
-                "AND COALESCE(t.gi_applied_on, t.registered_on) <= :on")
+        # the earlier of cultivation start and application (registration when neither is recorded)
+        first = ("(CASE WHEN t.gi_cultivation_started_on IS NOT NULL AND (t.gi_applied_on IS NULL OR "
+                 "t.gi_cultivation_started_on < t.gi_applied_on) THEN t.gi_cultivation_started_on "
+                 "ELSE COALESCE(t.gi_applied_on, t.registered_on) END)")
+        cond = f"t.geographical_indication = :yes AND {first} BETWEEN :lo AND :hi AND {first} <= :on"
     return base + cond + _filters(jid, iid), {"yes": True, "lo": lo, "hi": hi, "on": day}
 
 
