@@ -40,7 +40,7 @@ def _build_registry() -> None:
     HonourFactory(enterprise=b, honour_type="quality_award", level="taizhou", year=2023, awarded_on=None)
     PatentFactory(enterprise=a, filed_on=date(2020, 1, 2), granted_on=date(2021, 3, 4))
     TrademarkFactory(enterprise=b, madrid=True, madrid_registered_on=date(2022, 1, 1), geographical_indication=True,
-                     gi_status="applied", gi_applied_on=date(2022, 6, 1))
+                     gi_status="applied", gi_applied_on=date(2022, 6, 1), gi_route="trademark")
     CreditRecordFactory(enterprise=b, removed_on=date(2023, 6, 30), reason="未公示年报")
     IncidentRecordFactory(enterprise=a)
 
