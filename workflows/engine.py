@@ -236,8 +236,8 @@ def _clean_fields(fields: tuple[Field, ...], payload: dict) -> dict:
     for f in fields:
         raw = payload.get(f.name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if f.required:
-                errors[f.name] = [f"请填写{f.label}。"]
+            if f.required:  # a standard is picked from a list
+                errors[f.name] = [f"{'请选择' if f.kind == 'standard' else '请填写'}{f.label}。"]
             continue
         try:
             values[f.name] = _convert(f.kind, raw)

@@ -68,10 +68,10 @@ def workflow_action_label(application, action_name: str) -> str:
     return action_name
 
 
-def _standard_choices():
-    rows = db.session.execute(select(Standard.id, Standard.number, Standard.title)
-                              .where(Standard.level == "group_zzb").order_by(Standard.number).limit(500)).all()
-    return [("", _("(尚无,拟制定)"))] + [(str(i), f"{n} {t}") for i, n, t in rows]
+def _standard_choices(enterprise_id: int | None):
+    """The standards an application of the enterprise may name (its own 浙江制造 standards), after "none yet"."""
+    rows = applications.standards_for(enterprise_id) if enterprise_id else []
+    return [("", _("（尚无，拟制定）"))] + [(str(s.id), f"{s.number} {s.title}") for s in rows]
 
 
 def _fields(form: ApplicationForm) -> dict:
@@ -93,7 +93,7 @@ def new():
     if current_user.role != "enterprise":
         abort(403)
     form = ApplicationForm()
-    form.standard_id.choices = _standard_choices()
+    form.standard_id.choices = _standard_choices(current_user.enterprise_id)
     if form.validate_on_submit():
         try:
             created = applications.start(current_user, "pinzibiao", None, _fields(form),
@@ -120,7 +120,7 @@ def show(application_id: int):
     if editable:
         edit_form = ApplicationForm(data={**(application.data or {}), "standard_id": application.standard_id,
                                           "version": application.version})
-        edit_form.standard_id.choices = _standard_choices()
+        edit_form.standard_id.choices = _standard_choices(application.enterprise_id)
     upload_form = UploadForm()
     upload_form.slot.choices = list(attachments.SLOTS.items())
     history = applications.history(application.id)
@@ -131,7 +131,7 @@ def show(application_id: int):
         slots=attachments.SLOTS, edit_form=edit_form, returned=applications.return_notice(application),
         is_applicant=is_applicant, upload_form=upload_form, action_form=ActionForm(),
         can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau"}),
-        users=applications.actors_of(history), standard_choices=_standard_choices()[1:],
+        users=applications.actors_of(history), standard_choices=_standard_choices(application.enterprise_id)[1:],
         linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
         standard_status_label=STANDARD_STATUSES.label)
 
@@ -141,7 +141,7 @@ def show(application_id: int):
 def edit(application_id: int):
     applications.get(current_user, application_id)  # a missing or foreign application is a 404, form or not
     form = ApplicationForm()
-    form.standard_id.choices = _standard_choices()
+    form.standard_id.choices = _standard_choices(applications.get(current_user, application_id).enterprise_id)
     if not form.validate_on_submit():
         flash(_("请检查填写的内容。"), "danger")
         return redirect(url_for("workflows.show", application_id=application_id))

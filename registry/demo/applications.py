@@ -43,12 +43,21 @@ def _applicant_for(enterprise: Enterprise, template: User) -> User:
     return user
 
 
-def _published_zzb_standard(enterprise: Enterprise) -> Standard:
-    standard = db.session.scalar(
+def _own_zzb_standard(enterprise: Enterprise) -> Standard | None:
+    return db.session.scalar(
         select(Standard).join(StandardDrafter).where(StandardDrafter.enterprise_id == enterprise.id,
-                                                     Standard.level == "group_zzb", Standard.status.in_(_IN_FORCE)))
-    return standard or db.session.scalar(select(Standard).where(Standard.level == "group_zzb",
-                                                                Standard.status.in_(_IN_FORCE)))
+                                                     Standard.level == "group_zzb", Standard.status.in_(_IN_FORCE))
+        .order_by(Standard.id).limit(1))
+
+
+def _published_zzb_standard(enterprise: Enterprise) -> Standard:
+    standard = _own_zzb_standard(enterprise)
+    if standard is None:  # an application may name only its enterprise's own standards: make it a drafter of one
+        standard = db.session.scalar(select(Standard).where(Standard.level == "group_zzb",
+                                                            Standard.status.in_(_IN_FORCE)))
+        db.session.add(StandardDrafter(standard_id=standard.id, enterprise_id=enterprise.id, role="participant"))
+        db.session.flush()
+    return standard
 
 
 def seed_demo_applications() -> dict:

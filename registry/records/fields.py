@@ -41,6 +41,7 @@ class FieldSpec:
     readonly: bool = False  # derived by the server (shown and exported, never read from input)
     format: str | None = None  # a str field's shape: "phone" (mobile or landline with area code) or "email"
     not_future: bool = False  # a date field that cannot be later than today (Linhai)
+    picked: bool = False  # chosen from a list on the forms (a code or name elsewhere): "请选择", not "请填写"
 
     @property
     def header(self) -> str:
@@ -77,7 +78,8 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
     """One field's typed value (None for blank). Raises ValueError with a Chinese message."""
     if _blank(value):
         if spec.required:
-            raise ValueError(f"请填写{spec.header}。")
+            verb = "请选择" if spec.type == "choice" or spec.picked else "请填写"
+            raise ValueError(f"{verb}{spec.header}。")
         return False if spec.type == "bool" else None
     if isinstance(value, (list, tuple, dict, set)):  # JSON arrays and objects are never a field value
         raise ValueError(f"{spec.header}格式不正确。")

@@ -25,8 +25,8 @@ from registry.vocab import ORG_TYPES
 ENTERPRISE_FIELDS: tuple[F, ...] = (
     F("name", _l("企业名称"), required=True, max_length=200),
     F("uscc", _l("统一社会信用代码"), required=True, max_length=40),
-    F("jurisdiction", _l("所属镇街"), required=True, max_length=64, hint=_l("行政区划代码或名称,如 331082112 或 杜桥镇")),
-    F("industry", _l("所属产业"), required=True, max_length=64),
+    F("jurisdiction", _l("所属镇街"), required=True, max_length=64, picked=True, hint=_l("行政区划代码或名称,如 331082112 或 杜桥镇")),
+    F("industry", _l("所属产业"), required=True, max_length=64, picked=True),
     F("org_type", _l("组织类型"), "choice", choices=ORG_TYPES, hint=_l("医院、学校、协会等非企业组织获奖的也在此登记")),
     F("above_scale", _l("规上企业"), "bool"),
     F("established_on", _l("成立日期"), "date", not_future=True),

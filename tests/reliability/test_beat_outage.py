@@ -15,7 +15,7 @@ from registry.clock import aware
 from registry.extensions import db
 from registry.models import Standard
 from tests.background import finished, send, subscribe, wait_for
-from tests.factories import StandardFactory
+from tests.workflows.conftest import own_standard
 from tests.workflows.receivers import WebhookSink
 from workflows import engine
 from workflows.models import Application, Notification, StageRun, Transition
@@ -51,7 +51,7 @@ def test_one_sweep_after_beat_comes_back_applies_everything_once(app, cast, draf
     engine.apply(in_window, "submit", cast.applicant, now=T1 - timedelta(days=3))
     not_due = draft(product="刚提交").id  # due the week after
     engine.apply(not_due, "submit", cast.applicant, now=T1 - timedelta(hours=2))
-    standard = StandardFactory(status="drafting")
+    standard = own_standard(cast.enterprise, status="drafting")
     waiting = []
     for i in range(WAITING_ON_STANDARD):
         application_id = draft(product=f"待标准{i}").id

@@ -74,5 +74,16 @@ def place(application_id: int, stage: str, status: str) -> None:
 
 
 @pytest.fixture
-def published_standard():
-    return StandardFactory(status="published")
+def published_standard(cast):
+    """A published 浙江制造 standard the cast's enterprise drafted (an application may only name its own)."""
+    return own_standard(cast.enterprise, status="published")
+
+
+def own_standard(enterprise, **fields):
+    """A standard ``enterprise`` drafted (lead), which its applications may name."""
+    from tests.factories import StandardDrafterFactory
+
+    standard = StandardFactory(**fields)
+    StandardDrafterFactory(standard=standard, enterprise=enterprise, role="lead")
+    db.session.commit()
+    return standard

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from registry.extensions import db
 from registry.models import Certification
 from registry.services.errors import Conflict, ValidationFailed
-from tests.factories import StandardFactory
+from tests.workflows.conftest import own_standard
 from workflows import chain, definitions, engine, settings
 from workflows.definitions import pinzibiao
 from workflows.models import Application, Notification, Outbox, StageRun, Transition
@@ -27,7 +27,7 @@ def _walk_to_certified(cast, application_id, standard_id):
 
 
 def test_full_journey_creates_the_certification(cast, draft):
-    standard = StandardFactory(status="drafting")
+    standard = own_standard(cast.enterprise, status="drafting")
     application = draft()
     _walk_to_certified(cast, application.id, standard.id)
     with pytest.raises(ValidationFailed):  # the standard is not published yet

@@ -7,8 +7,7 @@ import pytest
 
 from registry.extensions import db
 from registry.services.errors import Forbidden, NotFound
-from tests.factories import StandardFactory
-from tests.workflows.conftest import place
+from tests.workflows.conftest import own_standard, place
 from workflows import definitions, engine
 from workflows.models import Application, Transition
 
@@ -57,7 +56,7 @@ def _cases():
 
 @pytest.mark.parametrize("stage,action,status", _cases())
 def test_every_stage_action_role(cast, draft, stage, action, status):
-    standard = StandardFactory(status="published")
+    standard = own_standard(cast.enterprise, status="published")
     application = draft()
     application_id = application.id
     application.standard_id = standard.id

@@ -14,6 +14,7 @@ from registry import clock
 from registry.extensions import db
 from tests.conftest import Auth, csrf_token_from
 from tests.factories import CertificationFactory, HonourFactory, StandardDrafterFactory, StandardFactory
+from tests.workflows.conftest import own_standard
 from workflows.models import Application, Attachment
 from workflows.services import applications
 
@@ -85,8 +86,8 @@ def _pushed(cast, draft):
     _act(cast.applicant, application.id, "resubmit")
     _act(cast.town, application.id, "recommend", reason="产品市场占有率高,同意推荐")
     _act(cast.bureau, application.id, "accept", reason="符合培育条件,同意入库")
-    standard = StandardFactory(number="T/ZZB 3001-2024", title="新能源汽车减速器齿轮", status="drafting",
-                               published_on=None)
+    standard = own_standard(cast.enterprise, number="T/ZZB 3001-2024", title="新能源汽车减速器齿轮",
+                            status="drafting", published_on=None)
     _act(cast.bureau, application.id, "link_standard", standard_id=str(standard.id))
     return db.session.get(Application, application.id)
 

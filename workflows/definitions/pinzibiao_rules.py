@@ -34,9 +34,12 @@ def standard_published(application, _actor, _values) -> str | None:
 
 
 def link_standard(application, _actor, values, _now) -> None:
+    from workflows.services.applications import check_standard
+
+    problem = check_standard(application.enterprise_id, values["standard_id"])
+    if problem:
+        raise ValidationFailed({"standard_id": [problem]})
     standard = db.session.get(Standard, values["standard_id"])
-    if standard is None:
-        raise ValidationFailed({"standard_id": ["未找到该标准。"]})
     application.standard_id = standard.id
 
 

@@ -20,7 +20,31 @@ from workflows.spec import DRAFT, RETURNED
 EDITABLE_STATUSES = (DRAFT, RETURNED)
 
 
-def _clean_data(workflow_name: str, fields: dict) -> tuple[str, dict, int | None]:
+def standards_for(enterprise_id: int, q: str | None = None) -> list[Standard]:
+    """The 浙江制造 (T/ZZB) standards an application of ``enterprise_id`` may name: those the enterprise drafted
+    (lead or participant), by number; ``q`` narrows them by number or title."""
+    from registry.models import StandardDrafter
+
+    query = (select(Standard).join(StandardDrafter, StandardDrafter.standard_id == Standard.id)
+             .where(StandardDrafter.enterprise_id == enterprise_id, Standard.level == "group_zzb"))
+    if q and q.strip():
+        text = q.strip()
+        query = query.where(Standard.number.contains(text, autoescape=True) | Standard.title.contains(
+            text, autoescape=True))
+    return list(db.session.scalars(query.order_by(Standard.number).limit(500)))
+
+
+def check_standard(enterprise_id: int, standard_id: int) -> str | None:
+    """Why ``standard_id`` cannot be named by an application of ``enterprise_id`` (None: it can)."""
+    if db.session.get(Standard, standard_id) is None:
+        return "未找到该标准。"
+    if standard_id not in {s.id for s in standards_for(enterprise_id)}:
+        return "只能选择本企业参与起草的“浙江制造”标准；如标准已发布但不在列表中，请先在企业的标准记录中登记。"
+    return None
+
+
+def _clean_data(workflow_name: str, fields: dict, enterprise_id: int | None = None
+                ) -> tuple[str, dict, int | None]:
     """Validate the applicant's fields against the definition; returns (title, data, standard_id)."""
     try:
         workflow = definitions.get(workflow_name)
@@ -41,8 +65,10 @@ def _clean_data(workflow_name: str, fields: dict) -> tuple[str, dict, int | None
             errors["standard_id"] = ["标准编号无效。"]
             standard_id = None
         else:
-            if db.session.get(Standard, standard_id) is None:
-                errors["standard_id"] = ["未找到该标准。"]
+            problem = check_standard(enterprise_id, standard_id) if enterprise_id else (
+                None if db.session.get(Standard, standard_id) else "未找到该标准。")
+            if problem:
+                errors["standard_id"] = [problem]
     title = (data.get("product") or "").strip()[:200]
     if not title:
         errors["product"] = ["请填写产品名称。"]
@@ -64,7 +90,7 @@ def start(user: User, workflow_name: str, enterprise_id: int | None, fields: dic
         raise Forbidden("只有企业用户或市局工作人员可以发起申请。")
     if not enterprise_id or db.session.get(Enterprise, int(enterprise_id)) is None:
         raise NotFound("未找到该企业。")
-    title, data, standard_id = _clean_data(workflow_name, fields)
+    title, data, standard_id = _clean_data(workflow_name, fields, int(enterprise_id))
     begin_write()
     if idempotency_key:
         existing = db.session.scalar(select(Application).where(Application.created_by_id == user.id,
@@ -98,7 +124,7 @@ def save_draft(user: User, application_id: int, version: int, fields: dict) -> A
         raise Forbidden("只有申请企业可以修改申请内容。")
     if application.status not in EDITABLE_STATUSES or application.version != version:
         raise Conflict(engine.CONFLICT_MESSAGE)
-    title, data, standard_id = _clean_data(application.workflow, fields)
+    title, data, standard_id = _clean_data(application.workflow, fields, application.enterprise_id)
     application.title = title
     application.data = {**(application.data or {}), **data}
     if standard_id is not None:

@@ -46,3 +46,14 @@ document.addEventListener("change", function (event) {
   }
   if (el.matches("[data-autosubmit]")) { el.form.submit(); }
 });
+// A long picker: a search box with data-filter-options="#select-id" hides the options that do not match.
+document.addEventListener("input", function (event) {
+  var box = event.target;
+  if (!box.matches("[data-filter-options]")) { return; }
+  var select = document.querySelector(box.getAttribute("data-filter-options"));
+  if (!select) { return; }
+  var words = box.value.trim().toLowerCase();
+  Array.prototype.forEach.call(select.options, function (option) {
+    option.hidden = Boolean(words) && option.value !== "" && option.text.toLowerCase().indexOf(words) === -1;
+  });
+});
