@@ -156,6 +156,10 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = True  # tests of CSRF need it on; fixtures fetch real tokens
     AWARD_CREDIT_WATCH = False  # the session's one worker would act on other tests' credit records
     WEBHOOK_ALLOWED_HOSTS = ("127.0.0.1",)  # the local receivers; the SSRF tests run with their own list
+    # The session's one worker would otherwise write its heartbeat every 15 s into the SQLite file the tests read
+    # and write: a test's read snapshot then cannot become a write ("database is locked"). Tests of heartbeats and
+    # readiness start their own workers with a short interval.
+    WORKER_HEARTBEAT_SECONDS = 600
 
 
 class ProductionConfig(BaseConfig):

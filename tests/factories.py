@@ -48,6 +48,15 @@ class Base(factory.alchemy.SQLAlchemyModelFactory):
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "commit"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A test that read first holds a SQLite read snapshot; if a worker or the browser's server wrote since,
+        # that snapshot cannot become a write ("database is locked"). Take the write lock up front, as services do.
+        from registry.database import begin_write
+
+        begin_write()
+        return super()._create(model_class, *args, **kwargs)
+
 
 class EnterpriseFactory(Base):
     class Meta:
