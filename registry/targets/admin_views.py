@@ -121,7 +121,7 @@ def reported_values(code: str):
                            derived=indicator.method == METHOD_DERIVED and indicator.rule in all_rules())
 
 
-@bp.get("/indicators/<code>/official/<int(max=2100):year>")
+@bp.get("/indicators/<code>/official/<int:year>")
 @login_required
 def official_difference(code: str, year: int):
     """The official figure of ``year`` against the registry's count, with the items behind the difference."""

@@ -37,6 +37,8 @@ def itemise(user: User, code: str, year: int, as_of: date) -> dict:
     A line of the official list matches a registry item by its number, its name or a holder's name (spacing and
     full-width forms ignored). Raises Forbidden, NotFound."""
     require_viewer(user)
+    if not 2000 <= year <= 2100:
+        raise NotFound("该年度尚未录入官方数据。")
     indicator = get_indicator(code)
     if indicator.method != METHOD_DERIVED or indicator.rule not in all_rules():
         raise NotFound("该指标不是登记库统计指标。")

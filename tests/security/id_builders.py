@@ -133,6 +133,48 @@ def _targets(tenant: Tenant) -> None:
 
 
 SETUP.append(_targets)
+
+
+def _plan_reviews(tenant: Tenant) -> None:
+    """A plan review and an official figure of a derived indicator: city-wide, the bureau's (others get 403)."""
+    import datetime as dt
+
+    from registry.extensions import db
+    from registry.targets.models import Indicator, PlanReview, ReportedValue
+
+    review = PlanReview(kind="annual", year=2024, as_of=dt.date(2024, 12, 31), status="done", progress=1, total=1,
+                        payload={"rows": [], "years": ["2024"], "towns": {"rows": []}, "industries": {"rows": []},
+                                 "breakdown_columns": [], "title": "走查", "as_of": "2024-12-31", "expected": 80.0,
+                                 "kind": "annual", "year": 2024})
+    indicator = Indicator(code=f"WD{tenant.enterprise_id}", plan="14th", category="质量建设", name="走查统计指标",
+                          kind="new", method="derived", rule="qianjiang_cup")
+    db.session.add_all([review, indicator])
+    db.session.flush()
+    db.session.add(ReportedValue(indicator_id=indicator.id, year=2024, value=1.0, source="走查", items="走查工程"))
+    db.session.flush()
+    tenant.extra.update(review_id=review.id, derived_code=indicator.code)
+
+
+def _tokens(tenant: Tenant) -> None:
+    """An API token of the tenant's enterprise account: only its owner (and an administrator) may revoke it."""
+    from sqlalchemy import select
+
+    from registry.auth.tokens import issue_token
+    from registry.extensions import db
+    from registry.models import ApiToken
+
+    user = tenant.users["enterprise"]
+    issue_token(user, label="走查令牌")
+    tenant.extra["token_id"] = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id)
+                                                 .order_by(ApiToken.id.desc()))
+
+
+SETUP.append(_plan_reviews)
+SETUP.append(_tokens)
+BUILDERS["review_id"] = lambda ctx: [ctx.tenant.extra["review_id"]]
+BUILDERS["token_id"] = lambda ctx: [ctx.tenant.extra["token_id"]]
+BUILDERS["year"] = lambda ctx: [2024]
+BUILDERS["code"] = lambda ctx: [ctx.tenant.extra["derived_code"]]
 BUILDERS["export_id"] = lambda ctx: [ctx.tenant.extra["export_id"]]
 BUILDERS["snapshot_id"] = lambda ctx: [ctx.tenant.extra["snapshot_id"]]
 BUILDERS["value_id"] = lambda ctx: [ctx.tenant.extra["value_id"]]
