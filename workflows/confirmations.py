@@ -32,6 +32,8 @@ def consequence(application, action) -> str | None:
         what = _("撤销后不能恢复，企业会收到通知，登记库中的记录标为已撤销。")
     elif action.status == "suspended":
         what = _("证书将暂停，登记库中显示为暂停，直到恢复。")
+    elif action.name == "resubmit":
+        what = _("申请将回到“%(stage)s”继续审核，审核期间不能修改申请内容。", stage=_(stage.label))
     elif action.name == "issue_certificate":
         what = _("将把证书登记到企业的认证证书记录，申请办结为“获证”，证书编号登记后不能更改。")
     elif action.target is not None:
