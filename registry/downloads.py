@@ -12,7 +12,7 @@ from registry.services.errors import NotFound
 from registry.text import one_line
 
 log = logging.getLogger(__name__)
-MISSING_FILE = "文件不在本服务器的存储中,请联系系统管理员。"
+MISSING_FILE = "文件不在本服务器的存储中，请联系系统管理员。"
 
 
 def send_download(source, name: str | None, mimetype: str | None = None):

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 _TITLES = {400: _l("请求无效"), 401: _l("请先登录"), 403: _l("没有权限"), 404: _l("未找到"),
            405: _l("不支持的操作"), 409: _l("数据已变更或重复"), 413: _l("文件过大"), 422: _l("输入有误"),
-           429: _l("操作过于频繁,请稍后再试"), 500: _l("系统错误")}
+           429: _l("操作过于频繁，请稍后再试"), 500: _l("系统错误")}
 
 
 def wants_json() -> bool:
@@ -64,7 +64,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return error_response(400, "表单已过期或缺少安全令牌(CSRF),请刷新页面后重试。")
+        return error_response(400, "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试。")
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_exc):

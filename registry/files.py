@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from registry.services.errors import ValidationFailed
 
-DISK_FULL = "服务器存储空间不足,文件未保存。请稍后再试,或请管理员清理空间后重试。"
+DISK_FULL = "服务器存储空间不足，文件未保存。请稍后再试，或请管理员清理空间后重试。"
 TEMP_PREFIX = ".partial-"
 
 

@@ -60,11 +60,11 @@ def parse_uscc(raw: str) -> USCCResult:
     """
     value = _clean(raw, "统一社会信用代码").replace(" ", "")
     if len(value) != 18:
-        raise IdentifierError(f"统一社会信用代码应为 18 位,现为 {len(value)} 位。")
+        raise IdentifierError(f"统一社会信用代码应为 18 位，现为 {len(value)} 位。")
     bad = [f"第 {i} 位“{c}”" for i, c in enumerate(value, 1) if c not in _USCC_ALPHABET]
     if bad:
         raise IdentifierError(
-            f"统一社会信用代码{'、'.join(bad)}不是合法字符(只能是数字和除 I、O、S、V、Z 以外的大写字母)。")
+            f"统一社会信用代码{'、'.join(bad)}不是合法字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）。")
     # calc_check_digit rather than validate(): validate() also demands digits in positions 1-8, which rejects
     # real codes issued by non-business registrars (e.g. 'N' 农业, 'Y' 其他).
     check_ok = _stdnum_uscc.calc_check_digit(value[:17]) == value[17]
@@ -109,7 +109,7 @@ def parse_patent_number(raw: str) -> PatentNumber:
         text = text[2:]
     m = re.fullmatch(r"(\d{12}|\d{8})\.?([0-9X]?)", text)
     if not m:
-        raise IdentifierError("专利号格式不正确:应为 12 位数字加校验位(如 201710601862.3),"
+        raise IdentifierError("专利号格式不正确：应为 12 位数字加校验位（如 201710601862.3），"
                               "2003 年以前的申请为 8 位数字加校验位。")
     digits, check = m.groups()
     expected = _patent_check_digit(digits)
@@ -121,9 +121,9 @@ def parse_patent_number(raw: str) -> PatentNumber:
     else:
         type_digit, position = digits[2], 3
     if type_digit not in _PATENT_TYPES:
-        raise IdentifierError(f"专利申请号第 {position} 位表示专利类型,应为 1、2、3、8 或 9,现为 {type_digit}。")
+        raise IdentifierError(f"专利申请号第 {position} 位表示专利类型，应为 1、2、3、8 或 9，现为 {type_digit}。")
     if not check:
-        raise IdentifierError(f"专利申请号缺少校验位(应为 {expected}),请填写完整,如 {digits}.{expected}。")
+        raise IdentifierError(f"专利申请号缺少校验位（应为 {expected}），请填写完整，如 {digits}.{expected}。")
     if check != expected:
         raise IdentifierError(f"专利申请号校验位应为 {expected}")
     return PatentNumber(application_number=f"{digits}.{check}", patent_type=_PATENT_TYPES[type_digit])
@@ -182,7 +182,7 @@ def parse_standard_number(raw: str) -> StandardNumber:
             value = f"{prefix} {m['seq']}" + (f":{m['year']}" if m["year"] else "")
             return StandardNumber(value, "international", prefix, m["seq"], _year(m["year"]), "")
     if re.fullmatch(r"(ISO|IEC|ISO/IEC)\b.*-\d{4}", text):
-        raise IdentifierError(f"国际标准的年号用冒号分隔,如 ISO 9001:2015,而不是“{text}”。")
+        raise IdentifierError(f"国际标准的年号用冒号分隔，如 ISO 9001:2015，而不是“{text}”。")
     nature_word = ""
     if m := _LOCAL.fullmatch(text):
         nature = m["nature"] or ""
@@ -198,7 +198,7 @@ def parse_standard_number(raw: str) -> StandardNumber:
         prefix = shown = m["code"] + (f"/{nature}" if nature else "")
         nature_word = _NATURE[nature]
     else:
-        raise IdentifierError(f"无法识别标准编号“{text}”。请按“代号 顺序号-年号”填写,如 {_FORMS}。")
+        raise IdentifierError(f"无法识别标准编号“{text}”。请按“代号 顺序号-年号”填写，如 {_FORMS}。")
     value = f"{shown} {m['seq']}" + (f"-{m['year']}" if m["year"] else "")
     return StandardNumber(value, level, prefix, m["seq"], _year(m["year"]), nature_word)
 
@@ -220,10 +220,10 @@ def parse_trademark(reg_number: str, nice_class: int | str) -> tuple[str, int]:
         reg_number = str(reg_number)
     number = _clean(reg_number, "商标注册号").replace(" ", "")
     if not (number.isascii() and number.isdigit()):
-        raise IdentifierError(f"商标注册号只能由数字组成,“{number}”不符合。")
+        raise IdentifierError(f"商标注册号只能由数字组成，“{number}”不符合。")
     if isinstance(nice_class, str):
         text = unicodedata.normalize("NFKC", nice_class).strip()
         nice_class = int(text) if text.isascii() and text.isdigit() else 0
     if isinstance(nice_class, bool) or not isinstance(nice_class, int) or not 1 <= nice_class <= 45:
-        raise IdentifierError("商标类别应为 1 至 45 之间的整数(尼斯分类)。")
+        raise IdentifierError("商标类别应为 1 至 45 之间的整数（尼斯分类）。")
     return number, nice_class

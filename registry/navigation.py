@@ -46,7 +46,15 @@ def nav_items() -> list[dict]:
     return items
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese text (编号：), ": " in English."""
+    from flask_babel import get_locale
+
+    return ": " if str(get_locale()) == "en" else "："
+
+
 def register(app: Flask) -> None:
     from flask_babel import get_locale
 
-    app.jinja_env.globals.update(nav_items=nav_items, role_label=USER_ROLES.label, get_locale=get_locale)
+    app.jinja_env.globals.update(nav_items=nav_items, role_label=USER_ROLES.label, get_locale=get_locale,
+                                 colon=colon)

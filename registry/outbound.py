@@ -34,7 +34,7 @@ class UnsafeDestination(ValueError):
         self.permanent = permanent
 
 
-_KINDS = (("is_loopback", "本机(回环)"), ("is_link_local", "链路本地/云元数据"), ("is_multicast", "组播"),
+_KINDS = (("is_loopback", "本机（回环）"), ("is_link_local", "链路本地/云元数据"), ("is_multicast", "组播"),
           ("is_unspecified", "未指定"), ("is_reserved", "保留"), ("is_private", "内网"))
 
 
@@ -68,7 +68,7 @@ def resolve(host: str, port: int) -> list[str]:
     for address in addresses:
         kind = refused_kind(address)
         if kind:
-            raise UnsafeDestination(f"地址 {host} 指向{kind}地址 {address},不允许发送。")
+            raise UnsafeDestination(f"地址 {host} 指向{kind}地址 {address}，不允许发送。")
     if not addresses:
         raise UnsafeDestination(f"无法解析主机名 {host}。", permanent=False)
     return addresses
@@ -87,7 +87,7 @@ def check_url(url: str, allowed: frozenset[str] | None = None) -> None:
         raise UnsafeDestination("地址须为 http(s) 地址。")
     if allowed:
         if not _listed(host, allowed):
-            raise UnsafeDestination(f"只允许发送到这些主机:{'、'.join(sorted(allowed))}。")
+            raise UnsafeDestination(f"只允许发送到这些主机：{'、'.join(sorted(allowed))}。")
         return
     resolve(host, port or (443 if parts.scheme == "https" else 80))
 

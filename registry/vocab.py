@@ -17,7 +17,7 @@ class Vocab(dict):
 ENTERPRISE_ROLES = Vocab(lead=_l("主导"), participant=_l("参与"))
 # What kind of organisation a registry entry is (企业 by default): awards and honours go to all of them.
 ORG_TYPES = Vocab(
-    enterprise=_l("企业"), hospital=_l("医疗机构"), school=_l("学校"), association=_l("社会团体(协会、商会)"),
+    enterprise=_l("企业"), hospital=_l("医疗机构"), school=_l("学校"), association=_l("社会团体（协会、商会）"),
     institution=_l("事业单位"), government=_l("机关"), other=_l("其他组织"),
 )
 
@@ -60,7 +60,7 @@ REVIEWED_HONOUR_YEARS = {"single_champion": 3}
 
 PATENT_TYPES = Vocab(
     invention=_l("发明"), utility_model=_l("实用新型"), design=_l("外观设计"),
-    pct_invention=_l("PCT发明(国家阶段)"), pct_utility_model=_l("PCT实用新型(国家阶段)"),
+    pct_invention=_l("PCT发明（国家阶段）"), pct_utility_model=_l("PCT实用新型（国家阶段）"),
 )
 PATENT_STATUSES = Vocab(pending=_l("审查中"), granted=_l("已授权"), lapsed=_l("已失效"), rejected=_l("已驳回"))
 

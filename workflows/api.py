@@ -17,7 +17,7 @@ def create():
     body = json_body()
     workflow = body.get("workflow")
     if not isinstance(workflow, str) or not workflow:
-        raise ValidationFailed({"workflow": ["请指定申报类型(workflow)。"]})
+        raise ValidationFailed({"workflow": ["请指定申报类型（workflow）。"]})
     fields = body.get("fields", {k: v for k, v in body.items() if k not in ("workflow", "enterprise_id")})
     if not isinstance(fields, dict):
         raise ValidationFailed({"fields": ["fields 必须是对象。"]})
@@ -42,9 +42,9 @@ def act(application_id: int):
     action, version, reason = body.get("action"), body.get("version"), body.get("reason")
     errors = {}
     if not isinstance(action, str) or not action:
-        errors["action"] = ["请指定操作(action)。"]
+        errors["action"] = ["请指定操作（action）。"]
     if not isinstance(version, int) or to_int(version, minimum=0) is None:
-        errors["version"] = ["请提供当前版本号(version,整数)。"]
+        errors["version"] = ["请提供当前版本号（version，整数）。"]
     if reason is not None and not isinstance(reason, str):
         errors["reason"] = ["reason 必须是字符串。"]
     payload = body.get("payload", {})

@@ -37,7 +37,7 @@ def act_command(application_id, action, email, reason, version):
 
 @workflows_cli.command("holiday")
 @click.argument("day")
-@click.option("--workday", is_flag=True, help="A make-up working day (调休上班) instead of a holiday.")
+@click.option("--workday", is_flag=True, help="A make-up working day （调休上班） instead of a holiday.")
 @click.option("--note", default=None)
 def holiday_command(day, workday, note):
     """Enter a holiday or make-up working day (for years chinese-calendar does not know yet)."""

@@ -226,7 +226,7 @@ def _notify(application, workflow, stage, target, action, to_status, actor, tran
     title = f"{workflow.label}:{application.title} — {action.label}"
     body = f"{stage.label} → {target.label}({STATUS_LABELS.get(to_status, to_status)})"
     if transition.reason:
-        body += f"\n理由:{transition.reason}"
+        body += f"\n理由：{transition.reason}"
     return notify(recipients_except(people, actor), key=f"t{transition.id}", kind="transition", title=title,
                   body=body, now=now, application_id=application.id, transition_id=transition.id)
 

@@ -14,7 +14,7 @@ from workflows.services import preferences
 class ApplicationForm(FlaskForm):
     product = StringField(_l("产品名称"), validators=[DataRequired(), Length(max=200)])
     standard_id = SelectField(_l("已有“浙江制造”标准"), coerce=lambda v: int(v) if v else None, validate_choice=False)
-    standard_proposal = StringField(_l("拟制定标准名称(尚无标准时)"), validators=[Optional(), Length(max=200)])
+    standard_proposal = StringField(_l("拟制定标准名称（尚无标准时）"), validators=[Optional(), Length(max=200)])
     self_assessment = TextAreaField(_l("自评价"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
 
@@ -32,8 +32,8 @@ class UploadForm(FlaskForm):
 
 class PreferenceForm(FlaskForm):
     email_enabled = BooleanField(_l("接收邮件通知"))
-    email = StringField(_l("通知邮箱(留空则用账号邮箱)"), validators=[Optional(), Length(max=120)])
-    webhook_enabled = BooleanField(_l("接收钉钉(浙政钉)机器人推送"))
+    email = StringField(_l("通知邮箱（留空则用账号邮箱）"), validators=[Optional(), Length(max=120)])
+    webhook_enabled = BooleanField(_l("接收钉钉（浙政钉）机器人推送"))
     webhook_url = StringField(_l("机器人 Webhook 地址"), validators=[Optional(), Length(max=500)])
     sms_enabled = BooleanField(_l("接收短信通知"))
     mobile = StringField(_l("手机号码"), validators=[Optional(), Length(max=32)])

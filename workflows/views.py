@@ -161,7 +161,7 @@ def act(application_id: int):
     applications.get(current_user, application_id)  # a missing or foreign application is a 404, form or not
     form = ActionForm()
     if not form.validate_on_submit():
-        flash(_("请求无效,请刷新页面后重试。"), "danger")
+        flash(_("请求无效，请刷新页面后重试。"), "danger")
         return redirect(url_for("workflows.show", application_id=application_id))
     payload = {k: v for k, v in request.form.items() if k.startswith("f_")}
     payload = {k[2:]: v for k, v in payload.items()}
@@ -169,12 +169,12 @@ def act(application_id: int):
         outcome = applications.act(current_user, application_id, form.action.data, reason=form.reason.data,
                                    version=form.version.data, payload=payload)
         application = applications.get(current_user, application_id)
-        flash(_("已办理:%(label)s。当前:%(stage)s · %(status)s", label=workflow_action_label(application, form.action.data),
+        flash(_("已办理：%(label)s。当前：%(stage)s · %(status)s", label=workflow_action_label(application, form.action.data),
                 stage=workflow_stage_label(application), status=workflow_status_label(outcome.status)), "success")
     except ValidationFailed as exc:
         flash("; ".join(m for ms in exc.errors.values() for m in ms), "danger")
     except Conflict as exc:
-        flash(_("已被他人处理,页面已刷新。") if exc.message == engine.CONFLICT_MESSAGE else exc.message, "warning")
+        flash(_("已被他人处理，页面已刷新。") if exc.message == engine.CONFLICT_MESSAGE else exc.message, "warning")
     return redirect(url_for("workflows.show", application_id=application_id))
 
 
@@ -225,7 +225,7 @@ def bulk():
         return redirect(url_for("workflows.inbox_page"))
     results = inbox.bulk_act(current_user, action, versions, reason=reason or None)
     done = sum(1 for r in results.values() if r == "ok")
-    flash(_("已办理 %(done)s 件,未办理 %(failed)s 件。", done=done, failed=len(results) - done),
+    flash(_("已办理 %(done)s 件，未办理 %(failed)s 件。", done=done, failed=len(results) - done),
           "success" if done == len(results) else "warning")
     return redirect(url_for("workflows.inbox_page"))
 

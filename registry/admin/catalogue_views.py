@@ -58,7 +58,7 @@ def catalogue_entry(name: str, entry_id: int | None = None):
         except (ValidationFailed, Conflict) as exc:
             status, messages = service_error(form, exc)
         else:
-            flash(_("已保存:%(code)s %(name)s。", code=saved.code, name=saved.name), "success")
+            flash(_("已保存：%(code)s %(name)s。", code=saved.code, name=saved.name), "success")
             return redirect(url_for(".catalogue_list", name=name))
     else:
         form = _form_class(name)(data=_values(entry, fields) if entry else {"active": True})
@@ -79,7 +79,7 @@ def catalogue_active(name: str, entry_id: int):
     data = {spec.name: _as_input(getattr(entry, spec.name)) for spec in fields}
     data["active"] = wanted
     saved = save_entry(current_user, name, data, entry_id)
-    flash(_("已恢复启用:%(name)s。", name=saved.name) if saved.active else _("已停用:%(name)s。", name=saved.name),
+    flash(_("已恢复启用：%(name)s。", name=saved.name) if saved.active else _("已停用：%(name)s。", name=saved.name),
           "success")
     return redirect(url_for(".catalogue_list", name=name))
 

@@ -36,10 +36,10 @@ class UserCreateForm(FlaskForm):
     email = StringField(_l("电子邮箱"))
     display_name = StringField(_l("姓名"))
     role = SelectField(_l("角色"), choices=[])
-    enterprise = StringField(_l("所属企业(统一社会信用代码)"), description=_l("企业用户必填"))
+    enterprise = StringField(_l("所属企业（统一社会信用代码）"), description=_l("企业用户必填"))
     jurisdiction = SelectField(_l("所属镇街"), choices=[], description=_l("镇街审核员必填"))
     phone = StringField(_l("手机号码"))
-    password = PasswordField(_l("初始密码"), description=_l("至少 10 位;请线下告知用户并提醒其登录后修改"))
+    password = PasswordField(_l("初始密码"), description=_l("至少 10 位；请线下告知用户并提醒其登录后修改"))
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,12 +64,12 @@ class UserEditForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("新密码"), description=_l("至少 10 位;重置后该用户的所有登录会话和 API 令牌立即失效"))
+    new_password = PasswordField(_l("新密码"), description=_l("至少 10 位；重置后该用户的所有登录会话和 API 令牌立即失效"))
 
 
 class TokenForm(FlaskForm):
-    label = StringField(_l("令牌名称"), description=_l("如:数据对接、统计报送"))
-    days = StringField(_l("有效期(天)"), description=_l("留空为 90 天;最长 365 天"))
+    label = StringField(_l("令牌名称"), description=_l("如：数据对接、统计报送"))
+    days = StringField(_l("有效期（天）"), description=_l("留空为 90 天；最长 365 天"))
 
 
 class SettingForm(FlaskForm):

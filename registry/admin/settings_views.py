@@ -57,7 +57,7 @@ def setting_edit(key: str):
         except ValidationFailed as exc:
             status, messages = service_error(form, exc)
         else:
-            flash(_("已保存设置:%(label)s。", label=spec.display_label()), "success")
+            flash(_("已保存设置：%(label)s。", label=spec.display_label()), "success")
             return redirect(url_for(".settings_page", _anchor=key))
     else:
         form = SettingForm.for_spec(spec, data={"value": _input(spec, settings.get(key))})
@@ -74,5 +74,5 @@ def setting_reset(key: str):
         for message in exc.errors.get("value", []):
             flash(message, "danger")
         return redirect(url_for(".setting_edit", key=key))
-    flash(_("已恢复默认值:%(label)s。", label=spec.display_label()), "success")
+    flash(_("已恢复默认值：%(label)s。", label=spec.display_label()), "success")
     return redirect(url_for(".settings_page", _anchor=key))

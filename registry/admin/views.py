@@ -112,7 +112,7 @@ def set_active(user_id: int):
     active = request.form.get("active") == "1"
     target = accounts.set_active(current_user, user_id, active)
     flash(_("已启用 %(email)s。", email=target.email) if active
-          else _("已停用 %(email)s,其登录会话已全部结束。", email=target.email), "success")
+          else _("已停用 %(email)s，其登录会话已全部结束。", email=target.email), "success")
     return redirect(url_for(".user", user_id=user_id))
 
 
@@ -125,7 +125,7 @@ def reset_password(user_id: int):
         status, messages = service_error(form, exc)
         return _user_page(accounts.get_user(current_user, user_id), password_form=form, messages=messages,
                           status=status)
-    flash(_("已重置密码,该用户需用新密码重新登录。"), "success")
+    flash(_("已重置密码，该用户需用新密码重新登录。"), "success")
     return redirect(url_for(".user", user_id=user_id))
 
 

@@ -25,7 +25,7 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        response = jsonify({"error": "需要有效的 API 令牌(Authorization: Bearer <token>)。"})
+        response = jsonify({"error": "需要有效的 API 令牌（Authorization: Bearer <token>）。"})
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="registry"'
         abort(response)

@@ -36,8 +36,8 @@ CONTRIBUTORS: list[str] = [
 ]
 
 ERROR_DESCRIPTIONS = {
-    401: "缺少或无效的 API 令牌", 403: "无权执行该操作(如只读角色写入)", 404: "对象不存在或不在您的权限范围内",
-    409: "重复记录(existing_id 指向已有记录)或版本冲突", 422: "输入有误,errors 按字段列出原因",
+    401: "缺少或无效的 API 令牌", 403: "无权执行该操作（如只读角色写入）", 404: "对象不存在或不在您的权限范围内",
+    409: "重复记录（existing_id 指向已有记录）或版本冲突", 422: "输入有误，errors 按字段列出原因",
 }
 
 
@@ -107,7 +107,7 @@ def _base() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "质量强市登记与评审平台 API", "version": "1.0.0",
                  "description": "临海市市场监督管理局质量强市登记与评审平台的 JSON API。请求头 "
-                                "`Authorization: Bearer <token>`(令牌用 `flask --app registry users token EMAIL` 生成)。"
+                                "`Authorization: Bearer <token>`（令牌用 `flask --app registry users token EMAIL` 生成）。"
                                 "超出权限范围的对象一律返回 404。"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
@@ -115,14 +115,14 @@ def _base() -> dict:
         "paths": {},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": "API 令牌(`flask --app registry users token EMAIL`)"}},
+                                           "description": "API 令牌（`flask --app registry users token EMAIL`）"}},
             "schemas": {"Error": {
                 "type": "object", "required": ["error"],
                 "properties": {
-                    "error": {"type": "string", "description": "一句话说明(中文)"},
+                    "error": {"type": "string", "description": "一句话说明（中文）"},
                     "errors": {"type": "object", "description": "按字段列出的错误信息",
                                "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-                    "existing_id": {"type": "integer", "description": "409 重复时:已有记录的 id"},
+                    "existing_id": {"type": "integer", "description": "409 重复时：已有记录的 id"},
                 }}},
         },
     }

@@ -49,7 +49,7 @@ def _list_query() -> tuple[enterprises.EnterpriseFilters, int, int]:
         raw = request.args.get(name, "").strip().lower()
         raw = _BOOL_WORDS.get(raw, raw) if name in ("above_scale", "pinzibiao") else raw
         if raw and raw not in allowed:
-            errors[name] = [f"{name} 只能是:{'、'.join(a for a in allowed if a)}。"]
+            errors[name] = [f"{name} 只能是：{'、'.join(a for a in allowed if a)}。"]
         elif raw:
             values[name] = raw
     if errors:
@@ -62,7 +62,7 @@ def _expected_version(data: dict) -> int | None:
     if version is None:
         return None
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ValidationFailed({"version": ["version 必须是整数(读取时得到的版本号)。"]})
+        raise ValidationFailed({"version": ["version 必须是整数（读取时得到的版本号）。"]})
     return version
 
 

@@ -10,7 +10,7 @@ from registry.api.auth import json_body
 from registry.records.fields import FieldSpec
 from registry.services.errors import ValidationFailed
 
-_EXPECTED = {"str": (str, "字符串"), "text": (str, "字符串"), "choice": (str, "字符串(代码)"),
+_EXPECTED = {"str": (str, "字符串"), "text": (str, "字符串"), "choice": (str, "字符串（代码）"),
              "date": (str, "日期字符串 YYYY-MM-DD"), "int": (int, "整数"), "bool": (bool, "true 或 false")}
 
 

@@ -11,7 +11,7 @@ EVENTS: dict[str, str] = {
     "password_change": N_("修改密码"),
     "password_reset": N_("重置他人密码"),
     "account_create": N_("创建账户"),
-    "account_update": N_("修改账户(角色或范围)"),
+    "account_update": N_("修改账户（角色或范围）"),
     "account_deactivate": N_("停用账户"),
     "account_activate": N_("启用账户"),
     "token_create": N_("签发 API 令牌"),

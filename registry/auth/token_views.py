@@ -22,7 +22,7 @@ def tokens():
 @login_required
 def revoke_token(token_id: int):
     row = api_tokens.revoke(current_user, token_id)
-    flash(_("已撤销令牌“%(name)s”,使用它的请求将被拒绝。", name=row.label or "—"), "success")
+    flash(_("已撤销令牌“%(name)s”，使用它的请求将被拒绝。", name=row.label or "—"), "success")
     return redirect(safe_next(request.form.get("next")) or url_for(".tokens"))
 
 

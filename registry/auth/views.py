@@ -57,7 +57,7 @@ def login():
 def _too_many_attempts(form: LoginForm, blocked: throttle.Blocked):
     """429: the sign-in page again, saying in the user's language when to try again (Linhai time)."""
     minutes = max(1, -(-blocked.seconds // 60))
-    message = _("登录失败次数过多,请在 %(time)s 之后再试(约 %(minutes)s 分钟)。忘记密码请联系系统管理员。",
+    message = _("登录失败次数过多，请在 %(time)s 之后再试（约 %(minutes)s 分钟）。忘记密码请联系系统管理员。",
                 time=local_time(blocked.until, "%H:%M"), minutes=minutes)
     form.password.data = ""
     response = make_response(render_template("auth/login.html", form=form, blocked=message), 429)
@@ -111,7 +111,7 @@ def change_password():
         else:
             logout_user()
             _clear_session_keeping_language()
-            flash(_("密码已修改,请重新登录。"), "success")
+            flash(_("密码已修改，请重新登录。"), "success")
             return redirect(url_for("auth.login"))
     elif request.method == "POST":
         status = 422

@@ -79,7 +79,7 @@ def template_workbook() -> io.BytesIO:
     ws.title = "专家名单"
     cells.append(ws, list(COLUMNS.values()))
     cells.append(ws, ["张三", "高级工程师", "台州学院", "卓越绩效、机械制造", "是",
-               "曾任职单位：浙江某某机械有限公司|2019 年离职；咨询服务关系：集团:某某集团"])
+               "曾任职单位：浙江某某机械有限公司|2019 年离职；咨询服务关系：集团：某某集团"])
     for column, width in zip("ABCDEF", (10, 16, 24, 24, 10, 60)):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()

@@ -86,7 +86,7 @@ def seed_demo_applications() -> dict:
         product = f"{enterprise.name.split('有限')[0][-6:]}系列产品"
         app = applications.start(applicant, "pinzibiao", None, {
             "product": product, "standard_proposal": f"{product}“浙江制造”标准",
-            "self_assessment": "产品性能指标对标国际先进水平,质量管理体系运行有效,近三年无质量安全事故。"})
+            "self_assessment": "产品性能指标对标国际先进水平，质量管理体系运行有效，近三年无质量安全事故。"})
         actors = {"applicant": applicant, "town": town, "bureau": bureau}
         for who, action, reason in _PATHS[path]:
             payload = {}

@@ -14,12 +14,12 @@ from registry.models import Certification, Enterprise
 _ALLIANCE = ("浙江公信认证有限公司", "杭州万泰认证有限公司", "中国质量认证中心", "方圆标志认证集团有限公司",
              "北京国金衡信认证有限公司", "浙江省质量科学研究院")
 _SYSTEM_BODIES = ("中国质量认证中心", "方圆标志认证集团有限公司", "北京世标认证中心有限公司", "杭州万泰认证有限公司",
-                  "浙江公信认证有限公司", "必维认证(北京)有限公司")
+                  "浙江公信认证有限公司", "必维认证（北京）有限公司")
 _INTERNATIONAL_PARTNERS = ("IQNet", "德国莱茵TÜV", "挪威船级社DNV", "英国标准协会BSI", "意大利IMQ")
 # 绿色产品认证 product domains: names of the 绿色产品认证目录 catalogue (registry/seeds/catalogues.py).
 GREEN_DOMAINS = ("人造板和木质地板", "涂料", "家具", "建筑玻璃", "防水与密封材料", "纺织产品", "塑料制品",
-                 "陶瓷砖(板)", "木塑制品")
-_GREEN_BY_INDUSTRY = {"building_materials": ("建筑玻璃", "防水与密封材料", "陶瓷砖(板)", "涂料"),
+                 "陶瓷砖（板）", "木塑制品")
+_GREEN_BY_INDUSTRY = {"building_materials": ("建筑玻璃", "防水与密封材料", "陶瓷砖（板）", "涂料"),
                       "fashion_leisure": ("家具", "纺织产品", "木塑制品"), "new_materials": ("塑料制品", "涂料"),
                       "other": ("人造板和木质地板",)}
 _SERVICE_INDUSTRIES = ("trade_logistics", "culture_tourism")
@@ -65,7 +65,7 @@ def _certificate(rng: random.Random, enterprise: Enterprise, industry: str, cert
         domain = rng.choice(_GREEN_BY_INDUSTRY.get(industry, GREEN_DOMAINS))
         scope = f"{domain}({product})"
     elif cert_type == "other":
-        scope = f"IATF 16949 汽车质量管理体系:{product}"
+        scope = f"IATF 16949 汽车质量管理体系：{product}"
     status, changed = "valid", None
     if rng.random() < 0.06:
         status = rng.choice(tuple(_ENDED))

@@ -18,7 +18,7 @@ def seed_demo_command(rng_seed: int, enterprise_count: int) -> None:
 
     summary = seed_demo(rng_seed=rng_seed, enterprise_count=enterprise_count)
     if summary["skipped"]:
-        click.echo("演示数据已存在,未重复创建 (demo data already present; nothing written).")
+        click.echo("演示数据已存在，未重复创建 (demo data already present; nothing written).")
     else:
         click.echo("演示数据已创建 (demo data created):")
         for key, label in _LABELS.items():
@@ -37,7 +37,7 @@ def seed_demo_command(rng_seed: int, enterprise_count: int) -> None:
 
     figures = seed_demo_targets()
     if figures:
-        click.echo("演示规划指标 (demo targets): 填报/官方数据 values {values}, 年度监测报告 reviews {reviews}"
+        click.echo("演示规划指标 (demo targets)：填报/官方数据 values {values}，年度监测报告 reviews {reviews}"
                    .format(**figures))
     click.echo("演示账号 (demo accounts):")
     for a in summary["accounts"]:

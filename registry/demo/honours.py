@@ -66,7 +66,7 @@ def build_honours(rng: random.Random, enterprises: list[Enterprise], industry_co
             honour.valid_until = names.add_years(awarded, REVIEWED_HONOUR_YEARS[honour_type])
         out.append(honour)
     for honour, reason in zip(rng.sample(out[len(types):] or out, 2),
-                              ("获奖后两年内发生重大质量安全事故,依规撤销。", "申报材料存在弄虚作假情形,依规撤销。")):
+                              ("获奖后两年内发生重大质量安全事故，依规撤销。", "申报材料存在弄虚作假情形，依规撤销。")):
         honour.revoked_on = names.day_between(rng, names.add_years(honour.awarded_on, 1), date(2026, 10, 31))
         honour.revoke_reason = reason
     return out

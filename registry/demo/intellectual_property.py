@@ -35,7 +35,7 @@ def build_patents(rng: random.Random, enterprises: list[Enterprise], industry_co
                     taken.add(number)
                     break
             product = rng.choice(names.products_for(e.name, industry))
-            title = f"{product}(外观)" if patent_type == "design" else f"一种{product}的{rng.choice(_PARTS)}"
+            title = f"{product}（外观）" if patent_type == "design" else f"一种{product}的{rng.choice(_PARTS)}"
             lag = {"invention": rng.randint(500, 1100), "utility_model": rng.randint(120, 300),
                    "design": rng.randint(90, 200)}[patent_type]
             granted = filed + timedelta(days=lag)

@@ -17,6 +17,7 @@ from registry.models import Industry, Jurisdiction
 from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.fields import FieldSpec, display
 from registry.records.kinds import KINDS, STANDARDS, RecordKind
+from registry.navigation import colon
 from registry.records.status import certificate_status
 from registry.services.enterprises import ENTERPRISE_FIELDS
 from registry.services.records import record_values
@@ -132,7 +133,7 @@ def _summary(specs: dict[str, FieldSpec], text: str | None, names: dict) -> str:
         spec = specs.get(key)
         if not sep or spec is None:
             continue
-        parts.append(f"{spec.label}:{_value(spec, key, value, names)}")
+        parts.append(f"{spec.label}{colon()}{_value(spec, key, value, names)}")
     return ";".join(parts)
 
 

@@ -54,7 +54,7 @@ def new_record(enterprise_id: int, slug: str):
         except (ValidationFailed, Conflict) as exc:
             status, messages = service_error(form, exc)
         else:
-            flash(_("已新增%(kind)s记录。", kind=kind.label), "success")
+            flash(_("已新增一条%(kind)s。", kind=kind.label), "success")
             return redirect(_back(enterprise.id, kind.slug))
     return _render(kind, enterprise, form, None, messages, status)
 
@@ -78,7 +78,7 @@ def edit_record(enterprise_id: int, slug: str, record_id: int):
         except (ValidationFailed, Conflict) as exc:
             status, messages = service_error(form, exc)
         else:
-            flash(_("%(kind)s记录已保存。", kind=kind.label), "success")
+            flash(_("%(kind)s已保存。", kind=kind.label), "success")
             return redirect(_back(enterprise.id, kind.slug))
     else:
         form = record_form_class(kind)(data=record_values(kind, record))
@@ -93,5 +93,5 @@ def delete_record_view(enterprise_id: int, slug: str, record_id: int):
         flash(_(GRANTED), "danger")
         return redirect(_back(enterprise_id, kind.slug))
     delete_record(current_user, enterprise_id, kind.slug, record_id)
-    flash(_("已删除%(kind)s记录。", kind=kind.label), "success")
+    flash(_("已删除一条%(kind)s。", kind=kind.label), "success")
     return redirect(_back(enterprise_id, kind.slug))

@@ -11,7 +11,7 @@ from registry.excel.templates import import_choices
 
 class UploadForm(FlaskForm):
     kind = SelectField(_l("导入内容"))
-    file = FileField(_l("Excel 文件(.xlsx)"), validators=[FileRequired(message=_l("请选择要上传的 Excel 文件。"))])
+    file = FileField(_l("Excel 文件（.xlsx）"), validators=[FileRequired(message=_l("请选择要上传的 Excel 文件。"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

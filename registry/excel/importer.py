@@ -152,7 +152,7 @@ def start_import(user: User, slug: str, filename: str | None, stream) -> ImportJ
         with force_locale(SOURCE_LOCALE):  # the request reads at most IMPORT_WEB_SCAN_ROWS rows: it answers at once
             read = read_rows(path, sheet, scan_limit=current_app.config["IMPORT_WEB_SCAN_ROWS"])
         if read.missing:
-            raise ValidationFailed({"file": ["缺少必填列:" + "、".join(read.missing) + "。请使用下载的模板。"]})
+            raise ValidationFailed({"file": ["缺少必填列：" + "、".join(read.missing) + "。请使用下载的模板。"]})
         if not read.rows and read.complete:
             raise ValidationFailed({"file": ["文件中没有数据行。"]})
     except ValidationFailed:
@@ -208,11 +208,11 @@ def confirm_import(user: User, job_id: int) -> ImportJob:
     _require_importer(user)
     job = get_job(user, job_id)
     if job.status != STATUS_PREVIEWED:
-        raise Conflict("该导入任务已确认或已结束,不能再次确认。")
+        raise Conflict("该导入任务已确认或已结束，不能再次确认。")
     if job.error_count:
-        raise Conflict("预检发现错误,不能导入。请修正文件后重新上传。")
+        raise Conflict("预检发现错误，不能导入。请修正文件后重新上传。")
     if not _compare_and_set(job.id, STATUS_PREVIEWED, STATUS_QUEUED):
-        raise Conflict("该导入任务已确认或已结束,不能再次确认。")
+        raise Conflict("该导入任务已确认或已结束，不能再次确认。")
     if job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]:
         _enqueue("excel.run_import", job.id, back_to=STATUS_PREVIEWED)
     else:
@@ -250,7 +250,7 @@ def run_import(job_id: int, now: str | None = None) -> str:
         first = issues[0]
         column = f"“{first.column}”" if first.column else ""
         return _finish(job.id, STATUS_RUNNING, STATUS_FAILED,
-                       f"第 {first.row} 行{column}:{first.message} 导入已全部撤销,没有写入任何数据。", finished)
+                       f"第 {first.row} 行{column}:{first.message} 导入已全部撤销，没有写入任何数据。", finished)
     done = db.session.execute(update(ImportJob).where(
         ImportJob.id == job.id, ImportJob.status == STATUS_RUNNING).values(
         status=STATUS_COMMITTED, processed_rows=len(read.rows), total_rows=len(read.rows), finished_at=finished,
@@ -279,9 +279,9 @@ def expire_stale_jobs(now: str | None = None, previewed_days: int = 7, stuck_hou
     """Close jobs nobody will finish: previews never confirmed (after ``previewed_days``) and jobs whose
     background task never ran (after ``stuck_hours``); their files are removed. Returns how many were closed."""
     moment = parse_now(now)
-    limits = {STATUS_PREVIEWED: (moment - timedelta(days=previewed_days), "预检后未确认,已过期;如需导入请重新上传。"),
-              STATUS_DRAFT: (moment - timedelta(hours=stuck_hours), "后台检查未能完成,请重新上传。"),
-              STATUS_QUEUED: (moment - timedelta(hours=stuck_hours), "后台导入未能开始,没有写入任何数据;请重新上传。")}
+    limits = {STATUS_PREVIEWED: (moment - timedelta(days=previewed_days), "预检后未确认，已过期；如需导入请重新上传。"),
+              STATUS_DRAFT: (moment - timedelta(hours=stuck_hours), "后台检查未能完成，请重新上传。"),
+              STATUS_QUEUED: (moment - timedelta(hours=stuck_hours), "后台导入未能开始，没有写入任何数据；请重新上传。")}
     closed = 0
     for status, (before, message) in limits.items():
         ids = list(db.session.scalars(select(ImportJob.id).where(ImportJob.status == status,
@@ -297,7 +297,7 @@ def expire_stale_jobs(now: str | None = None, previewed_days: int = 7, stuck_hou
 def _problem(exc: Exception) -> str:
     if isinstance(exc, ValidationFailed):
         return " ".join(message for messages in exc.errors.values() for message in messages)
-    return "上传的文件已不可用,请重新上传。"
+    return "上传的文件已不可用，请重新上传。"
 
 
 def _compare_and_set(job_id: int, expected: str, new: str) -> bool:
@@ -331,5 +331,5 @@ def _enqueue(task_name: str, job_id: int, *, back_to: str) -> None:
         if back_to == STATUS_PREVIEWED:
             _compare_and_set(job_id, STATUS_QUEUED, STATUS_PREVIEWED)
         else:
-            _finish(job_id, STATUS_DRAFT, STATUS_FAILED, "后台任务队列暂时不可用,请稍后重新上传。")
-        raise Conflict("后台任务队列暂时不可用,请稍后再试。") from None
+            _finish(job_id, STATUS_DRAFT, STATUS_FAILED, "后台任务队列暂时不可用，请稍后重新上传。")
+        raise Conflict("后台任务队列暂时不可用，请稍后再试。") from None

@@ -69,7 +69,7 @@ def _match_header(values: tuple, sheet: Sheet) -> tuple[dict[int, str], list[str
             ignored.append(str(raw).strip())
             continue
         if spec.name in seen:
-            raise ValidationFailed({"file": [f"表头“{spec.header}”出现了两次,请删除重复的列。"]})
+            raise ValidationFailed({"file": [f"表头“{spec.header}”出现了两次，请删除重复的列。"]})
         seen.add(spec.name)
         if not spec.readonly:
             mapping[index] = spec.name
@@ -88,7 +88,7 @@ def read_rows(path: str, sheet: Sheet, scan_limit: int | None = None) -> ReadRes
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001  (openpyxl raises many types on malformed files; all mean "unreadable")
         log.info("unreadable workbook %s", path, exc_info=True)
-        raise ValidationFailed({"file": ["无法读取该 Excel 文件,请确认文件未损坏并另存为 .xlsx 后重试。"]}) from None
+        raise ValidationFailed({"file": ["无法读取该 Excel 文件，请确认文件未损坏并另存为 .xlsx 后重试。"]}) from None
     try:
         return _read(_choose_sheet(wb, sheet), sheet, scan_limit)
     finally:
@@ -121,11 +121,11 @@ def _read(ws, sheet: Sheet, scan_limit: int | None) -> ReadResult:
             continue
         blank_run = 0
         if len(result.rows) >= max_rows:
-            raise ValidationFailed({"file": [f"一次最多导入 {max_rows} 行,请拆分文件后分批导入。"]})
+            raise ValidationFailed({"file": [f"一次最多导入 {max_rows} 行，请拆分文件后分批导入。"]})
         result.rows.append((number, row))
     if mapping is None:
         expected = "、".join(spec.header for spec in sheet.inputs if spec.required)
-        raise ValidationFailed({"file": [f"没有找到表头行。第一行应为中文表头(必填列:{expected}),请使用下载的模板。"]})
+        raise ValidationFailed({"file": [f"没有找到表头行。第一行应为中文表头（必填列：{expected}），请使用下载的模板。"]})
     return result
 
 

@@ -87,15 +87,15 @@ _RECORD_EXAMPLE_OWNER = {"uscc": "91350100M000100Y43", "enterprise_name": "临�
 def _note(spec: FieldSpec) -> str:
     parts = ["必填" if spec.required else "选填"]
     if spec.readonly:
-        parts = ["系统生成,导入时忽略"]
+        parts = ["系统生成，导入时忽略"]
     if spec.type == "date":
-        parts.append("日期,如 2024-05-31")
+        parts.append("日期，如 2024-05-31")
     elif spec.type == "bool":
         parts.append("填“是”或“否”")
     elif spec.type == "int":
         parts.append("整数")
     elif spec.type == "choice" and spec.choices:
-        parts.append("可选:" + "、".join(str(label) for label in spec.choices.values()))
+        parts.append("可选：" + "、".join(str(label) for label in spec.choices.values()))
     if spec.hint:
         parts.append(str(spec.hint))
     return ";".join(parts)
@@ -126,7 +126,7 @@ def build_template(slug: str) -> bytes:
     cells.append(guide, [display(spec, example.get(spec.name)) for spec in sheet.columns])
     cells.append(guide, [_note(spec) for spec in sheet.columns])
     guide.append([])
-    cells.append(guide, ["请在“数据”工作表填写,每行一条;表头请勿修改。本工作表不会被导入。"])
+    cells.append(guide, ["请在“数据”工作表填写，每行一条；表头请勿修改。本工作表不会被导入。"])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -110,14 +110,14 @@ def job(job_id: int):
 def confirm(job_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return error_response(400, _("表单已过期,请刷新页面后重试。"))
+        return error_response(400, _("表单已过期，请刷新页面后重试。"))
     try:
         job = importer.confirm_import(current_user, job_id)
     except Conflict as exc:
         flash(exc.message, "danger")
     else:
         if job.status == "committed":
-            flash(_("导入成功:%(n)s 行已写入。", n=job.total_rows), "success")
+            flash(_("导入成功：%(n)s 行已写入。", n=job.total_rows), "success")
         elif job.status == "failed":
             flash(job.message, "danger")
     return redirect(url_for("excel.job", job_id=job_id))

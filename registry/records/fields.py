@@ -102,7 +102,7 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
         try:
             day = parse_date(value)
         except (ValueError, TypeError):
-            raise ValueError(f"{spec.header}不是有效日期(格式:2024-05-31)。") from None
+            raise ValueError(f"{spec.header}不是有效日期（格式：2024-05-31）。") from None
         if spec.not_future and day > clock.today():
             raise ValueError(f"{spec.header}不能晚于今天（{clock.today().isoformat()}）。")
         return day
@@ -133,7 +133,7 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
             if source_text(label) == text or str(label) == text:
                 return code
         allowed = "、".join(source_text(label) for label in spec.choices.values())
-        raise ValueError(f"{spec.header}“{text[:40]}”无效,可选:{allowed}。")
+        raise ValueError(f"{spec.header}“{text[:40]}”无效，可选：{allowed}。")
     raise AssertionError(f"unknown field type {spec.type}")
 
 

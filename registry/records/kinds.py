@@ -96,7 +96,7 @@ def _check_green_domain(values: dict, errors: Errors) -> None:
     match = next((name for name in names if _fold(name) == given), None)
     if match is None:
         errors.setdefault("product_domain", []).append(
-            f"“{given}”不在绿色产品认证目录中。请填写目录中的领域名称(系统管理 › 目录维护 › 绿色产品认证领域):"
+            f"“{given}”不在绿色产品认证目录中。请填写目录中的领域名称（系统管理 › 目录维护 › 绿色产品认证领域）："
             + "、".join(names) + "。")
         return
     values["product_domain"] = match
@@ -186,11 +186,11 @@ CERTIFICATIONS = RecordKind(
     fields=(
         F("cert_type", _l("认证类型"), "choice", required=True, choices=CERTIFICATION_TYPES),
         F("number", _l("证书编号"), required=True, max_length=64), F("issuer", _l("发证机构"), max_length=200),
-        F("scope", _l("产品/范围"), max_length=300), F("product_domain", _l("产品领域(绿色产品)"), max_length=100,
+        F("scope", _l("产品/范围"), max_length=300), F("product_domain", _l("产品领域（绿色产品）"), max_length=100,
                                                   hint=_l("绿色产品认证填写绿色产品认证目录中的领域名称")),
         F("issued_on", _l("发证日期"), "date", required=True), F("expires_on", _l("有效期至"), "date"),
         F("status", _l("登记状态"), "choice", required=True, choices=RECORDED_CERT_STATUSES,
-          hint=_l("过期由系统按有效期自动判断,无需修改")),
+          hint=_l("过期由系统按有效期自动判断，无需修改")),
         F("status_changed_on", _l("状态变更日期"), "date"),
     ),
     check=_check_certification,
@@ -209,8 +209,8 @@ HONOURS = RecordKind(
         F("awarded_on", _l("授予日期"), "date"), F("title", _l("名称/项目"), max_length=300),
         F("issuer", _l("授予机关"), max_length=200),
         F("project_role", _l("工程中的角色"), "choice", choices=PROJECT_ROLES,
-          hint=_l("钱江杯、鲁班奖等工程类荣誉填写;同一工程各参建单位分别登记,统计时计为一项工程")),
-        F("valid_until", _l("有效期至"), "date", hint=_l("单项冠军等须复核的荣誉:未填时按授予后三年计")),
+          hint=_l("钱江杯、鲁班奖等工程类荣誉填写；同一工程各参建单位分别登记，统计时计为一项工程")),
+        F("valid_until", _l("有效期至"), "date", hint=_l("单项冠军等须复核的荣誉：未填时按授予后三年计")),
         F("revoked_on", _l("撤销日期"), "date"), F("revoke_reason", _l("撤销原因"), "text"),
     ),
     check=_check_honour,

@@ -71,14 +71,14 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
             select(Enterprise).where(Enterprise.uscc == (enterprise_uscc or "").strip().upper()))
         if enterprise is None and (enterprise_uscc or "").strip():
             errors.setdefault("enterprise", []).append(
-                f"未找到统一社会信用代码为 {enterprise_uscc.strip()[:40]} 的已登记企业,请先登记该企业或核对代码。")
+                f"未找到统一社会信用代码为 {enterprise_uscc.strip()[:40]} 的已登记企业，请先登记该企业或核对代码。")
         elif enterprise is None:
-            errors.setdefault("enterprise", []).append("企业用户必须关联已登记的企业(统一社会信用代码)。")
+            errors.setdefault("enterprise", []).append("企业用户必须关联已登记的企业（统一社会信用代码）。")
     if role == "town":
         jurisdiction = db.session.scalar(
             select(Jurisdiction).where(Jurisdiction.code == (jurisdiction_code or "").strip()))
         if jurisdiction is None:
-            errors.setdefault("jurisdiction", []).append("镇街审核员必须关联镇街(行政区划代码)。")
+            errors.setdefault("jurisdiction", []).append("镇街审核员必须关联镇街（行政区划代码）。")
     if errors:
         raise ValidationFailed(errors)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -227,7 +227,7 @@ def update_user(actor: User, user_id: int, display_name: str, phone: str | None 
     errors: dict[str, list[str]] = {}
     name = (display_name or "").strip()
     if not name or len(name) > 64:
-        errors["display_name"] = ["请填写姓名(不超过 64 个字符)。"]
+        errors["display_name"] = ["请填写姓名（不超过 64 个字符）。"]
     phone = (phone or "").strip()
     if len(phone) > 32:
         errors["phone"] = ["电话不能超过 32 个字符。"]
@@ -236,7 +236,7 @@ def update_user(actor: User, user_id: int, display_name: str, phone: str | None 
         jurisdiction = db.session.scalar(
             select(Jurisdiction).where(Jurisdiction.code == (jurisdiction_code or "").strip()))
         if jurisdiction is None:
-            errors["jurisdiction"] = ["镇街审核员必须关联镇街(行政区划代码)。"]
+            errors["jurisdiction"] = ["镇街审核员必须关联镇街（行政区划代码）。"]
     if errors:
         raise ValidationFailed(errors)
     before = _account_scope(user)

@@ -52,7 +52,7 @@ def clean_days(days) -> int:
 def clean_name(name: str | None) -> str:
     name = (name or "").strip()
     if not name or len(name) > 64 or _BAD_CHARS.search(name):
-        raise ValidationFailed({"label": ["请填写令牌名称(不超过 64 个字符)。"]})
+        raise ValidationFailed({"label": ["请填写令牌名称（不超过 64 个字符）。"]})
     return name
 
 
@@ -74,7 +74,7 @@ def issue(actor: User, user_id: int, name: str | None, days=None) -> str:
     if user is None:
         raise NotFound("未找到该用户。")
     if not user.is_active:
-        errors.setdefault("label", []).append("该账户已停用,不能签发令牌。")
+        errors.setdefault("label", []).append("该账户已停用，不能签发令牌。")
     if errors:
         raise ValidationFailed(errors)
     return tokens.issue_token(user, clean_name(name), clean_days(days), actor=actor)

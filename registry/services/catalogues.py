@@ -24,7 +24,7 @@ CATALOGUES = {
         F("cluster", _l("三大千亿产业集群"), "bool"), F("sort_order", _l("排序"), "int", minimum=0, maximum=9999),
         F("active", _l("启用"), "bool"))),
     "green_product_domains": (GreenProductDomain, _l("绿色产品认证领域"), (
-        F("code", _l("代码"), required=True, max_length=32, hint=_l("国家标准号(如 GB/T 35602)或自编代码")),
+        F("code", _l("代码"), required=True, max_length=32, hint=_l("国家标准号（如 GB/T 35602）或自编代码")),
         F("name", _l("名称"), required=True, max_length=100),
         F("sort_order", _l("排序"), "int", minimum=0, maximum=9999), F("active", _l("启用"), "bool"))),
 }
@@ -68,7 +68,7 @@ def save_entry(user: User, name: str, data: dict, entry_id: int | None = None):
     for field, word in (("code", "代码"), ("name", "名称")):
         clash = db.session.scalar(select(model).where(getattr(model, field) == values[field]))
         if clash is not None and (entry is None or clash.id != entry.id):
-            raise Conflict(f"已存在相同{word}的目录项:{clash.code} {clash.name}。", existing_id=clash.id, field=field)
+            raise Conflict(f"已存在相同{word}的目录项：{clash.code} {clash.name}。", existing_id=clash.id, field=field)
     created = entry is None
     before = {} if created else {key: getattr(entry, key) for key in values}
     if entry is None:

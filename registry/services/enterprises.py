@@ -25,7 +25,7 @@ from registry.vocab import ORG_TYPES
 ENTERPRISE_FIELDS: tuple[F, ...] = (
     F("name", _l("企业名称"), required=True, max_length=200),
     F("uscc", _l("统一社会信用代码"), required=True, max_length=40),
-    F("jurisdiction", _l("所属镇街"), required=True, max_length=64, picked=True, hint=_l("行政区划代码或名称,如 331082112 或 杜桥镇")),
+    F("jurisdiction", _l("所属镇街"), required=True, max_length=64, picked=True, hint=_l("行政区划代码或名称，如 331082112 或 杜桥镇")),
     F("industry", _l("所属产业"), required=True, max_length=64, picked=True),
     F("org_type", _l("组织类型"), "choice", choices=ORG_TYPES, hint=_l("医院、学校、协会等非企业组织获奖的也在此登记")),
     F("above_scale", _l("规上企业"), "bool"),
@@ -38,7 +38,7 @@ ENTERPRISE_FIELDS: tuple[F, ...] = (
     F("contact_email", _l("联系邮箱"), max_length=120, format="email"),
     F("address", _l("地址"), max_length=300),
     F("uscc_override_reason", _l("信用代码校验例外说明"), "text",
-      hint=_l("仅当代码真实有效但校验位不通过时,由市局人员填写原因")),
+      hint=_l("仅当代码真实有效但校验位不通过时，由市局人员填写原因")),
 )
 
 # What an enterprise account may change on its own master record.
@@ -204,7 +204,7 @@ def _validate(user: User, data: dict, current: Enterprise | None) -> dict:
         values["org_type"] = "enterprise"  # an organisation not said to be otherwise is an enterprise
     if "jurisdiction" in values and values["jurisdiction"] is not None:
         values["jurisdiction"] = _lookup(Jurisdiction, values["jurisdiction"]) or errors.setdefault(
-            "jurisdiction", []).append("所属镇街不存在,请填写行政区划代码或名称。")
+            "jurisdiction", []).append("所属镇街不存在，请填写行政区划代码或名称。")
     if "industry" in values and values["industry"] is not None:
         values["industry"] = _lookup(Industry, values["industry"]) or errors.setdefault(
             "industry", []).append("所属产业不存在。")
@@ -219,10 +219,10 @@ def _validate(user: User, data: dict, current: Enterprise | None) -> dict:
                                 current.uscc_override_reason if current is not None else None)
             if not parsed.check_ok:
                 if not scoping.can_override_uscc(user):
-                    errors.setdefault("uscc", []).append("统一社会信用代码校验位不正确,请核对;如确属真实代码,请联系市局登记。")
+                    errors.setdefault("uscc", []).append("统一社会信用代码校验位不正确，请核对；如确属真实代码，请联系市局登记。")
                 elif not reason:
                     errors.setdefault("uscc", []).append(
-                        "统一社会信用代码校验位不正确。如确属真实代码,请在“信用代码校验例外说明”中填写原因后保存。")
+                        "统一社会信用代码校验位不正确。如确属真实代码，请在“信用代码校验例外说明”中填写原因后保存。")
             elif "uscc" in data:
                 values["uscc_override_reason"] = None  # a code that passes needs no exception
     if "uscc_override_reason" in values and values["uscc_override_reason"] and not scoping.can_override_uscc(user):
@@ -235,7 +235,7 @@ def _validate(user: User, data: dict, current: Enterprise | None) -> dict:
 def _refuse_duplicate_uscc(uscc: str, own_id: int | None) -> None:
     clash = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
     if clash is not None and clash.id != own_id:
-        raise Conflict(f"统一社会信用代码 {uscc} 已登记为“{clash.name}”(记录 #{clash.id})。",
+        raise Conflict(f"统一社会信用代码 {uscc} 已登记为“{clash.name}”（记录 #{clash.id}）。",
                        existing_id=clash.id, field="uscc")
 
 
@@ -286,7 +286,7 @@ def enterprise_by_uscc(user: User, raw: str | None) -> Enterprise:
         raise ValidationFailed({"uscc": [str(exc)]}) from None
     enterprise = db.session.scalar(scoping.scoped_enterprises(user).where(Enterprise.uscc == code))
     if enterprise is None:
-        raise ValidationFailed({"uscc": [f"统一社会信用代码 {code} 未登记,请先导入或新增该企业。"]})
+        raise ValidationFailed({"uscc": [f"统一社会信用代码 {code} 未登记，请先导入或新增该企业。"]})
     return enterprise
 
 
@@ -296,7 +296,7 @@ def update_enterprise(user: User, enterprise_id: int, data: dict, expected_versi
     begin_write()
     enterprise = scoping.get_enterprise(user, enterprise_id, for_edit=True)
     if expected_version is not None and expected_version != enterprise.version:
-        raise Conflict("该企业信息已被他人修改,请刷新后重试。")
+        raise Conflict("该企业信息已被他人修改，请刷新后重试。")
     if not scoping.can_create_enterprise(user):
         # Identity and statistical classification are the bureau's to set; an enterprise keeps its contacts current.
         data = {k: v for k, v in data.items() if k in ENTERPRISE_SELF_SERVICE_FIELDS}

@@ -78,14 +78,14 @@ def get_record(user: User, enterprise_id: int, slug: str, record_id: int):
     scoping.get_enterprise(user, enterprise_id)
     obj = db.session.scalar(_query(kind, enterprise_id).where(kind.model.id == record_id))
     if obj is None:
-        raise NotFound(f"未找到该{kind.source_label}记录。")
+        raise NotFound(f"未找到该{kind.source_label}。")
     return obj
 
 
 def _editable_enterprise(user: User, enterprise_id: int, kind: RecordKind) -> Enterprise:
     enterprise = scoping.get_enterprise(user, enterprise_id, for_edit=True)
     if not kind.enterprise_editable and user.role == ROLE_ENTERPRISE:
-        raise Forbidden(f"{kind.source_label}由市场监管部门登记,企业不能修改。")
+        raise Forbidden(f"{kind.source_label}由市场监管部门登记，企业不能修改。")
     return enterprise
 
 
@@ -113,7 +113,7 @@ def _refuse_duplicate(kind: RecordKind, enterprise_id: int, values: dict, own_id
         owner = db.session.get(Enterprise, clash.enterprise_id)
         first_field = kind.fields[0].name if kind.slug != "trademarks" else "reg_number"
         first_field = "number" if any(f.name == "number" for f in kind.fields) else first_field
-        raise Conflict(f"该{kind.source_label}已登记:{kind.describe(clash)}(企业:{owner.name},记录 #{clash.id})。",
+        raise Conflict(f"该{kind.source_label}已登记：{kind.describe(clash)}（企业：{owner.name}，记录 #{clash.id}）。",
                        existing_id=clash.id, field=first_field)
 
 
@@ -123,7 +123,7 @@ def _commit(kind: RecordKind, commit: bool = True) -> None:
     except IntegrityError:
         if commit:
             db.session.rollback()
-        raise Conflict(f"该{kind.source_label}已被登记(可能是他人刚刚提交)。") from None
+        raise Conflict(f"该{kind.source_label}已被登记（可能是他人刚刚提交）。") from None
 
 
 def _apply_standard(user: User, enterprise: Enterprise, values: dict, drafter: StandardDrafter | None):
@@ -135,7 +135,7 @@ def _apply_standard(user: User, enterprise: Enterprise, values: dict, drafter: S
             mine = db.session.scalar(select(StandardDrafter).where(
                 StandardDrafter.standard_id == existing.id, StandardDrafter.enterprise_id == enterprise.id))
             if mine is not None:
-                raise Conflict(f"该标准已登记:{existing.number} {existing.title}(记录 #{mine.id})。",
+                raise Conflict(f"该标准已登记：{existing.number} {existing.title}（记录 #{mine.id}）。",
                                existing_id=mine.id, field="number")
             standard = existing  # another Linhai enterprise drafted it too: link, count once
         else:

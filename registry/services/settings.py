@@ -49,19 +49,19 @@ class SettingSpec:
 
 # Labels, bounds and allowed values of the keys the areas declare (the defaults stay with the areas).
 _EXTRA: dict[str, dict] = {
-    "workflows.reminder_days": dict(label=N_("截止前提醒(工作日)"), minimum=0, maximum=30),
-    "workflows.correction_days": dict(label=N_("退回补正的补正期限(工作日)"), minimum=1, maximum=60),
+    "workflows.reminder_days": dict(label=N_("截止前提醒（工作日）"), minimum=0, maximum=30),
+    "workflows.correction_days": dict(label=N_("退回补正的补正期限（工作日）"), minimum=1, maximum=60),
     "workflows.outbox_max_attempts": dict(label=N_("通知发送最多尝试次数"), minimum=1, maximum=50),
-    "pinzibiao.validity_years": dict(label=N_("品字标证书有效期(年)"), minimum=1, maximum=10),
-    "pinzibiao.surveillance_notice_days": dict(label=N_("年度监督审核提前提醒(天)"), minimum=0, maximum=365),
-    "pinzibiao.expiry_notice_days": dict(label=N_("证书到期提前提醒(天)"), minimum=0, maximum=730),
+    "pinzibiao.validity_years": dict(label=N_("品字标证书有效期（年）"), minimum=1, maximum=10),
+    "pinzibiao.surveillance_notice_days": dict(label=N_("年度监督审核提前提醒（天）"), minimum=0, maximum=365),
+    "pinzibiao.expiry_notice_days": dict(label=N_("证书到期提前提醒（天）"), minimum=0, maximum=730),
     "awards.eligibility.rules": dict(label=N_("资格审查启用的规则"), choices="eligibility_rules"),
-    "awards.eligibility.min_years": dict(label=N_("最少经营年限(年)"), minimum=0, maximum=50),
-    "awards.eligibility.credit_lookback_years": dict(label=N_("信用记录回溯年限(年)"), minimum=0, maximum=20),
+    "awards.eligibility.min_years": dict(label=N_("最少经营年限（年）"), minimum=0, maximum=50),
+    "awards.eligibility.credit_lookback_years": dict(label=N_("信用记录回溯年限（年）"), minimum=0, maximum=20),
     "awards.eligibility.credit_list_types": dict(label=N_("阻止申报的信用名单类型"), choices="credit_list_types"),
-    "awards.eligibility.incident_lookback_years": dict(label=N_("事故与抽查回溯年限(年)"), minimum=0, maximum=20),
+    "awards.eligibility.incident_lookback_years": dict(label=N_("事故与抽查回溯年限（年）"), minimum=0, maximum=20),
     "awards.eligibility.incident_kinds": dict(label=N_("阻止申报的事故类型"), choices="incident_kinds"),
-    "awards.eligibility.certificate_types": dict(label=N_("须持有的认证(任一)"), choices="certification_types"),
+    "awards.eligibility.certificate_types": dict(label=N_("须持有的认证（任一）"), choices="certification_types"),
     "awards.panel.size": dict(label=N_("专家组人数"), minimum=1, maximum=30),
     "awards.panel.min_size": dict(label=N_("专家组最少人数"), minimum=1, maximum=30),
     "awards.panel.substitutes": dict(label=N_("候补专家人数"), minimum=0, maximum=20),
@@ -69,14 +69,14 @@ _EXTRA: dict[str, dict] = {
     "awards.panel.max_load": dict(label=N_("同批次每位专家最多评审组数"), minimum=1, maximum=50),
     "awards.scoring.drop_extremes": dict(label=N_("去掉一个最高分和一个最低分")),
     "awards.scoring.min_scores_to_trim": dict(label=N_("去极值所需最少评分数"), minimum=3, maximum=30),
-    "awards.scoring.spread_threshold_pct": dict(label=N_("评分差异阈值(占类目满分 %)"), minimum=0, maximum=100),
+    "awards.scoring.spread_threshold_pct": dict(label=N_("评分差异阈值（占类目满分 %）"), minimum=0, maximum=100),
     "awards.scoring.max_attempts": dict(label=N_("最多评分轮次"), minimum=1, maximum=10),
-    "awards.scoring.stage_weights": dict(label=N_("各评审阶段权重"), hint=N_("JSON 对象,如 {\"document\": 0.4, \"site\": 0.6}")),
-    "awards.notice.days": dict(label=N_("公示天数(新批次默认)"), minimum=1, maximum=60),
-    "awards.notice.working_days": dict(label=N_("公示按工作日计算(新批次默认)")),
+    "awards.scoring.stage_weights": dict(label=N_("各评审阶段权重"), hint=N_("JSON 对象，如 {\"document\": 0.4, \"site\": 0.6}")),
+    "awards.notice.days": dict(label=N_("公示天数（新批次默认）"), minimum=1, maximum=60),
+    "awards.notice.working_days": dict(label=N_("公示按工作日计算（新批次默认）")),
     "targets.quality_award_orgs.count_nomination": dict(label=N_("政府质量奖获奖组织计入提名奖")),
     # retention (registry.retention.settings): the audit trail's floor is the law's six months, refused below
-    "retention.audit_days": dict(label=N_("安全审计记录保留天数(不少于 180 天)"), minimum=180, maximum=3650),
+    "retention.audit_days": dict(label=N_("安全审计记录保留天数（不少于 180 天）"), minimum=180, maximum=3650),
     "retention.expired_sessions_days": dict(label=N_("过期登录会话保留天数"), minimum=0, maximum=365),
     "retention.delivered_outbox_days": dict(label=N_("已送达消息任务保留天数"), minimum=1, maximum=3650),
     "retention.read_notifications_days": dict(label=N_("已读站内消息保留天数"), minimum=1, maximum=3650),
@@ -138,7 +138,7 @@ def _type_of(value: Any) -> str:
     raise TypeError(f"setting default of unsupported type: {value!r}")
 
 
-TIME_LIMIT = N_("%(workflow)s·%(stage)s 办理时限(%(unit)s)")
+TIME_LIMIT = N_("%(workflow)s·%(stage)s 办理时限（%(unit)s）")
 STAGE_SWITCH = N_("%(workflow)s·启用“%(stage)s”环节")
 
 
@@ -247,7 +247,7 @@ def parse(spec: SettingSpec, raw: Any) -> Any:
         if not isinstance(text, str) or not text:
             raise ValueError("请填写。")
         if spec.choices and text not in spec.choices:
-            raise ValueError(f"可选值:{'、'.join(f'{c}({label})' for c, label in spec.choices.items())}。")
+            raise ValueError(f"可选值：{'、'.join(f'{c}({label})' for c, label in spec.choices.items())}。")
         return text[:200]
     if spec.type == "list":
         if isinstance(text, list) and not all(isinstance(t, str) for t in text):
@@ -258,7 +258,7 @@ def parse(spec: SettingSpec, raw: Any) -> Any:
             raise ValueError("应为以逗号分隔的代码列表。")
         unknown = [item for item in items if spec.choices and item not in spec.choices]
         if unknown:
-            raise ValueError(f"未知的代码:{'、'.join(unknown)};可选:{'、'.join(spec.choices)}。")
+            raise ValueError(f"未知的代码：{'、'.join(unknown)}；可选：{'、'.join(spec.choices)}。")
         if spec.choices and not items:
             raise ValueError("至少选择一项。")
         return list(dict.fromkeys(items))
@@ -266,11 +266,11 @@ def parse(spec: SettingSpec, raw: Any) -> Any:
     try:
         value = json.loads(text) if isinstance(text, str) else text
     except ValueError:
-        raise ValueError("应为 JSON 对象,如 {\"document\": 0.4}。") from None
+        raise ValueError("应为 JSON 对象，如 {\"document\": 0.4}。") from None
     if not isinstance(value, dict) or sorted(value) != sorted(spec.default) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
             for v in value.values()):
-        raise ValueError(f"应为 JSON 对象,键为 {'、'.join(spec.default)},值为非负数字。")
+        raise ValueError(f"应为 JSON 对象，键为 {'、'.join(spec.default)}，值为非负数字。")
     return value
 
 

@@ -19,7 +19,7 @@ from registry.targets.workbooks import describe
 
 
 def _rule_choices():
-    return [SelectChoice("", _("(无)"))] + [SelectChoice(name, f"{name} · {rule.label}")
+    return [SelectChoice("", _("（无）"))] + [SelectChoice(name, f"{name} · {rule.label}")
                                            for name, rule in all_rules().items()]
 
 
@@ -89,7 +89,7 @@ def edit_indicator(code: str):
 @login_required
 def retire_indicator(code: str):
     catalogue.set_retired(current_user, code, True, today())
-    flash(_("指标已停用,历史数据保留。"), "info")
+    flash(_("指标已停用，历史数据保留。"), "info")
     return redirect(url_for("targets.indicators"))
 
 

@@ -52,7 +52,7 @@ def _clean(data: dict) -> dict:
     if out["method"] == METHOD_DERIVED and out["rule"] is None:
         errors["rule"] = ["登记库统计的指标必须选择统计口径。"]
     if not out["target_text"] or target_number(out["target_text"]) is None:
-        errors["target_text"] = ["请按规划原文填写目标值,例如 30 或 ≥96。"]
+        errors["target_text"] = ["请按规划原文填写目标值，例如 30 或 ≥96。"]
     out["unit"] = out["unit"] or ""
     out["sort_order"] = out["sort_order"] or 0
     if errors:
@@ -120,7 +120,7 @@ def _store_attachment(upload) -> tuple[str, str]:
         raise ValidationFailed({"attachment": ["附件过大。"]})
     kind = filetype.guess(data)
     if ext not in ATTACHMENT_TYPES or kind is None or kind.mime not in ATTACHMENT_TYPES[ext]:
-        raise ValidationFailed({"attachment": ["只接受 PDF、PNG、JPG、XLSX、DOCX 文件,且内容须与扩展名一致。"]})
+        raise ValidationFailed({"attachment": ["只接受 PDF、PNG、JPG、XLSX、DOCX 文件，且内容须与扩展名一致。"]})
     folder = os.path.join(current_app.config["UPLOAD_DIR"], "targets")
     os.makedirs(folder, exist_ok=True)
     stored = f"{uuid.uuid4().hex}.{ext}"

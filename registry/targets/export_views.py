@@ -50,7 +50,7 @@ def export_towns():
 def start_export():
     filters, _errors = request_filters()
     job = jobs.start_export(current_user, filters)
-    flash(_("已开始生成完整导出(含全部明细),完成后可在此下载。"), "info")
+    flash(_("已开始生成完整导出（含全部明细），完成后可在此下载。"), "info")
     return redirect(url_for("targets.export_status", export_id=job.id))
 
 
@@ -104,7 +104,7 @@ def snapshot_xlsx(snapshot_id: int):
     from openpyxl import Workbook
 
     wb = Workbook()
-    scope = workbooks.scope_text(snap.as_of.isoformat(), None, None) + "    (月度快照)"
+    scope = workbooks.scope_text(snap.as_of.isoformat(), None, None) + "    （月度快照）"
     workbooks.dashboard_sheet(wb, snap.payload["dashboard"], scope)
     workbooks.towns_sheet(wb, snap.payload["towns"], scope, first=False)
     return _xlsx(workbooks.to_bytes(wb), export_name("月度快照", snap.as_of))

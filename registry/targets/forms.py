@@ -33,10 +33,10 @@ class IndicatorForm(FlaskForm):
     category = SelectField(_l("类别"), choices=CATEGORY_CHOICES)
     name = StringField(_l("指标名称"), validators=[DataRequired(), Length(max=200)])
     unit = StringField(_l("单位"), validators=[Optional(), Length(max=16)])
-    target_text = StringField(_l("2025年目标(按规划原文,如 ≥96)"), validators=[DataRequired(), Length(max=32)])
+    target_text = StringField(_l("2025年目标（按规划原文，如 ≥96）"), validators=[DataRequired(), Length(max=32)])
     kind = SelectField(_l("类型"), choices=KIND_CHOICES)
     method = SelectField(_l("取数方式"), choices=METHOD_CHOICES)
-    rule = SelectField(_l("统计口径(登记库统计)"), choices=[], validate_choice=False)
+    rule = SelectField(_l("统计口径（登记库统计）"), choices=[], validate_choice=False)
     sort_order = IntegerField(_l("排序"), validators=[Optional(), digits(), NumberRange(min=0, max=10000)])
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
 
@@ -46,13 +46,13 @@ class ReportedValueForm(FlaskForm):
     value = FloatField(_l("数值"), validators=[InputRequired(), digits(12)])
     source = StringField(_l("数据来源"), validators=[DataRequired(), Length(max=300)])
     published_on = DateField(_l("来源发布日期"), validators=[Optional()])
-    items = TextAreaField(_l("官方清单(每行一项:证书号、标准号、注册号或组织名称)"),
+    items = TextAreaField(_l("官方清单（每行一项：证书号、标准号、注册号或组织名称）"),
                           validators=[Optional(), Length(max=20000)])
-    attachment = FileField(_l("附件(PDF、图片、Excel、Word)"))
+    attachment = FileField(_l("附件（PDF、图片、Excel、Word）"))
 
 
 class ReviewForm(FlaskForm):
     kind = SelectField(_l("评估类型"), choices=[SelectChoice("annual", _l("年度监测报告")),
-                                               SelectChoice("midterm", _l("中期评估(2023年)")),
-                                               SelectChoice("final", _l("总结评估(2025年)"))])
+                                               SelectChoice("midterm", _l("中期评估（2023年）")),
+                                               SelectChoice("final", _l("总结评估（2025年）"))])
     year = IntegerField(_l("年度"), validators=[InputRequired(), digits(), NumberRange(min=2021, max=2025)])

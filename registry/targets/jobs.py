@@ -46,7 +46,7 @@ def start_export(user: User, filters: services.Filters) -> TargetExport:
     try:
         export_task.delay(job.id)
     except Exception as exc:  # noqa: BLE001  (broker unreachable: the job says so instead of a 500)
-        job.status, job.error = "failed", f"任务队列不可用:{exc.__class__.__name__}"
+        job.status, job.error = "failed", f"任务队列不可用：{exc.__class__.__name__}"
         db.session.commit()
     return job
 

@@ -80,7 +80,7 @@ def plan_review_xlsx(review_id: int):
 def issue_plan_review(review_id: int):
     try:
         reviews.issue(current_user, review_id)
-        flash(_("评估报告已印发,此后内容不再变化。"), "success")
+        flash(_("评估报告已印发，此后内容不再变化。"), "success")
     except Conflict as exc:
         flash(exc.message, "danger")
     return redirect(url_for("targets.plan_review", review_id=review_id))

@@ -17,10 +17,10 @@ def review_workbook(payload: dict, issued: str | None) -> bytes:
     ws = wb.active
     ws.title = "指标评估"
     years = payload["years"]
-    subtitle = f"截至 {payload['as_of']}    时间进度 {payload['expected']}%    {issued or '草稿(未印发)'}"
+    subtitle = f"截至 {payload['as_of']}    时间进度 {payload['expected']}%    {issued or '草稿（未印发）'}"
     headers = ["类别", "指标", "单位", "类型", "十三五2020年完成情况", "基期值", "基期来源",
                *[f"{y}年末" for y in years], f"{years[-1]}年官方数据", "官方数据来源", "2025年目标",
-               "完成进度(%)", "时间进度(%)", "是否达到进度"]
+               "完成进度（%）", "时间进度（%）", "是否达到进度"]
     title_block(ws, payload["title"], subtitle, headers)
     last = years[-1]
     for row in payload["rows"]:

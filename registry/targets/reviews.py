@@ -29,13 +29,13 @@ KINDS = {REVIEW_ANNUAL: "年度监测报告", REVIEW_MIDTERM: "中期评估", RE
 FIXED_YEAR = {REVIEW_MIDTERM: 2023, REVIEW_FINAL: 2025}
 # Table 2 indicator -> the Table 1 (十三五) indicator that measured the same thing: its 2020 result is the baseline.
 TABLE_1_MATCH = {
-    "制造业产品质量合格率": "制造业产品质量合格率(%)",
-    "规模以上工业新产品产值率": "规上工业新产品产值率(%)",
-    "自主品牌产品出口比重": "自主品牌产品出口比重(%)",
-    "城市空气质量优良天数比例": "全市环境空气 AQI 优良率(%)",
-    "市级以上政府质量奖获奖组织(新增)": "市政府质量奖企业(个)",
-    "制定“浙江制造”标准(新增)": "制定“浙江制造”标准(项)",
-    "培育“品字标”企业(新增)": "“浙江制造”品牌认证企业(个)",
+    "制造业产品质量合格率": "制造业产品质量合格率（%）",
+    "规模以上工业新产品产值率": "规上工业新产品产值率（%）",
+    "自主品牌产品出口比重": "自主品牌产品出口比重（%）",
+    "城市空气质量优良天数比例": "全市环境空气 AQI 优良率（%）",
+    "市级以上政府质量奖获奖组织（新增）": "市政府质量奖企业（个）",
+    "制定“浙江制造”标准（新增）": "制定“浙江制造”标准（项）",
+    "培育“品字标”企业（新增）": "“浙江制造”品牌认证企业（个）",
 }
 
 
@@ -128,7 +128,7 @@ def _hand_to_worker(review: PlanReview) -> None:
     try:
         current_app.extensions["celery"].send_task("targets.review", args=[review.id], retry=False)  # bulk queue
     except Exception as exc:  # noqa: BLE001
-        review.status, review.error = "failed", f"任务队列不可用:{exc.__class__.__name__}"
+        review.status, review.error = "failed", f"任务队列不可用：{exc.__class__.__name__}"
         db.session.commit()
 
 
@@ -200,7 +200,7 @@ def issue(user: User, review_id: int) -> PlanReview:
     begin_write()
     review = get(user, review_id)
     if review.status != "done":
-        raise Conflict("评估报告尚未生成完成,不能印发。")
+        raise Conflict("评估报告尚未生成完成，不能印发。")
     if review.issued_at is not None:
         raise Conflict("该评估报告已印发。")
     review.issued_at, review.issued_by_id = utcnow(), user.id

@@ -247,7 +247,7 @@ def counted_records(user: User, code: str, filters: Filters, year: int | None = 
     require_viewer(user)
     indicator = get_indicator(code)
     if not indicator.rule or indicator.rule not in all_rules():
-        raise NotFound("该指标由市局填报,没有登记库明细。")
+        raise NotFound("该指标由市局填报，没有登记库明细。")
     if year is not None and year not in (BASE_YEAR, *PLAN_YEARS):
         raise ValidationFailed({"year": ["年份应在 2020-2025 之间。"]})
     return indicator, records(get_rule(indicator.rule), filters.as_of, filters.jurisdiction_id,

@@ -18,7 +18,7 @@ HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 
 DASHBOARD_HEADERS = ["类别", "指标代码", "指标", "单位", "类型", "取数方式", "2025年目标", "当前值",
                      *[f"{y}年" for y in PLAN_YEARS], "完成率", "进度要求值", "是否达到进度", "2025年预测",
-                     "登记库计数", "统计口径", "官方数据", "官方数据年度", "官方数据来源", "差额(登记库−官方)"]
+                     "登记库计数", "统计口径", "官方数据", "官方数据年度", "官方数据来源", "差额（登记库−官方）"]
 RECORD_HEADERS = ["序号", "记录类型", "编号/级别", "名称", "企业", "起算日期"]
 
 
@@ -40,12 +40,12 @@ def column_widths(ws, widths: dict[int, int]) -> None:
 
 
 def scope_text(as_of: str, jurisdiction: str | None, industry: str | None) -> str:
-    return f"截至日期:{as_of}    范围:{jurisdiction or '全市'}    产业:{industry or '全部产业'}"
+    return f"截至日期：{as_of}    范围：{jurisdiction or '全市'}    产业：{industry or '全部产业'}"
 
 
 def _rule_text(row: dict) -> str:
     """The 统计口径 with its 其中 figures (主导 / 参与), as the dashboard shows them under the indicator."""
-    parts = "".join(f";{p['label']}:{p['value']}" for p in row.get("parts", ()))
+    parts = "".join(f"；{p['label']}：{p['value']}" for p in row.get("parts", ()))
     return (row["rule_label"] or "") + parts
 
 
@@ -76,9 +76,9 @@ def towns_sheet(wb: Workbook, assessment: dict, scope: str, first: bool = True):
     ws.title = "镇街考核"
     headers = ["镇街", "代码"]
     for ind in assessment["indicators"]:
-        headers += [f"{ind['name']}(本期)", "上年同期", "同比变化"]
+        headers += [f"{ind['name']}（本期）", "上年同期", "同比变化"]
     headers += ["目标贡献分", "上年同期得分", "得分变化", "排名", "上年排名"]
-    title_block(ws, "临海市质量发展目标镇街(开发区)考核", f"{scope}    对比日期:{assessment['compared_with']}", headers)
+    title_block(ws, "临海市质量发展目标镇街（开发区）考核", f"{scope}    对比日期：{assessment['compared_with']}", headers)
     for row in assessment["rows"]:
         line = [row["jurisdiction"]["name"], row["jurisdiction"]["code"]]
         for ind in assessment["indicators"]:
@@ -96,17 +96,17 @@ def describe(item: dict) -> tuple[str, str, str]:
     if source == "honour":
         return HONOUR_TYPES.label(item["kind_code"]), HONOUR_LEVELS.label(item["number"]), item["title"] or ""
     if source == "standard":
-        return f"标准({ENTERPRISE_ROLES.label(item['kind_code'])})", item["number"], item["title"] or ""
+        return f"标准（{ENTERPRISE_ROLES.label(item['kind_code'])}）", item["number"], item["title"] or ""
     if source == "certificate":
         return "认证证书", item["number"], item["title"] or (item["kind_code"] or "")
     if source == "first_certificate":
-        return f"企业({CERTIFICATION_TYPES.label(item['kind_code'])})", item["number"], ""
+        return f"企业（{CERTIFICATION_TYPES.label(item['kind_code'])}）", item["number"], ""
     return "商标", item["number"], item["title"] or ""
 
 
 def records_sheet(wb: Workbook, code: str, name: str, items: list[dict], scope: str):
     ws = wb.create_sheet(title=f"{code} 明细"[:31])
-    title_block(ws, f"{name}:统计明细(共 {len(items)} 条)", scope, RECORD_HEADERS)
+    title_block(ws, f"{name}：统计明细（共 {len(items)} 条）", scope, RECORD_HEADERS)
     for n, item in enumerate(items, start=1):
         kind, number, title = describe(item)
         cells.append(ws, [n, kind, number, title, "、".join(e["name"] for e in item["enterprises"]),

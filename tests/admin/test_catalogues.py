@@ -23,16 +23,16 @@ def test_add_edit_and_duplicate_code(client, auth, make_user):
 
     edit = f"/admin/catalogues/jurisdictions/{row.id}/edit"
     assert 'value="测试新区"' in client.get(edit).get_data(as_text=True)
-    assert post(client, auth, edit, {**NEW_TOWN, "name": "测试新区(改)"}).status_code == 302
+    assert post(client, auth, edit, {**NEW_TOWN, "name": "测试新区（改）"}).status_code == 302
     db.session.refresh(row)
-    assert row.name == "测试新区(改)"
+    assert row.name == "测试新区（改）"
 
     duplicate = post(client, auth, "/admin/catalogues/jurisdictions/new", {**NEW_TOWN, "name": "另一个"})
     html = duplicate.get_data(as_text=True)
     assert duplicate.status_code == 409 and "已存在相同代码" in html and 'value="另一个"' in html
     gucheng = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == "331082001"))
     same_name = post(client, auth, f"/admin/catalogues/jurisdictions/{gucheng.id}/edit",
-                     {**NEW_TOWN, "code": "331082001", "name": "测试新区(改)"})  # keeps its code, takes a name
+                     {**NEW_TOWN, "code": "331082001", "name": "测试新区（改）"})  # keeps its code, takes a name
     assert same_name.status_code == 409 and "已存在相同名称" in same_name.get_data(as_text=True)
 
 

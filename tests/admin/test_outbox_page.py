@@ -62,10 +62,10 @@ def test_counts_and_dead_rows_listed_with_their_error(client, auth, make_user):
     staff = make_user("bureau")
     town = make_user("town", display_name="王镇街", email="wangzhen@linhai.example")
     subscribe(town, f"https://oapi.dingtalk.com/robot/send?access_token={SECRET}")
-    refused = _dead(town, "webhook", title="请审核:品字标申请",
+    refused = _dead(town, "webhook", title="请审核：品字标申请",
                     error=f"webhook: HTTPSConnectionPool(host='oapi.dingtalk.com', port=443): Max retries exceeded "
                           f"with url: /robot/send?access_token={SECRET} (Caused by ConnectTimeoutError)")
-    bounced = _dead(town, "email", title="提醒:期限将到", error="email: (550, b'5.1.1 <wangzhen@linhai.example>: "
+    bounced = _dead(town, "email", title="提醒：期限将到", error="email: (550, b'5.1.1 <wangzhen@linhai.example>: "
                                                                 "Recipient address rejected')")
     now = datetime.now(timezone.utc)
     _dead(town, "email", status="pending", created_at=now - timedelta(minutes=42), error=None, attempts=1)
@@ -82,7 +82,7 @@ def test_counts_and_dead_rows_listed_with_their_error(client, auth, make_user):
     overview = outbox.overview(staff, datetime.now(timezone.utc))
     assert (overview.pending, overview.sending, overview.dead, overview.done_recently) == (1, 1, 2, 1)
     assert 42 * 60 <= overview.oldest_pending_seconds < 44 * 60 and "最早一条已等待 42 分钟" in html
-    for row_id, title in ((refused, "请审核:品字标申请"), (bounced, "提醒:期限将到")):
+    for row_id, title in ((refused, "请审核：品字标申请"), (bounced, "提醒：期限将到")):
         assert f'id="outbox-{row_id}"' in html and title in html
     assert "王镇街" in html and "ConnectTimeoutError" in html and "Recipient address rejected" in html
     assert html.index(f'id="outbox-{bounced}"') < html.index(f'id="outbox-{refused}"')  # newest first
@@ -160,7 +160,7 @@ def test_retry_puts_dead_rows_back_and_the_worker_delivers_each_once(app, client
     with FlakyWebhook() as receiver:
         for user in recipients:
             subscribe(user, receiver.url, email=False)
-        ids = _notify_and_publish(recipients, "请审核:品字标申请")
+        ids = _notify_and_publish(recipients, "请审核：品字标申请")
         wait_for(lambda: all(_row(i).status == "dead" for i in ids), 30, "three dead rows", [celery_worker])
         assert len(receiver.refused) == 3 and receiver.accepted == []
         auth.login(staff)
@@ -222,18 +222,18 @@ def test_discard_sets_a_row_aside_with_a_note(client, auth, make_user):
     assert too_long.status_code == 422 and "说明不能超过 500 个字" in too_long.get_data(as_text=True)
     assert _row(row_id).status == "dead"
 
-    response = post(client, auth, f"{PAGE}/{row_id}/discard", {"note": "企业邮箱已注销,已电话告知"}, page=PAGE)
+    response = post(client, auth, f"{PAGE}/{row_id}/discard", {"note": "企业邮箱已注销，已电话告知"}, page=PAGE)
     assert response.status_code == 302
     row = _row(row_id)
     assert row.status == "discarded" and row.last_error == "email: (550, b'mailbox unavailable')"
-    assert row.payload["operator"]["note"] == "企业邮箱已注销,已电话告知" and row.payload["operator"]["by"] == "李审核"
+    assert row.payload["operator"]["note"] == "企业邮箱已注销，已电话告知" and row.payload["operator"]["by"] == "李审核"
     assert f'id="outbox-{row_id}"' not in client.get(PAGE).get_data(as_text=True)
     kept = client.get(f"{PAGE}?status=discarded").get_data(as_text=True)
-    assert f'id="outbox-{row_id}"' in kept and "企业邮箱已注销,已电话告知" in kept and "李审核" in kept
+    assert f'id="outbox-{row_id}"' in kept and "企业邮箱已注销，已电话告知" in kept and "李审核" in kept
     assert outbox.overview(staff, datetime.now(timezone.utc)).discarded == 1
 
     again = post(client, auth, f"{PAGE}/{row_id}/discard", {"note": "再次"}, page=PAGE)
-    assert again.status_code == 302 and _row(row_id).payload["operator"]["note"] == "企业邮箱已注销,已电话告知"
+    assert again.status_code == 302 and _row(row_id).payload["operator"]["note"] == "企业邮箱已注销，已电话告知"
     assert post(client, auth, f"{PAGE}/987654/discard", {}, page=PAGE).status_code == 404
 
     # a retry clicked on the dead list (it saw the row dead) does not revive it; one from the discarded list does
@@ -329,10 +329,10 @@ def test_the_page_in_a_browser(page, phone_page, shot, make_user):
     now = datetime.now(timezone.utc)
     _dead(firm, "email", title="您的品字标申请已退回修改", created_at=now - timedelta(days=2, hours=3),
           error="email: (550, b'5.1.1 <qa@donghai-valve.example>: Recipient address rejected: User unknown')")
-    _dead(town, "webhook", title="请审核:浙江东海阀门有限公司 品字标申请", created_at=now - timedelta(hours=5),
+    _dead(town, "webhook", title="请审核：浙江东海阀门有限公司 品字标申请", created_at=now - timedelta(hours=5),
           error=f"webhook: HTTPSConnectionPool(host='oapi.dingtalk.com', port=443): Max retries exceeded with url: "
                 f"/robot/send?access_token={SECRET} (Caused by ConnectTimeoutError)")
-    lost = _dead(town, "email", title="提醒:审核期限还剩 2 个工作日", error=dispatch.WORKER_LOST,
+    lost = _dead(town, "email", title="提醒：审核期限还剩 2 个工作日", error=dispatch.WORKER_LOST,
                  created_at=now - timedelta(hours=1))
     _dead(firm, "email", status="pending", error=None, attempts=2, created_at=now - timedelta(minutes=17))
     for days in (1, 2, 3):

@@ -18,7 +18,7 @@ VALID_RECORDS: dict[str, dict] = {
 
 # A one-field change per kind for PATCH: (field, new value, value expected back).
 PATCHES: dict[str, tuple[str, object, object]] = {
-    "standards": ("title", "工业用缝纫机(修订)", "工业用缝纫机(修订)"),
+    "standards": ("title", "工业用缝纫机（修订）", "工业用缝纫机（修订）"),
     "certifications": ("scope", "阀门", "阀门"),
     "honours": ("title", "临海二桥工程", "临海二桥工程"),
     "patents": ("status", "lapsed", "lapsed"),

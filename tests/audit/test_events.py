@@ -123,10 +123,10 @@ def test_catalogue_change(client, auth, admin):
     row = db.session.scalar(select(Industry).order_by(Industry.id))
     row_id, name = row.id, row.name
     edit = f"/admin/catalogues/industries/{row_id}/edit"
-    assert post(client, auth, edit, {"code": row.code, "name": name + "(改)", "sort_order": str(row.sort_order),
+    assert post(client, auth, edit, {"code": row.code, "name": name + "（改）", "sort_order": str(row.sort_order),
                                      "active": "y", "cluster": "y" if row.cluster else ""}).status_code == 302
     found = only("catalogue_change")
-    assert found.target == f"industries:{row_id}" and found.details["changes"] == {"name": [name, name + "(改)"]}
+    assert found.target == f"industries:{row_id}" and found.details["changes"] == {"name": [name, name + "（改）"]}
 
 
 def test_holiday_change(client, auth, admin):

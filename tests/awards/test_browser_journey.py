@@ -231,11 +231,11 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
             click_and_wait(ex, ex.get_by_role("button", name="提交评分"))
             assert "评分已提交。" in flashes(ex)
             if i < len(experts) - 1:
-                assert "本人已提交" in main_text(ex) and "专家组评分(匿名)" in main_text(ex)
+                assert "本人已提交" in main_text(ex) and "专家组评分（匿名）" in main_text(ex)
             if i == len(experts) - 2:
                 shot(ex, "award-journey-14-expert-site-others")
         # The fifth sheet closed the site review: the application went on to deliberation.
-        assert "当前环节: 审议" in main_text(ex) and "专家评审已结束，评分已汇总，申报已进入审议环节。" in main_text(ex)
+        assert "当前环节：审议" in main_text(ex) and "专家评审已结束，评分已汇总，申报已进入审议环节。" in main_text(ex)
         shot(ex, "award-journey-15-expert-site-done")
 
         # The applicant sees its aggregate but not the panel.
@@ -280,7 +280,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         db.session.commit()
 
         visitor.reload()
-        assert "公示期满,已确认表彰" in main_text(visitor) and "实名提出异议" not in main_text(visitor)
+        assert "公示期满，已确认表彰" in main_text(visitor) and "实名提出异议" not in main_text(visitor)
         shot(visitor, "award-journey-20-notice-closed")
         bureau.goto(round_url)
         assert "已表彰" in bureau.inner_text(".page-head .badge")
@@ -288,7 +288,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
 
         # 11. The honour on the winner's enterprise page.
         firm_page.goto(application_url)
-        assert current_stage(firm_page) == "批准表彰" and "已获表彰: 政府质量奖" in main_text(firm_page)
+        assert current_stage(firm_page) == "批准表彰" and "已获表彰：政府质量奖" in main_text(firm_page)
         firm_page.goto(f"/enterprises/{firm_id}")
         assert FIRM in firm_page.inner_text("h1")
         honour_row = firm_page.locator("#honours tbody tr", has_text=ROUND).inner_text()

@@ -30,7 +30,7 @@ def fresh(model, row_id):
 # --- experts ---------------------------------------------------------------------------------------------------
 
 def test_create_validates_each_field_and_refuses_a_duplicate_naming_it(bureau):
-    expert = new_expert(bureau, specialties="卓越绩效，机械\n卓越绩效;  ")
+    expert = new_expert(bureau, specialties="卓越绩效，机械\n卓越绩效；  ")
     assert expert.specialties == ["卓越绩效", "机械"] and expert.active and expert.can_lead
     with pytest.raises(ValidationFailed) as err:
         pool.create_expert(bureau, name="  ", title="x" * 65, employer="a\x00b",
@@ -104,7 +104,7 @@ def test_ties_resolve_the_enterprise_and_refuse_duplicates(bureau):
     firm = EnterpriseFactory(name="浙江华海药业（临海）有限公司")
     by_code = pool.add_tie(bureau, expert.id, kind="employer", enterprise=firm.uscc.lower(), note="在职")
     assert by_code.enterprise_id == firm.id and by_code.org_name is None
-    by_name = pool.add_tie(bureau, expert.id, kind="consultant", enterprise="浙江华海药业(临海)有限公司")
+    by_name = pool.add_tie(bureau, expert.id, kind="consultant", enterprise="浙江华海药业（临海）有限公司")
     assert by_name.enterprise_id == firm.id
     with pytest.raises(Conflict) as err:
         pool.add_tie(bureau, expert.id, kind="employer", enterprise="浙江华海药业（临海）有限公司")

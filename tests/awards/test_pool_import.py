@@ -64,7 +64,7 @@ def test_commit_writes_all_rows_with_their_ties_and_history(bureau):
     firm = EnterpriseFactory(name="华海（临海）制剂有限公司")
     preview = pool_import.preview(bureau, "专家.xlsx", workbook(
         ["李明", "高级工程师", "台州学院", "卓越绩效、机械", "是",
-         "现任职单位：华海(临海)制剂有限公司\n咨询服务关系：集团:精工集团|年度顾问"],
+         "现任职单位：华海（临海）制剂有限公司\n咨询服务关系：集团：精工集团|年度顾问"],
         ["陈静", "教授", "临海市质检院", "医药", "", "曾任职单位：某某研究院"],
     ))
     assert preview.failed == 0 and preview.token

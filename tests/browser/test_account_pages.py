@@ -19,8 +19,8 @@ def test_token_list_and_forced_password_change(request, shot, width):
     pg = request.getfixturevalue("page" if width == "desktop" else "phone_page")
     user = UserFactory(role="bureau", display_name="市局李科长")
     issue_token(user, "统计报送")
-    issue_token(user, "数据对接(旧)")
-    old = db.session.query(ApiToken).filter_by(label="数据对接(旧)").one()
+    issue_token(user, "数据对接（旧）")
+    old = db.session.query(ApiToken).filter_by(label="数据对接（旧）").one()
     old.revoked = True
     db.session.commit()
     email = user.email

@@ -104,7 +104,7 @@ def test_history_of_a_record_uses_the_kind_labels(client, auth, make_user):
     data = {"honour_type": "kuocang_cup", "level": "taizhou", "year": "2023", "title": "括苍大桥工程"}
     assert submit(client, f"/enterprises/{e.id}/honours/new", data).status_code == 302
     history = _page(client, e.id).split('id="history"')[1]
-    assert "新增 · 荣誉" in history and "荣誉类型:括苍杯" in history and "级别:台州市级" in history
+    assert "新增 · 荣誉" in history and "荣誉类型：括苍杯" in history and "级别：台州市级" in history
 
 
 def test_enterprise_account_sees_only_its_own_page(client, auth, make_user):

@@ -13,7 +13,7 @@ from tests.factories import CertificationFactory, EnterpriseFactory, jurisdictio
 CASES = {
     "standards": ({"number": "T/ZZB 2109—2021", "title": "汽车用制动盘", "role": "lead", "status": "published",
                    "published_on": "2021-06-01", "effective_on": "2021-07-01"},
-                  {"title": "汽车用制动盘(修订)"}, lambda r: r.standard.title),
+                  {"title": "汽车用制动盘（修订）"}, lambda r: r.standard.title),
     "certifications": ({"cert_type": "pinzibiao", "number": "CZJM2023P00001", "issuer": "浙江公信认证有限公司",
                         "issued_on": "2023-03-01", "expires_on": "2026-02-28", "status": "valid"},
                        {"scope": "汽车制动盘"}, lambda r: r.scope),

@@ -26,7 +26,7 @@ def _build_registry() -> None:
     a = EnterpriseFactory(name="临海甲汽配有限公司", jurisdiction=jurisdiction("331082112"), industry=industry(),
                           group_name="甲集团", contact_email="a@example.cn", contact_phone="13800000000")
     b = EnterpriseFactory(name="临海乙制药有限公司", jurisdiction=jurisdiction("331082001"), above_scale=False,
-                          established_on=None, uscc=_bad_check(4242), uscc_override_reason="工商登记原始代码,经核实有效")
+                          established_on=None, uscc=_bad_check(4242), uscc_override_reason="工商登记原始代码，经核实有效")
     shared = StandardFactory(number="T/ZZB 2109-2021", title="共享标准")
     StandardDrafterFactory(enterprise=a, standard=shared, role="lead")
     StandardDrafterFactory(enterprise=b, standard=shared, role="participant")

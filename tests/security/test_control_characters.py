@@ -89,7 +89,7 @@ def test_a_title_typed_with_controls_is_stored_clean_and_mailed_on_one_line(clie
     message = next(m for m in smtp.messages if m["X-Registry-Effect"] == key)
     subject = str(make_header(decode_header(message["Subject"])))
     assert "\n" not in subject and "齿轮 =HYPERLINK()[31m" in subject
-    assert "理由:理由\r\n第二行\r\n" in message.get_payload(decode=True).decode()  # SMTP line ends
+    assert "理由：理由\r\n第二行\r\n" in message.get_payload(decode=True).decode()  # SMTP line ends
 
 
 def test_a_stored_title_with_a_line_break_is_mailed_and_a_delivery_that_raises_is_dead_lettered(
@@ -106,14 +106,14 @@ def test_a_stored_title_with_a_line_break_is_mailed_and_a_delivery_that_raises_i
     db.session.commit()
     now = datetime.now(timezone.utc)
     prefix = f"ctl{now.timestamp()}"
-    jobs = notify([good, bad], key=prefix, kind="test", title="申请:齿轮\r\nBcc: x@evil.example", body="正文",
+    jobs = notify([good, bad], key=prefix, kind="test", title="申请：齿轮\r\nBcc: x@evil.example", body="正文",
                   now=now)
     db.session.commit()
     dispatch.publish(jobs)
     good_key, bad_key = f"{prefix}:u{good.id}:email", f"{prefix}:u{bad.id}:email"
     wait_for(lambda: good_key in smtp.effect_keys(), "the good row delivered")
     message = next(m for m in smtp.messages if m["X-Registry-Effect"] == good_key)
-    assert str(make_header(decode_header(message["Subject"]))) == "申请:齿轮 Bcc: x@evil.example"
+    assert str(make_header(decode_header(message["Subject"]))) == "申请：齿轮 Bcc: x@evil.example"
     assert message["Bcc"] is None
 
     def bad_row():

@@ -116,7 +116,7 @@ def test_with_an_allow_list_only_its_hosts_are_destinations(client, auth, make_u
     for url in (f"http://127.0.0.1:{v4.port}/robot/send", "https://evil.example/robot/send",
                 "https://oapi.dingtalk.com.evil.example/robot/send"):
         html = _save(client, auth, url).get_data(as_text=True)
-        assert "只允许发送到这些主机:oapi.dingtalk.com" in html, url
+        assert "只允许发送到这些主机：oapi.dingtalk.com" in html, url
     assert _save(client, auth, "https://oapi.dingtalk.com/robot/send?access_token=x").status_code == 302
     assert db.session.get(NotificationPreference, user.id).webhook_url.startswith("https://oapi.dingtalk.com/")
 

@@ -37,11 +37,11 @@ def test_dashboard_official_figure_and_midterm_review(page, phone_page, shot, ma
     page.click("text=查看差异")
     page.wait_for_load_state("networkidle")
     body = page.content()
-    assert "T/ZZB 2599-2023" in body.split("官方清单列出、登记库未计入的(1)")[1]
+    assert "T/ZZB 2599-2023" in body.split("官方清单列出、登记库未计入的（1）")[1]
     shot(page, "targets-official-difference")
 
     page.goto("/targets/")
-    assert "官方数据(2023 年):4,登记库 3,差 -1" in page.content()
+    assert "官方数据（2023 年）：4，登记库 3，差 -1" in page.content()
     assert page.locator("svg.chart").count() >= 1  # the share chart, drawn on the server
     shot(page, "targets-dashboard-with-official")
 

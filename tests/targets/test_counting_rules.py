@@ -137,10 +137,10 @@ def test_the_dashboard_and_its_workbook_show_lead_and_participation(client, auth
     StandardDrafterFactory(standard=joined, role="participant")
     auth.login(make_user("bureau"))
     page = client.get("/targets/?as_of=2025-12-31").get_data(as_text=True)
-    assert "其中:临海企业仅参与起草(无临海企业主导):1" in page
+    assert "其中：临海企业仅参与起草（无临海企业主导）：1" in page
     book = load_workbook(io.BytesIO(client.get("/targets/export.xlsx?as_of=2025-12-31").data))
     texts = [c.value for row in book.worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("其中:临海企业主导起草:0" in t and "仅参与起草(无临海企业主导):1" in t for t in texts)
+    assert any("其中：临海企业主导起草：0" in t and "仅参与起草（无临海企业主导）：1" in t for t in texts)
 
 
 # --- official figures --------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def test_official_figures_stand_beside_the_registry_count_with_the_items_behind_
                        items="T/ZZB 2301—2022\nT/ZZB 2399-2023\nT/ZZB 2398-2023")
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     page = client.get("/targets/?as_of=2025-12-31").get_data(as_text=True)
-    assert "官方数据(2023 年):3,登记库 2,差 -1" in page
+    assert "官方数据（2023 年）：3，登记库 2，差 -1" in page
     detail = client.get(f"/targets/indicators/{code}/official/2023").get_data(as_text=True)
     # T/ZZB 2301 matches though typed with an em dash in the official list; 2302 is only in the registry;
     # 2399 and 2398 only in the official list.
@@ -189,7 +189,7 @@ def test_official_figures_stand_beside_the_registry_count_with_the_items_behind_
     sheet = book.worksheets[0]
     header = next(r for r in sheet.iter_rows(values_only=True) if r and "官方数据" in r)
     line = next(r for r in sheet.iter_rows(values_only=True) if r and r[1] == code)
-    assert line[header.index("官方数据")] == 3 and line[header.index("差额(登记库−官方)")] == -1
+    assert line[header.index("官方数据")] == 3 and line[header.index("差额（登记库−官方）")] == -1
 
 
 def test_official_figure_input_is_checked(client, auth, make_user, indicators):
@@ -214,7 +214,7 @@ def test_a_hospital_that_wins_a_quality_award_counts_as_an_organisation(client, 
     town = db.session.scalar(select_first_town())
     hospital = enterprises.create_enterprise(bureau, {
         "name": "临海市第一人民医院", "uscc": "12331082MB1234567X", "org_type": "hospital",
-        "jurisdiction": town.code, "industry": "其他", "uscc_override_reason": "事业单位代码,演示用"})
+        "jurisdiction": town.code, "industry": "其他", "uscc_override_reason": "事业单位代码，演示用"})
     assert hospital.org_type == "hospital"
     records.create_record(bureau, hospital.id, "honours", {"honour_type": "quality_award", "level": "taizhou",
                                                            "year": "2023", "awarded_on": "2023-09-01"})

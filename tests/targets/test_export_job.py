@@ -31,7 +31,7 @@ def test_full_export_on_a_worker(client, auth, make_user, indicators, celery_wor
     wb = load_workbook(io.BytesIO(client.get(state["download"]).data))
     assert wb.sheetnames[:2] == ["指标总览", "镇街考核"]
     detail = wb["T2-05 明细"]
-    assert detail["A1"].value.endswith("(共 1 条)") and "截至日期:2024-06-30" in detail["A2"].value
+    assert detail["A1"].value.endswith("（共 1 条）") and "截至日期：2024-06-30" in detail["A2"].value
     # Idempotent: running the task again leaves the finished job alone.
     from registry.targets.jobs import run_export
 

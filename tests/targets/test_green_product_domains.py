@@ -33,15 +33,15 @@ def test_catalogue_domains_count_once_whatever_the_spelling_and_legacy_free_text
     a, b = EnterpriseFactory(), EnterpriseFactory()
     _green(bureau, a, "CGP-001", "涂料")
     _green(bureau, b, "CGP-002", " 涂料　")  # spaces, one of them full-width
-    _green(bureau, b, "CGP-003", "陶瓷砖(板)")  # full-width brackets: the catalogue's 陶瓷砖(板)
+    _green(bureau, b, "CGP-003", "陶瓷砖（板）")  # full-width brackets: the catalogue's 陶瓷砖(板)
     # recorded before the catalogue, as free text no entry names: kept, shown, not counted
     CertificationFactory(enterprise=a, cert_type="green_product", number="CGP-OLD", product_domain="建材",
                          issued_on=dt.date(2022, 1, 1), expires_on=dt.date(2027, 1, 1), status="valid")
     stored = set(db.session.scalars(select(Certification.product_domain).where(Certification.number.like("CGP-00%"))))
-    assert stored == {"涂料", "陶瓷砖(板)"}
+    assert stored == {"涂料", "陶瓷砖（板）"}
     assert _total() == 2
     listed = counting.records(get_rule("green_product_domains"), END)
-    assert sorted(row["kind_code"] for row in listed) == ["涂料", "陶瓷砖(板)"]
+    assert sorted(row["kind_code"] for row in listed) == ["涂料", "陶瓷砖（板）"]
 
 
 def test_a_domain_outside_the_catalogue_or_retired_is_a_field_error_saying_where_the_names_are():

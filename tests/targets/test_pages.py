@@ -37,7 +37,7 @@ def test_dashboard_numbers_link_to_lists_of_the_same_length(client, auth, make_u
         HonourFactory(honour_type="qianjiang_cup", year=year, awarded_on=dt.date(year, 6, 1))
     HonourFactory(honour_type="qianjiang_cup", year=2023, awarded_on=dt.date(2023, 6, 1), revoked_on=dt.date(2024, 1, 1))
     html = client.get("/targets/?as_of=2024-12-31").get_data(as_text=True)
-    assert "“钱江杯”优质工程奖(新增)" in html and "制造业产品质量合格率" in html and "规上工业新产品产值率(%)" in html
+    assert "“钱江杯”优质工程奖（新增）" in html and "制造业产品质量合格率" in html and "规上工业新产品产值率（%）" in html
     link = re.search(r'href="(/targets/T2-05/records\?as_of=2024-12-31)">(\d+)</a>', html)
     assert link and link.group(2) == "4"
     listing = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
@@ -72,7 +72,7 @@ def test_town_assessment_ranks_and_scopes(client, auth, make_user, indicators):
     assert re.search(r"1\. 杜桥镇", html) and re.search(r"2\. 古城街道", html)
     xlsx = client.get("/targets/towns/export.xlsx?as_of=2024-01-31")
     ws = load_workbook(io.BytesIO(xlsx.data)).active
-    assert ws["A2"].value.startswith("截至日期:2024-01-31")
+    assert ws["A2"].value.startswith("截至日期：2024-01-31")
     assert ws["A3"].value == "镇街"
     names = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
     assert "杜桥镇" in names
@@ -93,7 +93,7 @@ def test_dashboard_export_has_chinese_headers_and_the_date(client, auth, make_us
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.data)).active
     assert ws.title == "指标总览"
-    assert "截至日期:2023-06-30" in ws["A2"].value and "汽车机械" in ws["A2"].value
+    assert "截至日期：2023-06-30" in ws["A2"].value and "汽车机械" in ws["A2"].value
     assert [c.value for c in ws[3]][:8] == ["类别", "指标代码", "指标", "单位", "类型", "取数方式", "2025年目标", "当前值"]
     assert ws.max_row == 3 + 28
 
@@ -162,7 +162,7 @@ def test_cached_page_follows_record_and_catalogue_changes(client, auth, make_use
     db.session.commit()
     assert re.search(pattern, client.get(url).get_data(as_text=True)).group(1) == "0"
     indicator = db.session.scalar(select(Indicator).where(Indicator.code == "T2-05"))
-    indicator.name = "“钱江杯”优质工程奖(新增,已改名)"
+    indicator.name = "“钱江杯”优质工程奖（新增，已改名）"
     db.session.commit()
     assert "已改名" in client.get(url).get_data(as_text=True)
 

@@ -53,7 +53,7 @@ def test_midterm_review_is_built_by_the_worker_and_frozen_once_issued(client, au
     assert review.status == "done", (review.status, review.error, celery_worker.log()[-2000:])
     assert review.progress == review.total == 5  # 2021, 2022, 2023, the towns, the industries
     rows = {r["name"]: r for r in review.payload["rows"]}
-    zzb = rows["制定“浙江制造”标准(新增)"]
+    zzb = rows["制定“浙江制造”标准（新增）"]
     # 新增: from 0; values at the end of 2021, 2022, 2023; 2 of 30 -> 6.7 % of the path, behind 60 % of the time
     assert zzb["baseline"] == 0 and zzb["previous_plan_result"] == 30
     assert zzb["values"] == {"2021": 1, "2022": 1, "2023": 2}

@@ -80,12 +80,12 @@ def _prepare_firm(cast):
 def _pushed(cast, draft):
     """A 品字标 application through apply → return → resubmit → recommend → accept → standard drafting."""
     application = draft(product="新能源汽车减速器齿轮", standard_proposal="新能源汽车减速器齿轮",
-                        self_assessment="企业质量管理体系健全,\n产品关键指标优于行业标准。")
+                        self_assessment="企业质量管理体系健全，\n产品关键指标优于行业标准。")
     _act(cast.applicant, application.id, "submit")
     _act(cast.town, application.id, "return", reason="请补充近三年检测报告")
     _act(cast.applicant, application.id, "resubmit")
-    _act(cast.town, application.id, "recommend", reason="产品市场占有率高,同意推荐")
-    _act(cast.bureau, application.id, "accept", reason="符合培育条件,同意入库")
+    _act(cast.town, application.id, "recommend", reason="产品市场占有率高，同意推荐")
+    _act(cast.bureau, application.id, "accept", reason="符合培育条件，同意入库")
     standard = own_standard(cast.enterprise, number="T/ZZB 3001-2024", title="新能源汽车减速器齿轮",
                             status="drafting", published_on=None)
     _act(cast.bureau, application.id, "link_standard", standard_id=str(standard.id))
@@ -102,11 +102,11 @@ def test_each_sheet_shows_the_registry_and_the_history(app, cast, draft):
     for expected in ("“品字标浙江制造”培育", "申 报 表", f"PZB-{application.id:06d}", firm.name, firm.uscc, "周建华",
                      "陈丽", "0576-85123456", "chenli@jinggong.cn", "浙江省临海市古城街道工业园区88号",
                      firm.jurisdiction.name, firm.industry.name, "新能源汽车减速器齿轮", "T/ZZB 3001-2024", "起草",
-                     "企业质量管理体系健全,\n产品关键指标优于行业标准。",
+                     "企业质量管理体系健全，\n产品关键指标优于行业标准。",
                      "ISO 9001", "00122Q31234R1M", "中国质量认证中心", "齿轮的设计和生产",
                      "“浙江制造精品”", "精密汽车齿轮", "浙江省经济和信息化厅",
                      "T/ZZB 2345-2021", "汽车变速器用精密齿轮", "主导",
-                     "证明材料:检测报告.pdf", "本单位承诺", "本申请已于", "法定代表人(签字)", "申报单位(盖章)",
+                     "证明材料：检测报告.pdf", "本单位承诺", "本申请已于", "法定代表人（签字）", "申报单位（盖章）",
                      "年　　月　　日", "workflows-print.js", "data-print"):
         assert expected in form, expected
     for absent in ("EXPIRED-14001", "OTHER-CERT-1", "不相关的工程", "已撤销的荣誉", "<script>"):
@@ -118,15 +118,15 @@ def test_each_sheet_shows_the_registry_and_the_history(app, cast, draft):
     online = re.search(r"class=\"online\">(\S+) 于 (\d{4}-\d\d-\d\d \d\d:\d\d) 在线办理:推荐。", opinion)
     assert online and online.group(1) == cast.town.display_name
     for expected in ("镇街推荐意见表", firm.name, firm.uscc, firm.jurisdiction.name, "新能源汽车减速器齿轮",
-                     "退回补正", "请补充近三年检测报告", "推荐", "产品市场占有率高,同意推荐",
-                     f"{firm.jurisdiction.name}(盖章)", "负责人(签字)"):
+                     "退回补正", "请补充近三年检测报告", "推荐", "产品市场占有率高，同意推荐",
+                     f"{firm.jurisdiction.name}（盖章）", "负责人（签字）"):
         assert expected in town, expected
     assert "符合培育条件" not in town  # the bureau's opinion is not the town's sheet
 
     review = Person(app, cast.bureau).text(f"{base}/review")
-    for expected in ("市局审核意见表", firm.name, "产品市场占有率高,同意推荐", "入库审核", "同意入库",
-                     "符合培育条件,同意入库", "标准研制", "关联标准", cast.bureau.display_name,
-                     "同意列入“品字标浙江制造”培育库。", "临海市市场监督管理局(盖章)", "审核人(签字)"):
+    for expected in ("市局审核意见表", firm.name, "产品市场占有率高，同意推荐", "入库审核", "同意入库",
+                     "符合培育条件，同意入库", "标准研制", "关联标准", cast.bureau.display_name,
+                     "同意列入“品字标浙江制造”培育库。", "临海市市场监督管理局（盖章）", "审核人（签字）"):
         assert expected in review, expected
     bureau_rows = review.split("审核记录", 1)[1]
     assert "请补充近三年检测报告" not in bureau_rows  # the town's return is not a bureau decision
@@ -223,7 +223,7 @@ def test_the_town_comments_while_recommending(app, cast, draft):
     token = csrf_token_from(page)
     version = db.session.get(Application, application.id).version
     response = town.client.post(f"/applications/{application.id}/act", data={
-        "csrf_token": token, "action": "recommend", "version": version, "reason": "技术实力强,推荐入库"})
+        "csrf_token": token, "action": "recommend", "version": version, "reason": "技术实力强，推荐入库"})
     assert response.status_code == 302
     sheet = town.text(f"/applications/{application.id}/print/recommendation")
     assert re.search(r'<p class="verdict">同意推荐。</p>\s*<p>技术实力强,推荐入库</p>', sheet)

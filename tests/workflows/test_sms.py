@@ -196,14 +196,14 @@ def test_without_a_gateway_the_form_does_not_offer_sms(app, client, auth, cast, 
 
 
 def test_sms_text_is_one_message_without_links():
-    title = "品字标:浙江省临海市某某精密机械制造股份有限公司年产十万套高精度汽车变速器齿轮 — 提交申请"
-    body = "资料初审 → 镇街推荐(待办理)\n理由:补充材料见 https://registry.example/x?token=secret 以及 www.x.cn/a 😀" + "说明" * 40
+    title = "品字标：浙江省临海市某某精密机械制造股份有限公司年产十万套高精度汽车变速器齿轮 — 提交申请"
+    body = "资料初审 → 镇街推荐（待办理）\n理由：补充材料见 https://registry.example/x?token=secret 以及 www.x.cn/a 😀" + "说明" * 40
     text = sms_text(title, body, SIGN)
     assert len(SIGN) + len(text) == SMS_LIMIT and text.endswith("…")
     assert "http" not in text and "token" not in text and "www." not in text and "😀" not in text
-    assert text.startswith("品字标:浙江省临海市") and "资料初审" in text
-    short = sms_text("办理提醒:某申请即将到期", "请在 2026-03-09 17:00 前办理。", SIGN)
-    assert short == "办理提醒:某申请即将到期：请在 2026-03-09 17:00 前办理。"
+    assert text.startswith("品字标：浙江省临海市") and "资料初审" in text
+    short = sms_text("办理提醒：某申请即将到期", "请在 2026-03-09 17:00 前办理。", SIGN)
+    assert short == "办理提醒：某申请即将到期：请在 2026-03-09 17:00 前办理。"
 
 
 def test_channel_settings_in_a_browser(app, page, phone_page, shot, make_user, monkeypatch):

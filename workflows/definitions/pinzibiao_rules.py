@@ -20,10 +20,10 @@ def ready_to_submit(application, _actor, _values) -> str | None:
     if not (data.get("product") or "").strip():
         missing.append("产品名称")
     if not (application.standard_id or (data.get("standard_proposal") or "").strip()):
-        missing.append("“浙江制造”标准(已有标准或拟制定标准的名称)")
+        missing.append("“浙江制造”标准（已有标准或拟制定标准的名称）")
     if not (data.get("self_assessment") or "").strip():
         missing.append("自评价")
-    return "请先填写:" + "、".join(missing) if missing else None
+    return "请先填写：" + "、".join(missing) if missing else None
 
 
 def standard_published(application, _actor, _values) -> str | None:

@@ -39,7 +39,7 @@ def _check_archive(content: bytes) -> None:
     except zipfile.BadZipFile:
         raise ValidationFailed({"file": ["文件已损坏。"]}) from None
     if total > MAX_UNZIPPED or total > 100 * max(len(content), 1):
-        raise ValidationFailed({"file": ["文件解压后过大,已拒收。"]})
+        raise ValidationFailed({"file": ["文件解压后过大，已拒收。"]})
 
 
 def validate(filename: str, content: bytes, allowed: dict[str, str] = ALLOWED) -> tuple[str, str]:
@@ -55,7 +55,7 @@ def validate(filename: str, content: bytes, allowed: dict[str, str] = ALLOWED) -
         raise ValidationFailed({"file": [f"文件为空或超过 {limit // (1024 * 1024)} MB。"]})
     kind = filetype.guess(content)
     if kind is None or kind.mime != allowed[ext]:
-        raise ValidationFailed({"file": ["文件内容与扩展名不符,已拒收。"]})
+        raise ValidationFailed({"file": ["文件内容与扩展名不符，已拒收。"]})
     if ext in ("docx", "xlsx"):
         _check_archive(content)
     return ext, allowed[ext]

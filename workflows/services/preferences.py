@@ -49,7 +49,7 @@ def save(user: User, *, email_enabled: bool, email: str | None, webhook_enabled:
         try:
             outbound.check_url(webhook_url)
         except outbound.UnsafeDestination as exc:
-            errors["webhook_url"] = [f"Webhook 地址不可用:{exc}"]
+            errors["webhook_url"] = [f"Webhook 地址不可用：{exc}"]
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
@@ -74,11 +74,11 @@ def _checked_mobile(sms_enabled: bool, mobile: str | None) -> tuple[str | None, 
     """The normalised number and the field errors (keyed ``sms_enabled`` / ``mobile``)."""
     raw = (mobile or "").strip()
     if sms_enabled and not sms_available():
-        return None, {"sms_enabled": ["短信通道未开通,暂不能启用短信通知。"]}
+        return None, {"sms_enabled": ["短信通道未开通，暂不能启用短信通知。"]}
     if not raw:
         return None, ({"mobile": ["启用短信通知时请填写手机号码。"]} if sms_enabled else {})
     number = normalise_mobile(raw)
     if number is None:
-        return None, {"mobile": ["请填写 11 位中国大陆手机号码(如 138 1234 5678)。"]}
+        return None, {"mobile": ["请填写 11 位中国大陆手机号码（如 138 1234 5678）。"]}
     return number, {}
 

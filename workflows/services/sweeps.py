@@ -59,7 +59,7 @@ def send_reminders(now: datetime, limit: int = 500) -> int:
             continue
         people = _waiting_on(application, run)
         jobs = notify(people, key=_once_per_deadline("remind", run), kind="reminder",
-                      title=f"办理提醒:{application.title} 即将到期", now=now, application_id=application.id,
+                      title=f"办理提醒：{application.title} 即将到期", now=now, application_id=application.id,
                       body=f"请在 {_local(run.due_at)} 前办理。")
         db.session.commit()
         dispatch.publish(jobs)
@@ -82,8 +82,8 @@ def escalate_overdue(now: datetime, limit: int = 500) -> int:
         bureau = list(db.session.scalars(select(User).where(User.role == "bureau", User.is_active_account.is_(True))))
         people = bureau + _waiting_on(application, run)
         jobs = notify(people, key=_once_per_deadline("escalate", run), kind="escalation",
-                      title=f"超期督办:{application.title}({stage.label})", now=now, application_id=application.id,
-                      body=f"办理期限 {_local(run.due_at)} 已过,请尽快处理。")
+                      title=f"超期督办：{application.title}({stage.label})", now=now, application_id=application.id,
+                      body=f"办理期限 {_local(run.due_at)} 已过，请尽快处理。")
         db.session.commit()
         dispatch.publish(jobs)
         count += 1
@@ -157,10 +157,10 @@ def sweep_certificates(now: datetime) -> int:
                            for s in (application.data or {}).get("surveillances", []))
                 if not done:
                     events.append((f"surv:a{application.id}:y{year}", "surveillance",
-                                   f"年度监督提醒:{application.title}", f"第 {year} 年度监督应在 {anniversary} 前完成。"))
+                                   f"年度监督提醒：{application.title}", f"第 {year} 年度监督应在 {anniversary} 前完成。"))
         if cert.expires_on and cert.expires_on - timedelta(days=expiry_days) <= today <= cert.expires_on:
             events.append((f"expiry:a{application.id}:{cert.expires_on}", "expiry",
-                           f"证书到期提醒:{application.title}", f"证书 {cert.number} 将于 {cert.expires_on} 到期,请办理再认证。"))
+                           f"证书到期提醒：{application.title}", f"证书 {cert.number} 将于 {cert.expires_on} 到期，请办理再认证。"))
         for key, kind, title, body in events:
             begin_write()
             if db.session.scalar(select(Notification.id).where(Notification.effect_key.like(f"{key}:u%")).limit(1)):
