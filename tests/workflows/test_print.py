@@ -114,8 +114,8 @@ def test_each_sheet_shows_the_registry_and_the_history(app, cast, draft):
 
     town = Person(app, cast.town).text(f"{base}/recommendation")
     opinion = town.split("推荐意见</h2>", 1)[1]
-    assert re.search(r'<p class="verdict">同意推荐。</p>\s*<p>产品市场占有率高,同意推荐</p>', opinion)
-    online = re.search(r"class=\"online\">(\S+) 于 (\d{4}-\d\d-\d\d \d\d:\d\d) 在线办理:推荐。", opinion)
+    assert re.search(r'<p class="verdict">同意推荐。</p>\s*<p>产品市场占有率高，同意推荐</p>', opinion)
+    online = re.search(r"class=\"online\">(\S+) 于 (\d{4}-\d\d-\d\d \d\d:\d\d) 在线办理：推荐。", opinion)
     assert online and online.group(1) == cast.town.display_name
     for expected in ("镇街推荐意见表", firm.name, firm.uscc, firm.jurisdiction.name, "新能源汽车减速器齿轮",
                      "退回补正", "请补充近三年检测报告", "推荐", "产品市场占有率高，同意推荐",
@@ -226,7 +226,7 @@ def test_the_town_comments_while_recommending(app, cast, draft):
         "csrf_token": token, "action": "recommend", "version": version, "reason": "技术实力强，推荐入库"})
     assert response.status_code == 302
     sheet = town.text(f"/applications/{application.id}/print/recommendation")
-    assert re.search(r'<p class="verdict">同意推荐。</p>\s*<p>技术实力强,推荐入库</p>', sheet)
+    assert re.search(r'<p class="verdict">同意推荐。</p>\s*<p>技术实力强，推荐入库</p>', sheet)
     assert "请补充检测报告" in sheet.split("推荐意见</h2>")[0]  # the return stays in the town's record above
 
 
