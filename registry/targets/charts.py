@@ -15,14 +15,47 @@ def _short(text: str, n: int = 16) -> str:
 
 
 def share_bars(items: list[dict], title: str) -> Markup:
-    """Horizontal bars of each indicator's share of its target (capped at 150%), a 100% line and the pace mark.
+    """Horizontal bars of each indicator's share of its target (capped at 150%), a 100% line and the pace mark:
+    a wide drawing (label beside the bar) and a narrow one for phones (label above the bar, whole), of which the
+    stylesheet shows one, so the text stays readable at 390 px.
 
     ``items``: dicts with label, share (0..), expected_share (0..1 or None), on_pace (True/False/None).
     """
+    return Markup(_share_bars_wide(items, title) + _share_bars_narrow(items, title))
+
+
+def _share_bars_narrow(items: list[dict], title: str) -> str:
+    bar_w, row_h, top = 300, 40, 22
+    width, height = bar_w + 56, top + row_h * len(items) + 6
+    scale = bar_w / 1.5
+    parts = [f'<svg class="chart narrow" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text x="0" y="14" font-size="12" fill="#525b68">0%</text>',
+             f'<text x="{scale - 16:.0f}" y="14" font-size="12" fill="#525b68">100%</text>']
+    for n, item in enumerate(items):
+        y = top + n * row_h
+        share = max(0.0, min(item["share"] or 0.0, 1.5))
+        colour = {True: GREEN, False: AMBER}.get(item.get("on_pace"), BLUE)
+        parts.append(f'<text x="0" y="{y + 13}" font-size="13" fill="#1f2933">{escape(_short(item["label"], 26))}'
+                     f'<title>{escape(item["label"])}</title></text>')
+        parts.append(f'<rect x="0" y="{y + 18}" width="{bar_w}" height="14" fill="{GREY}"/>')
+        parts.append(f'<rect x="0" y="{y + 18}" width="{share * scale:.1f}" height="14" fill="{colour}"/>')
+        if item.get("expected_share") is not None:
+            x = min(item["expected_share"], 1.5) * scale
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 15}" y2="{y + 35}" stroke="{RED}" stroke-width="2"/>')
+        parts.append(f'<text x="{bar_w + 5}" y="{y + 30}" font-size="13" fill="#1f2933">'
+                     f'{_num((item["share"] or 0) * 100)}%</text>')
+    parts.append(f'<line x1="{scale:.1f}" x2="{scale:.1f}" y1="18" y2="{height - 4}" stroke="{LINE}" '
+                 f'stroke-dasharray="4 3"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _share_bars_wide(items: list[dict], title: str) -> str:
     label_w, bar_w, row_h, top = 230, 420, 24, 24
     width, height = label_w + bar_w + 70, top + row_h * len(items) + 10
     scale = bar_w / 1.5
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+    parts = [f'<svg class="chart wide" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f'<text x="{label_w}" y="14" font-size="11" fill="{LINE}">0%</text>',
              f'<text x="{label_w + scale - 14}" y="14" font-size="11" fill="{LINE}">100%</text>']
@@ -43,7 +76,7 @@ def share_bars(items: list[dict], title: str) -> Markup:
     parts.append(f'<line x1="{x100:.1f}" x2="{x100:.1f}" y1="18" y2="{height - 6}" stroke="{LINE}" '
                  f'stroke-dasharray="4 3"/>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def year_bars(values: list[float | None], target: float | None, title: str) -> Markup:
