@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import gettext as _
 
+from registry.i18n import N_
 from registry.services.errors import DomainError, ValidationFailed
 from registry.vocab import HONOUR_LEVELS, Vocab
 
-AWARD_TYPE_LABELS = Vocab(quality_award="政府质量奖", quality_award_nomination="政府质量奖提名奖")
-ROUND_STATUS_LABELS = Vocab(draft="筹备", open="申报与评审", reviewing="审议", notice="公示中", finalised="已表彰")
-REVIEW_STAGE_LABELS = Vocab(document="材料评审", presentation="陈述答辩", site="现场评审")
-OBJECTION_LABELS = Vocab(open="待处理", upheld="异议成立", dismissed="异议不成立")
-EXCLUSION_LABELS = Vocab(employer="现任职单位", former_employer="曾任职单位", consultant="咨询服务关系",
-                         legal_rep="担任法定代表人", declared="本人申报回避", same_group="同一集团",
-                         shared_legal_rep="法定代表人相同", load="本批次评审任务已满")
-FUNNEL_LABELS = [("applied", "申报"), ("recommended", "推荐"), ("eligible", "资格审查通过"), ("reviewed", "完成评审"),
-                 ("proposed", "拟表彰"), ("awarded", "已表彰")]
+AWARD_TYPE_LABELS = Vocab(quality_award=N_("政府质量奖"), quality_award_nomination=N_("政府质量奖提名奖"))
+ROUND_STATUS_LABELS = Vocab(draft=N_("筹备"), open=N_("申报与评审"), reviewing=N_("审议"), notice=N_("公示中"),
+                            finalised=N_("已表彰"))
+REVIEW_STAGE_LABELS = Vocab(document=N_("材料评审"), presentation=N_("陈述答辩"), site=N_("现场评审"))
+OBJECTION_LABELS = Vocab(open=N_("待处理"), upheld=N_("异议成立"), dismissed=N_("异议不成立"))
+EXCLUSION_LABELS = Vocab(employer=N_("现任职单位"), former_employer=N_("曾任职单位"), consultant=N_("咨询服务关系"),
+                         legal_rep=N_("担任法定代表人"), declared=N_("本人申报回避"), same_group=N_("同一集团"),
+                         shared_legal_rep=N_("法定代表人相同"), load=N_("本批次评审任务已满"))
+FUNNEL_LABELS = [("applied", N_("申报")), ("recommended", N_("推荐")), ("eligible", N_("资格审查通过")),
+                 ("reviewed", N_("完成评审")), ("proposed", N_("拟表彰")), ("awarded", N_("已表彰"))]
 
 
 def flash_errors(exc: ValidationFailed) -> None:
@@ -38,8 +41,15 @@ def run_and_flash(use_case, success: str) -> bool:
     return True
 
 
+def _shown(vocab: Vocab):
+    """The vocabulary's label for a code in the reader's language (the labels stay Chinese for storage and
+    for parsing imports; pages translate them here)."""
+    return lambda code: _(vocab.label(code)) if code in vocab else vocab.label(code)
+
+
 def template_helpers() -> dict:
-    return {"award_type_label": AWARD_TYPE_LABELS.label,
-            "round_status_label": ROUND_STATUS_LABELS.label, "level_label": HONOUR_LEVELS.label,
-            "review_stage_label": REVIEW_STAGE_LABELS.label, "objection_label": OBJECTION_LABELS.label,
-            "exclusion_label": EXCLUSION_LABELS.label, "funnel_labels": FUNNEL_LABELS}
+    return {"award_type_label": _shown(AWARD_TYPE_LABELS),
+            "round_status_label": _shown(ROUND_STATUS_LABELS), "level_label": HONOUR_LEVELS.label,
+            "review_stage_label": _shown(REVIEW_STAGE_LABELS), "objection_label": _shown(OBJECTION_LABELS),
+            "exclusion_label": _shown(EXCLUSION_LABELS),
+            "funnel_labels": FUNNEL_LABELS}  # the page translates each

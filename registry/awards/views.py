@@ -40,7 +40,7 @@ bp.app_context_processor(lambda: {"aw": template_helpers()} if request.blueprint
 def _status_label(code: str) -> str:
     from workflows.spec import STATUS_LABELS
 
-    return STATUS_LABELS.get(code, code)
+    return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
 
 
 @bp.app_template_filter("aw_slot")
