@@ -88,6 +88,9 @@ class BaseConfig:
     SMTP_PORT = 8025
     SMTP_SENDER = "registry@linhai.example"
     SMTP_TIMEOUT = 10.0
+    # Development mail sink: e-mail is written as .eml files under INSTANCE_DIR/mail (listed on the admin's
+    # 开发邮箱 page) instead of being sent. On in development (make demo); MAIL_SINK=0/1 overrides; never in production.
+    MAIL_SINK = False
     WEBHOOK_TIMEOUT = 5.0
     # Outgoing HTTP (webhooks, the SMS gateway) goes only to public addresses (registry/outbound.py). When this
     # lists hosts, only they are destinations, trusted whatever they resolve to; production: oapi.dingtalk.com.
@@ -148,6 +151,7 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
+    MAIL_SINK = True
 
 
 class TestingConfig(BaseConfig):
@@ -259,6 +263,8 @@ def load_config(overrides: dict | None = None) -> dict:
             settings[key] = env[key]
     if env.get("SMTP_PORT"):
         settings["SMTP_PORT"] = int(env["SMTP_PORT"])
+    if env.get("MAIL_SINK", "").strip() and env_name != "production":
+        settings["MAIL_SINK"] = _env_bool("MAIL_SINK", settings["MAIL_SINK"])
     for key in ("SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "SMS_SIGN"):
         if env.get(key, "").strip():
             settings[key] = env[key].strip()

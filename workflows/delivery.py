@@ -13,6 +13,7 @@ from registry import outbound
 from registry.extensions import db
 from registry.models import User
 from registry.text import one_line
+from workflows import mailsink
 from workflows.models import Notification, NotificationPreference
 
 SMS_LIMIT = 70  # characters of one SMS in Chinese (UCS-2), the 【签名】 included
@@ -69,6 +70,9 @@ def _email(address: str, note: Notification) -> None:
     message["To"] = address
     message["X-Registry-Effect"] = f"{note.effect_key}:email"
     message.set_content(f"{note.body}\n\n— 临海市质量强市登记与评审平台")
+    if mailsink.enabled():  # development: the letter lands in INSTANCE_DIR/mail, shown on the admin pages
+        mailsink.deliver(message, f"{note.effect_key}:email")
+        return
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as smtp:
         smtp.send_message(message)
 

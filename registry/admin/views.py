@@ -142,5 +142,5 @@ def issue_token(user_id: int):
     return _user_page(accounts.get_user(current_user, user_id), token=token)
 
 
-from registry.admin import catalogue_views, holiday_views, outbox_views, settings_views  # noqa: E402,F401  (their routes join this blueprint)
+from registry.admin import catalogue_views, holiday_views, mail_views, outbox_views, settings_views  # noqa: E402,F401  (their routes join this blueprint)
 from registry.audit import views as audit_views  # noqa: E402,F401  (安全审计 joins this blueprint)

@@ -6,10 +6,11 @@ own application and a draft. Runs once (a Setting marker), after ``seed_demo``.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from registry import clock
 from registry.extensions import db
 from registry.models import Enterprise, Jurisdiction, Setting, Standard, StandardDrafter, User
 
@@ -60,6 +61,17 @@ def _published_zzb_standard(enterprise: Enterprise) -> Standard:
     return standard
 
 
+def _certificate_dates(n: int) -> tuple[date, date]:
+    """The demo certificates' dates, so reminders are due on the first sign-in: the first one's yearly surveillance
+    falls in 20 days, the second one expires in 60 days."""
+    today = clock.today()
+    if n == 0:
+        issued = today - timedelta(days=345)
+        return issued, issued + timedelta(days=3 * 365)
+    expires = today + timedelta(days=60)
+    return expires - timedelta(days=3 * 365), expires
+
+
 def seed_demo_applications() -> dict:
     """Create the demo applications once; return how many were created per path (empty when already done)."""
     from workflows.services import applications
@@ -93,8 +105,9 @@ def seed_demo_applications() -> dict:
             if action == "link_standard":
                 payload = {"standard_id": _published_zzb_standard(enterprise).id}
             if action == "issue_certificate":
+                issued, expires = _certificate_dates(made.get("certified", 0))
                 payload = {"cert_number": f"CZJM-DEMO-{serial:04d}", "issuer": "浙江公信认证有限公司",
-                           "issued_on": date(2026, 9, 1).isoformat(), "expires_on": date(2029, 8, 31).isoformat()}
+                           "issued_on": issued.isoformat(), "expires_on": expires.isoformat()}
             applications.act(actors[who], app.id, action, reason=reason, payload=payload)
         made[path] = made.get(path, 0) + 1
     db.session.add(Setting(key=MARKER_KEY, value=made))

@@ -33,11 +33,19 @@ REPORT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _experts(rng: random.Random, firms: list[Enterprise]) -> int:
+    """The pool: the three printed expert accounts and 21 more, each with an account of its own (same password as
+    the printed ones), so whoever a draw seats can sign in to the task."""
     accounts = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(DEMO_EXPERTS)))}
+    template = accounts.get(DEMO_EXPERTS[0])
     made = 0
     for i in range(24):
         account = accounts.get(DEMO_EXPERTS[i]) if i < len(DEMO_EXPERTS) else None
         name = account.display_name.removeprefix("评审专家 ") if account else person_name(rng)
+        if account is None and template is not None:
+            account = User(email=f"zhuanjia{i + 1}@linhai.example", display_name=f"评审专家 {name}", role="expert",
+                           password_hash=template.password_hash)
+            db.session.add(account)
+            db.session.flush()
         expert = Expert(name=name, user_id=account.id if account else None, employer=rng.choice(EMPLOYERS),
                         title=rng.choice(TITLES), specialties=rng.sample(SPECIALTIES, 2), can_lead=i % 4 == 0)
         if i % 5 == 1 and firms:  # some were employed by, or advise, a Linhai firm: the draw avoids them there

@@ -39,7 +39,18 @@ def seed_demo_command(rng_seed: int, enterprise_count: int) -> None:
     if figures:
         click.echo("演示规划指标 (demo targets)：填报/官方数据 values {values}，年度监测报告 reviews {reviews}"
                    .format(**figures))
+    from registry.demo.showcase import example_accounts, seed_demo_showcase
+
+    shown = seed_demo_showcase()
+    if shown:
+        click.echo("演示快照与提醒 (snapshots, reminders): " + ", ".join(f"{k} {v}" for k, v in shown.items()))
     click.echo("演示账号 (demo accounts):")
     for a in summary["accounts"]:
         scope = f"  [{a['scope']}]" if a["scope"] else ""
         click.echo(f"  {a['role']:<10} {a['email']:<26} {a['password']:<22} {a['name']}{scope}")
+    passwords = {a["role"]: a["password"] for a in reversed(summary["accounts"])}
+    click.echo("哪个账号看什么 (which account holds which example; other accounts use their role's password):")
+    for example in example_accounts():
+        click.echo(f"  {example['email']:<30} {example['holds']}")
+    click.echo(f"  （企业账号密码 enterprise password：{passwords.get('enterprise', '')}；"
+               f"专家 experts：{passwords.get('expert', '')}）")
