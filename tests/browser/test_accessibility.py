@@ -98,9 +98,9 @@ def test_keyboard_alone_signs_in_and_fills_a_form_with_focus_visible(demo_world,
             break
     assert order.index("email") < order.index("password"), order
     shot(page, "a11y-keyboard-login")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
-    assert "/login" not in page.url
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/login" not in page.url, page.locator("main").inner_text()
 
     page.goto("/applications/new")
     fields = page.eval_on_selector_all(
