@@ -135,15 +135,19 @@ def take_snapshot(day: date) -> TargetSnapshot:
     return snapshot
 
 
+def _plain(value):
+    """A value as JSON stores it: dates as ISO strings, inside lists and dicts too (reported values carry dates)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _jsonable(rows: list[dict]) -> list[dict]:
-    out = []
-    for row in rows:
-        row = dict(row)
-        for key in ("by_year", "counts_by_year"):
-            if row.get(key) is not None:
-                row[key] = {str(k): v for k, v in row[key].items()}
-        out.append(row)
-    return out
+    return [_plain(dict(row)) for row in rows]
 
 
 def snapshots(user: User) -> list[TargetSnapshot]:
