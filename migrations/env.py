@@ -101,6 +101,11 @@ def run_migrations_online():
             # Building an index on a large table may take longer than the app's statement_timeout (registry.database)
             connection.exec_driver_sql("SET statement_timeout = 0")
             connection.commit()
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a SQLite table (copy, DROP, rename) to change its columns; with foreign keys on,
+            # the DROP of a parent table (enterprises, users) cascades and empties every child table. SQLite
+            # ignores this pragma inside a transaction, so it is set before the migration's transaction begins.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -74,7 +74,9 @@ def upgrade():
     champions = conn.execute(sa.select(honours.c.id, honours.c.year, honours.c.awarded_on)
                              .where(honours.c.honour_type == 'single_champion', honours.c.valid_until.is_(None))).all()
     for honour_id, year, awarded_on in champions:
-        start = awarded_on or date(year, 12, 31)
+        if isinstance(awarded_on, str):  # SQLite hands an untyped column back as text
+            awarded_on = date.fromisoformat(awarded_on[:10])
+        start = awarded_on or date(int(year), 12, 31)
         conn.execute(sa.update(honours).where(honours.c.id == honour_id)
                      .values(valid_until=_three_years_on(start)))
 
