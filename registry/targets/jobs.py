@@ -41,10 +41,9 @@ def start_export(user: User, filters: services.Filters) -> TargetExport:
     db.session.flush()
     record("export", user, f"target_export:{job.id}", {"what": "指标完整导出", "filters": filter_words(filters)})
     db.session.commit()
-    from registry.targets.tasks import export as export_task
-
     try:
-        export_task.delay(job.id)
+        # Through this app's Celery (a shared task's .delay publishes through whichever Celery app was made last).
+        current_app.extensions["celery"].send_task("targets.export", args=[job.id], retry=False)
     except Exception as exc:  # noqa: BLE001  (broker unreachable: the job says so instead of a 500)
         job.status, job.error = "failed", f"任务队列不可用：{exc.__class__.__name__}"
         db.session.commit()

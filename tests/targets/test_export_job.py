@@ -26,7 +26,7 @@ def test_full_export_on_a_worker(client, auth, make_user, indicators, celery_wor
         if state["status"] in ("done", "failed"):
             break
         time.sleep(0.3)
-    assert state["status"] == "done", state
+    assert state["status"] == "done", (state, db.session.get(TargetExport, job_id).error)
     assert state["progress"] == state["total"] == 21  # 2 summary sheets + 18 derived Table 2 indicators + ISO 10012
     wb = load_workbook(io.BytesIO(client.get(state["download"]).data))
     assert wb.sheetnames[:2] == ["指标总览", "镇街考核"]

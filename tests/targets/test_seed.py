@@ -67,7 +67,10 @@ def test_table_2_matches_the_plan_text_when_available():
     """Parse Table 2 from the plan itself (when the shared seed folder is present) and compare."""
     if not PLAN_FILE.exists():
         pytest.skip(f"the plan text is not at {PLAN_FILE}")
-    lines = [line.strip() for line in PLAN_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # The plan prints its brackets half-width; the system writes Chinese text with full-width ones (issue 12).
+    width = str.maketrans({"(": "（", ")": "）"})
+    lines = [line.strip().translate(width) for line in PLAN_FILE.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
     start = lines.index("表2 临海市质量发展“十四五”规划主要指标") + 5
     names = [name for _, name, _, _ in TABLE_2]
     parsed, i = [], start

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import func, select, update
 
 from registry import request_ids
@@ -72,6 +73,8 @@ def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
         if exc.permanent:  # refused for good (e.g. an SMS gateway's 4xx): dead now, no retries
             max_attempts = attempts
         error = str(exc)
+    except SoftTimeLimitExceeded:  # the task records it as timed out (workflows.tasks.send_notification)
+        raise
     except Exception as exc:  # noqa: BLE001  any failure of one delivery (bad data, a bug) is a failed attempt:
         error = f"{type(exc).__name__}: {exc}"  # recorded and retried, then dead; never a row left in "sending"
     else:
