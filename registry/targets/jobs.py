@@ -41,13 +41,19 @@ def start_export(user: User, filters: services.Filters) -> TargetExport:
     db.session.flush()
     record("export", user, f"target_export:{job.id}", {"what": "指标完整导出", "filters": filter_words(filters)})
     db.session.commit()
+    hand_to_worker(job, "targets.export")
+    return job
+
+
+def hand_to_worker(job, task: str) -> None:
+    """Send ``task`` for the committed background job (an export, a plan review) through this app's Celery: a
+    shared task's ``.delay`` publishes through whichever Celery app was made last. A broker that cannot be reached
+    marks the job failed with the reason instead of answering 500 (the publish is bounded)."""
     try:
-        # Through this app's Celery (a shared task's .delay publishes through whichever Celery app was made last).
-        current_app.extensions["celery"].send_task("targets.export", args=[job.id], retry=False)
-    except Exception as exc:  # noqa: BLE001  (broker unreachable: the job says so instead of a 500)
+        current_app.extensions["celery"].send_task(task, args=[job.id], retry=False)
+    except Exception as exc:  # noqa: BLE001
         job.status, job.error = "failed", f"任务队列不可用：{exc.__class__.__name__}"
         db.session.commit()
-    return job
 
 
 def get_export(user: User, export_id: int) -> TargetExport:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from registry.database import begin_write
@@ -20,6 +19,7 @@ from registry.models import Industry, Jurisdiction, User
 from registry.models.base import utcnow
 from registry.services.errors import Conflict, NotFound, ValidationFailed
 from registry.targets import figures, services
+from registry.targets.jobs import hand_to_worker
 from registry.targets.counting import BASE_YEAR, PLAN_YEARS
 from registry.targets.models import (KIND_GROWTH, KIND_NEW, METHOD_DERIVED, PLAN_13TH, PLAN_14TH, REVIEW_ANNUAL,
                                      REVIEW_FINAL, REVIEW_MIDTERM, Indicator, PlanReview)
@@ -122,16 +122,6 @@ def _check(kind: str, year: int) -> None:
         raise ValidationFailed(errors)
 
 
-def _hand_to_worker(review: PlanReview) -> None:
-    """Send ``targets.review`` for the committed review through this app's Celery (bounded publish); a broker that
-    cannot be reached marks the review failed with the reason instead of answering 500."""
-    try:
-        current_app.extensions["celery"].send_task("targets.review", args=[review.id], retry=False)  # bulk queue
-    except Exception as exc:  # noqa: BLE001
-        review.status, review.error = "failed", f"任务队列不可用：{exc.__class__.__name__}"
-        db.session.commit()
-
-
 def start(user: User, kind: str, year: int) -> PlanReview:
     """Record a review to build and hand it to the worker after the commit. Raises Forbidden, ValidationFailed."""
     services.require_viewer(user)
@@ -141,7 +131,7 @@ def start(user: User, kind: str, year: int) -> PlanReview:
                        total=len([y for y in PLAN_YEARS if y <= year]) + 2, created_by_id=user.id)
     db.session.add(found)
     db.session.commit()
-    _hand_to_worker(found)
+    hand_to_worker(found, "targets.review")
     return found
 
 
@@ -217,7 +207,7 @@ def rebuild(user: User, review_id: int) -> PlanReview:
         raise Conflict("已印发的评估报告不能重新生成。")
     review.status, review.progress, review.payload, review.error = "pending", 0, None, None
     db.session.commit()
-    _hand_to_worker(review)
+    hand_to_worker(review, "targets.review")
     return review
 
 
