@@ -81,7 +81,9 @@ def sign_in(pg, email: str, password: str = "correct-horse-battery") -> None:
 
 def confirm_if_asked(pg, expect: str | None = None) -> str | None:
     """Answer the confirmation an irreversible button opens (templates/base.html #confirm-dialog, app.js) with its
-    OK button; returns the question (None when none was asked). ``expect``: words the question must contain."""
+    OK button and waits for the page the form posts to; returns the question (None when none was asked).
+    ``expect``: words the question must contain. The form is sent from the dialog's close event, a task queued after
+    the click, so the click alone returns before the navigation starts (a later networkidle wait saw the old page)."""
     dialog = pg.locator("#confirm-dialog[open]")
     if not dialog.count():
         assert expect is None, f"no confirmation asked (expected one about {expect!r})"
@@ -89,5 +91,6 @@ def confirm_if_asked(pg, expect: str | None = None) -> str | None:
     question = dialog.locator("#confirm-text").inner_text()
     if expect is not None:
         assert expect in question, question
-    dialog.locator("#confirm-ok").click()
+    with pg.expect_navigation():
+        dialog.locator("#confirm-ok").click()
     return question
