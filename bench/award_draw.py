@@ -1,4 +1,4 @@
-"""Bench: a "双随机" batch draw over 2,000 experts for 500 applications (issue 4).
+"""Bench: a batch draw of review panels (随机抽取评审专家) over 2,000 experts for 500 applications (issue 4).
 
     .venv/bin/python -m bench.award_draw            # the pure draw: time, and every constraint re-checked
     .venv/bin/python -m bench.award_draw --db       # also through the service on a fresh SQLite file: facts

@@ -1,4 +1,5 @@
-"""The "双随机" panel draw: pure functions over plain facts, so a draw can be replayed from its record.
+"""The panel draw (随机抽取评审专家; not the "double random" of inspections, which draws inspection targets and
+inspectors): pure functions over plain facts, so a draw can be replayed from its record.
 
 ``draw_panel`` excludes every expert with a conflict (回避) with the applicant, computed from registry ties:
 the applicant itself, its group, a shared legal representative, former employers, consultancy ties, and

@@ -119,7 +119,7 @@ class ExpertTie(TimestampMixin, db.Model):
 
 
 class PanelDraw(db.Model):
-    """One recorded "双随机" draw for one entry: seed, the inputs it saw and the panel it gave (replayable)."""
+    """One recorded draw (随机抽取评审专家) for one entry: seed, the inputs it saw and the panel it gave (replayable)."""
 
     __tablename__ = "panel_draws"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "awards.eligibility.incident_kinds": ["major_quality", "safety", "environmental", "failed_spot_check",
                                           "major_complaint"],
     "awards.eligibility.certificate_types": ["iso9001"],
-    # Panel draw (双随机).
+    # Panel draw (随机抽取评审专家).
     "awards.panel.size": 5,
     "awards.panel.min_size": 5,
     "awards.panel.substitutes": 3,

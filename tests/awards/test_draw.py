@@ -1,4 +1,4 @@
-"""The "双随机" draw: replay from the record, no conflicted expert ever seated (property test), sizes honoured."""
+"""The panel draw (随机抽取评审专家): replay from the record, no conflicted expert ever seated (property test), sizes honoured."""
 from __future__ import annotations
 
 import random
