@@ -103,7 +103,8 @@ def through_service() -> None:
     import datetime as dt
 
     from registry import create_app
-    from registry.awards import panels, rounds, settings
+    from registry import settings
+    from registry.awards import panels, rounds
     from registry.awards.models import AwardEntry, Expert, ExpertTie, PanelDraw
     from registry.extensions import db
     from registry.models import Enterprise, Industry, Jurisdiction, User

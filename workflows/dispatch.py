@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from registry import settings
 from registry.database import begin_write
 from registry.extensions import db
-from workflows import settings
 from workflows.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def relay(now: datetime, limit: int = 500) -> int:
     Pushes each row's ``next_attempt_at`` on before publishing, so a slow worker is not sent the same row again
     at once. Returns how many jobs were published.
     """
-    max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
+    max_attempts = int(settings.get("workflows.outbox_max_attempts"))
     begin_write()
     expired = (Outbox.status == "sending", Outbox.next_attempt_at <= now)
     db.session.execute(update(Outbox).where(*expired, Outbox.attempts >= max_attempts)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 
-from registry import clock
+from registry import clock, settings
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
@@ -22,7 +22,7 @@ from registry.models import User
 from registry.routing import to_int
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from registry.text import clean
-from workflows import actors, chain, definitions, dispatch, settings, stageruns
+from workflows import actors, chain, definitions, dispatch, stageruns
 from workflows.models import Application, Transition
 from workflows.notify import notify, recipients_except
 from workflows.spec import (CLOSED_STATUSES, DONE, DRAFT, IN_PROGRESS, NEXT, RETURNED, STATUS_LABELS, Action, Field,
@@ -41,7 +41,7 @@ class Outcome:
 
 
 def stage_enabled(stage: Stage) -> bool:
-    return stage.enabled_setting is None or bool(settings.get(stage.enabled_setting, False))
+    return stage.enabled_setting is None or bool(settings.get(stage.enabled_setting))
 
 
 def definition_of(application: Application) -> Workflow:

@@ -5,16 +5,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from registry import settings
 from registry.clock import aware
 from registry.extensions import db
-from workflows import calendar, settings
+from workflows import calendar
 from workflows.models import StageRun
 from workflows.spec import Stage, Workflow
 
 
 def time_limit(stage: Stage) -> int | None:
     if stage.time_limit_setting:
-        value = settings.get(stage.time_limit_setting, stage.time_limit_days)
+        value = settings.get(stage.time_limit_setting)
         return int(value) if value is not None else None
     return stage.time_limit_days
 
@@ -23,7 +24,7 @@ def open_run(application_id: int, workflow: Workflow, stage: Stage, now: datetim
     """Start a run of ``stage`` with its due and reminder times (caller commits)."""
     run = StageRun(application_id=application_id, stage=stage.name, started_at=now)
     if not stage.final:
-        remind_days = int(settings.get(workflow.reminder_days_setting, 2))
+        remind_days = int(settings.get(workflow.reminder_days_setting))
         fixed = workflow.due_date(application_id, stage.name) if workflow.due_date else None
         days = time_limit(stage)
         if fixed is not None:
@@ -52,7 +53,7 @@ def reschedule_open_runs(application_ids: list[int], stage_names: list[str], now
     for run, application in rows:
         workflow = definitions.get(application.workflow, application.definition_version)
         stage = workflow.stage(run.stage)
-        remind_days = int(settings.get(workflow.reminder_days_setting, 2))
+        remind_days = int(settings.get(workflow.reminder_days_setting))
         fixed = workflow.due_date(application.id, stage.name) if workflow.due_date else None
         days = time_limit(stage)
         if fixed is not None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.admin.forms import SettingForm
+from registry import settings as reader
 from registry.admin.views import bp
 from registry.forms.specs import service_error
 from registry.models.accounts import ROLE_ADMIN
@@ -60,7 +61,7 @@ def setting_edit(key: str):
             flash(_("已保存设置：%(label)s。", label=spec.display_label()), "success")
             return redirect(url_for(".settings_page", _anchor=key))
     else:
-        form = SettingForm.for_spec(spec, data={"value": _input(spec, settings.get(key))})
+        form = SettingForm.for_spec(spec, data={"value": _input(spec, reader.get(key))})
     return render_template("admin/setting_form.html", spec=spec, form=form, messages=messages,
                            default=shown(spec, spec.default), may_edit=current_user.role == ROLE_ADMIN), status
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from registry.awards import settings
+from registry import settings
 from registry.awards.models import AwardEntry
 from registry.extensions import db
 from registry.models import Certification, CreditRecord, Enterprise, IncidentRecord

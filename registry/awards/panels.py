@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from registry import settings
 from registry.awards import draw as drawing
-from registry.awards import settings
 from registry.awards.access import get_entry, require_bureau, seat_of
 from registry.awards.models import AwardEntry, Expert, PanelDraw, PanelMember, Score
 from registry.awards.seat_notices import notify_seats

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from registry.awards import settings
+from registry import settings
 from registry.awards.access import get_round, require_bureau
 from registry.awards.gbt19580 import check_points
 from registry.awards.models import AWARD_TYPES, LEVELS, AwardEntry, AwardRound

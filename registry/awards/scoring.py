@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from registry.awards import aggregation, panels, settings
+from registry import settings
+from registry.awards import aggregation, panels
 from registry.awards.access import get_entry, seat_of
 from registry.awards.gbt19580 import BY_CODE, MAX_POINTS, check_points
 from registry.awards.models import REVIEW_STAGES, AwardEntry, Score

@@ -1,59 +1,65 @@
-"""The award's configurable rules, read from the registry's ``Setting`` rows with these defaults.
+"""The award's configurable rules, declared for the one reader ``registry.settings``.
 
-Administrators change a rule by writing the row (key -> JSON value); nothing here is cached, so a change
-applies to the next check, draw or aggregation.
+Administrators change a rule on the settings page; nothing is cached, so a change applies to the next check,
+draw or aggregation.
 """
 from __future__ import annotations
 
-from typing import Any
+from registry.i18n import N_
+from registry.settings import declare
 
-from registry.extensions import db
-from registry.models import Setting
 
-DEFAULTS: dict[str, Any] = {
+def _eligibility_rules() -> dict[str, str]:
+    from registry.awards.eligibility import RULES
+
+    return {code: str(rule.label) for code, rule in RULES.items()}
+
+
+def _vocabulary(name: str):
+    def choices() -> dict[str, str]:
+        from registry import vocab
+
+        return dict(getattr(vocab, name).choices())
+    return choices
+
+
+def _leader_rules() -> dict[str, str]:
+    return {"qualified": N_("具备组长资格的专家担任"), "first": N_("首位抽中的专家担任")}
+
+
+SETTINGS = (
     # Eligibility (资格审查): which rules run, and their parameters.
-    "awards.eligibility.rules": ["years_in_operation", "credit", "incidents", "certification"],
-    "awards.eligibility.min_years": 3,
-    "awards.eligibility.credit_lookback_years": 3,
-    "awards.eligibility.credit_list_types": ["serious_dishonesty", "abnormal_operation", "quality_blacklist"],
-    "awards.eligibility.incident_lookback_years": 3,
-    "awards.eligibility.incident_kinds": ["major_quality", "safety", "environmental", "failed_spot_check",
-                                          "major_complaint"],
-    "awards.eligibility.certificate_types": ["iso9001"],
+    declare("awards.eligibility.rules", list, ["years_in_operation", "credit", "incidents", "certification"],
+            N_("资格审查启用的规则"), options=_eligibility_rules),
+    declare("awards.eligibility.min_years", int, 3, N_("最少经营年限（年）"), minimum=0, maximum=50),
+    declare("awards.eligibility.credit_lookback_years", int, 3, N_("信用记录回溯年限（年）"), minimum=0, maximum=20),
+    declare("awards.eligibility.credit_list_types", list,
+            ["serious_dishonesty", "abnormal_operation", "quality_blacklist"], N_("阻止申报的信用名单类型"),
+            options=_vocabulary("CREDIT_LIST_TYPES")),
+    declare("awards.eligibility.incident_lookback_years", int, 3, N_("事故与抽查回溯年限（年）"), minimum=0, maximum=20),
+    declare("awards.eligibility.incident_kinds", list,
+            ["major_quality", "safety", "environmental", "failed_spot_check", "major_complaint"],
+            N_("阻止申报的事故类型"), options=_vocabulary("INCIDENT_KINDS")),
+    declare("awards.eligibility.certificate_types", list, ["iso9001"], N_("须持有的认证（任一）"),
+            options=_vocabulary("CERTIFICATION_TYPES")),
     # Panel draw (随机抽取评审专家).
-    "awards.panel.size": 5,
-    "awards.panel.min_size": 5,
-    "awards.panel.substitutes": 3,
-    "awards.panel.leader_rule": "qualified",  # qualified: a can_lead expert leads; first: the first drawn leads
-    "awards.panel.max_load": 3,  # panels (seats incl. substitutes) per expert within one batch
+    declare("awards.panel.size", int, 5, N_("专家组人数"), minimum=1, maximum=30),
+    declare("awards.panel.min_size", int, 5, N_("专家组最少人数"), minimum=1, maximum=30),
+    declare("awards.panel.substitutes", int, 3, N_("候补专家人数"), minimum=0, maximum=20),
+    # qualified: a can_lead expert leads; first: the first drawn leads
+    declare("awards.panel.leader_rule", str, "qualified", N_("组长产生方式"), options=_leader_rules),
+    # panels (seats incl. substitutes) per expert within one batch
+    declare("awards.panel.max_load", int, 3, N_("同批次每位专家最多评审组数"), minimum=1, maximum=50),
     # Scoring.
-    "awards.scoring.drop_extremes": True,  # drop one highest and one lowest score
-    "awards.scoring.min_scores_to_trim": 3,
-    "awards.scoring.spread_threshold_pct": 30,  # max - min above this % of the category maximum: re-score
-    "awards.scoring.max_attempts": 2,  # after this many attempts a wide spread is accepted and flagged
-    "awards.scoring.stage_weights": {"document": 0.4, "presentation": 0.0, "site": 0.6},
+    declare("awards.scoring.drop_extremes", bool, True, N_("去掉一个最高分和一个最低分")),
+    declare("awards.scoring.min_scores_to_trim", int, 3, N_("去极值所需最少评分数"), minimum=3, maximum=30),
+    # max - min above this % of the category maximum: re-score
+    declare("awards.scoring.spread_threshold_pct", int, 30, N_("评分差异阈值（占类目满分 %）"), minimum=0, maximum=100),
+    # after this many attempts a wide spread is accepted and flagged
+    declare("awards.scoring.max_attempts", int, 2, N_("最多评分轮次"), minimum=1, maximum=10),
+    declare("awards.scoring.stage_weights", dict, {"document": 0.4, "presentation": 0.0, "site": 0.6},
+            N_("各评审阶段权重"), hint=N_("JSON 对象，如 {\"document\": 0.4, \"site\": 0.6}")),
     # Public notice (公示) defaults for new rounds.
-    "awards.notice.days": 7,
-    "awards.notice.working_days": False,
-}
-
-
-def get(key: str) -> Any:
-    """The setting's value, or its default. Raises KeyError for an unknown key (a typo must not pass silently)."""
-    if key not in DEFAULTS:
-        raise KeyError(key)
-    row = db.session.get(Setting, key)
-    if row is not None and row.value is not None:
-        return row.value
-    return DEFAULTS[key]
-
-
-def put(key: str, value: Any) -> None:
-    """Write a setting (the caller commits). Raises KeyError for an unknown key."""
-    if key not in DEFAULTS:
-        raise KeyError(key)
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
+    declare("awards.notice.days", int, 7, N_("公示天数（新批次默认）"), minimum=1, maximum=60),
+    declare("awards.notice.working_days", bool, False, N_("公示按工作日计算（新批次默认）")),
+)

@@ -76,7 +76,8 @@ def _nominate(applicant: User, round_id: int, share: float, now):
 def _seed_seating_demo_expert(entry) -> str:
     """A draw seed whose panel seats the first demo expert, so that account opens to a task. The draw is the real
     one with this seed recorded (replayable like any other); only the demo chooses which seed to record."""
-    from registry.awards import draw, panels, settings
+    from registry import settings
+    from registry.awards import draw, panels
 
     demo = db.session.scalar(select(Expert.id).join(User, User.id == Expert.user_id)
                              .where(User.email == DEMO_EXPERTS[0]))

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, delete, func, select
 
+from registry import settings
 from registry.audit.chain import AUDIT
 from registry.audit.models import SecurityEvent
 from registry.audit.trail import record
@@ -28,7 +29,6 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.models import UserSession
 from registry.retention.settings import AUDIT_FLOOR_DAYS
-from registry.services import settings
 from workflows import chain
 from workflows.models import Application, Attachment, Notification, Outbox
 from workflows.spec import DONE, REJECTED, WITHDRAWN

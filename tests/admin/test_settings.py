@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from registry.awards import settings as award_settings
+from registry import settings as reader
 from registry.extensions import db
 from registry.models import Setting
 from registry.services import settings
+from registry.settings import UnknownSetting
 from tests.admin.conftest import post
-from workflows import settings as workflow_settings
 
 
 def test_every_area_key_is_declared_with_its_default():
     known = settings.known()
-    for key, default in {**workflow_settings.DEFAULTS, **award_settings.DEFAULTS}.items():
-        assert known[key].default == default
+    assert known["workflows.correction_days"].default == 15
+    assert known["awards.panel.size"].default == 5
+    assert known["retention.audit_days"].minimum == 180
     assert known["quality_award.recommend_days"].default == 10  # a stage time limit from the workflow definition
     assert all(spec.label and spec.area for spec in known.values())
     assert {spec.type for spec in known.values()} >= {"int", "bool", "list", "dict", "str"}
@@ -42,8 +43,6 @@ def test_admin_edits_a_setting_and_the_area_reads_it(client, auth, make_user, ke
     auth.login(make_user("admin"))
     assert post(client, auth, f"/admin/settings/{key}", {"value": raw}).status_code == 302
     assert db.session.get(Setting, key).value == stored
-    assert settings.get(key) == stored
-    reader = award_settings if key.startswith("awards.") else workflow_settings
     assert reader.get(key) == stored
     assert "已修改" in client.get("/admin/settings").get_data(as_text=True)
     assert post(client, auth, f"/admin/settings/{key}/reset", {}, page=f"/admin/settings/{key}").status_code == 302
@@ -100,3 +99,23 @@ def test_unknown_key_is_404(client, auth, make_user):
     auth.login(make_user("admin"))
     assert client.get("/admin/settings/no.such.key").status_code == 404
     assert post(client, auth, "/admin/settings/no.such.key", {"value": "1"}, page="/admin/settings").status_code == 404
+
+
+def test_an_undeclared_key_is_a_programming_error_everywhere(app):
+    """One rule for a key no area declares: the reader raises, whether reading or writing (no silent default)."""
+    with pytest.raises(UnknownSetting):
+        reader.get("awards.panel.sise")
+    with pytest.raises(UnknownSetting):
+        reader.put("workflows.reminder_day", 3)
+    assert db.session.get(Setting, "workflows.reminder_day") is None
+
+
+def test_a_declaration_checks_its_default_and_a_key_is_declared_once(monkeypatch):
+    with pytest.raises(TypeError):
+        reader.declare("awards.x", int, True, "x")  # a bool is not an int here
+    twice = reader.declare("workflows.reminder_days", int, 3, "again")
+    from registry.targets import settings as target_settings
+
+    monkeypatch.setattr(target_settings, "SETTINGS", (*target_settings.SETTINGS, twice))
+    with pytest.raises(ValueError, match="declared twice"):
+        reader.declared()

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from registry.awards import eligibility, screening, settings
+from registry import settings
+from registry.awards import eligibility, screening
 from registry.extensions import db
 from registry.services.errors import ValidationFailed
 from tests.awards.conftest import NOW

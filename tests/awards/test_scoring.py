@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from registry.awards import aggregation, panels, scoring, settings
+from registry import settings
+from registry.awards import aggregation, panels, scoring
 from registry.awards.gbt19580 import MAX_POINTS, TOTAL_POINTS, check_points
 from registry.extensions import db
 from registry.models import User

@@ -7,7 +7,7 @@ import pytest
 
 from registry.extensions import db
 from registry.services import records
-from registry.services import settings as setting_rows
+from registry import settings as reader
 from registry.targets import counting, figures
 from registry.targets.rules import get_rule
 from tests.factories import UserFactory
@@ -73,7 +73,7 @@ def test_nomination_prizes_count_by_default_and_the_setting_turns_them_off():
     _put("targets.quality_award_orgs.count_nomination", False)
     # the cached figure follows the setting
     assert figures.rule_counts(["quality_award_orgs"], END)["quality_award_orgs"].total == 1
-    assert setting_rows.get("targets.quality_award_orgs.count_nomination") is False
+    assert reader.get("targets.quality_award_orgs.count_nomination") is False
 
 
 def test_one_madrid_registration_in_three_classes_counts_once():

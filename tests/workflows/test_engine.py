@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
+from registry import settings
 from registry.extensions import db
 from registry.models import Certification
 from registry.services.errors import Conflict, ValidationFailed
 from tests.workflows.conftest import own_standard
-from workflows import chain, definitions, engine, settings
+from workflows import chain, definitions, engine
 from workflows.definitions import pinzibiao
 from workflows.models import Application, Notification, Outbox, StageRun, Transition
 from workflows.services import applications, sweeps

@@ -5,11 +5,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from registry import settings
 from registry.clock import local_date
 from registry.extensions import db
 from registry.models import Certification, Standard
 from registry.services.errors import ValidationFailed
-from workflows import settings
 
 PUBLISHED = ("published", "in_force")
 
@@ -48,7 +48,7 @@ def create_certification(application, _actor, values, _now) -> None:
     issued: date = values["issued_on"]
     expires: date | None = values.get("expires_on")
     if expires is None:
-        years = int(settings.get("pinzibiao.validity_years", 3))
+        years = int(settings.get("pinzibiao.validity_years"))
         expires = issued.replace(year=issued.year + years) if not (issued.month == 2 and issued.day == 29) \
             else date(issued.year + years, 3, 1)
     if expires <= issued:

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from registry import clock
+from registry import clock, settings
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Enterprise, Standard, User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from registry.text import clean
-from workflows import actors, calendar, definitions, engine, settings
+from workflows import actors, calendar, definitions, engine
 from workflows.models import Application, Transition
 from workflows.spec import DRAFT, RETURNED
 
@@ -188,7 +188,7 @@ def return_notice(application: Application) -> ReturnNotice | None:
     if last is None:
         return None
     actor = db.session.get(User, last.actor_id) if last.actor_id else None
-    days = int(settings.get("workflows.correction_days", 15))
+    days = int(settings.get("workflows.correction_days"))
     due_at, _remind = calendar.deadline(clock.aware(last.at), days)
     return ReturnNotice(reason=last.reason or "", by=actor.display_name if actor else "系统",
                         by_role=actor.role if actor else "", at=clock.aware(last.at), due_at=due_at)

@@ -26,14 +26,14 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import func, select, update
 
-from registry import request_ids
+from registry import request_ids, settings
 from registry.clock import aware
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
 from registry.services.errors import Forbidden, NotFound, ValidationFailed
 from registry.services.health import heartbeat_age_seconds
-from workflows import delivery, dispatch, settings
+from workflows import delivery, dispatch
 from workflows.models import Notification, NotificationPreference, Outbox
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def run(outbox_id: int, now: datetime) -> str:
 
 
 def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
-    max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
+    max_attempts = int(settings.get("workflows.outbox_max_attempts"))
     attempts = row.attempts
     try:
         delivery.send(payload.get("notification_id"), payload.get("channel"))
@@ -98,7 +98,7 @@ def timed_out(outbox_id: int, now: datetime) -> str:
     row = db.session.get(Outbox, outbox_id)
     if row is None or row.status != "sending":
         return "skipped"
-    max_attempts = int(settings.get("workflows.outbox_max_attempts", 8))
+    max_attempts = int(settings.get("workflows.outbox_max_attempts"))
     dispatch.finish(outbox_id, now, error=TIMED_OUT, max_attempts=max_attempts)
     return "dead" if row.attempts >= max_attempts else "retry"
 

@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
 
+from registry import settings
 from registry.clock import local_date
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Certification, User
 from registry.services.errors import DomainError
-from workflows import actors, definitions, dispatch, engine, settings
+from workflows import actors, definitions, dispatch, engine
 from workflows.models import Application, Notification, StageRun, Transition
 from workflows.notify import notify
 from workflows.spec import IN_PROGRESS
@@ -137,8 +138,8 @@ def advance_for_standard(standard_id: int, now: datetime) -> int:
 def sweep_certificates(now: datetime) -> int:
     """Yearly surveillance and expiry reminders for certificates won through a workflow; each once (effect key)."""
     today = local_date(now)  # the Linhai date: 02:00 Beijing time is already the next day
-    surv_days = int(settings.get("pinzibiao.surveillance_notice_days", 30))
-    expiry_days = int(settings.get("pinzibiao.expiry_notice_days", 90))
+    surv_days = int(settings.get("pinzibiao.surveillance_notice_days"))
+    expiry_days = int(settings.get("pinzibiao.expiry_notice_days"))
     sent = 0
     rows = db.session.execute(select(Application, Certification).join(
         Certification, Certification.id == Application.certification_id).where(

@@ -1,0 +1,146 @@
+"""The one reader of administrator-editable settings (可配置规则): every key declared once, read one way.
+
+Each area declares its keys beside the code that reads them (``SETTINGS`` in the modules of ``AREAS``, one line
+per area, the way ``registry.blueprints`` lists blueprints); a workflow stage's time limit or on/off switch is
+declared by the stage itself (``Stage.time_limit_setting``, ``Stage.enabled_setting``). ``get`` returns the
+stored value, else the declared default; a key nobody declared is a programming error and raises
+``UnknownSetting`` (a typo must not read a silent default). The administrator pages (``registry.services.settings``)
+validate and store values; nothing here is cached, so a change applies to the next read.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from registry.i18n import N_
+
+TYPES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}
+
+# Modules whose SETTINGS tuple declares an area's keys; one line per area.
+AREAS = (
+    "workflows.settings",
+    "registry.awards.settings",
+    "registry.targets.settings",
+    "registry.retention.settings",
+)
+
+# key prefix -> the area's name on the settings page, in the page's order
+AREA_LABELS = {"workflows": N_("流程通用"), "pinzibiao": N_("品字标"), "awards": N_("政府质量奖"),
+               "quality_award": N_("政府质量奖流程"), "targets": N_("规划指标统计口径"), "retention": N_("数据保留")}
+
+TIME_LIMIT = N_("%(workflow)s·%(stage)s 办理时限（%(unit)s）")
+STAGE_SWITCH = N_("%(workflow)s·启用“%(stage)s”环节")
+
+
+class UnknownSetting(KeyError):
+    """A key no area declares: a programming error (a typo or a missing declaration), never a user's input."""
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: its key, type name (a value of ``TYPES``), default and Chinese label, with optional bounds."""
+
+    key: str
+    type: str
+    default: Any
+    label: str
+    minimum: float | None = None
+    maximum: float | None = None
+    options: Callable[[], dict[str, str]] | None = None  # allowed values (str) or items (list): code -> label
+    hint: str = ""
+    # A label the system builds (a stage's time limit): the msgid and its arguments, for the page's language.
+    label_msgid: str | None = None
+    label_args: dict | None = None
+
+    @property
+    def area(self) -> str:
+        prefix = self.key.split(".")[0]
+        return AREA_LABELS.get(prefix, prefix)
+
+    @property
+    def choices(self) -> dict[str, str] | None:
+        return self.options() if self.options else None
+
+    def display_label(self) -> str:
+        """The label in the page's language (``label`` stays the Chinese source, for messages and logs)."""
+        from flask_babel import gettext
+
+        if self.label_msgid:
+            return gettext(self.label_msgid, **{k: gettext(v) for k, v in (self.label_args or {}).items()})
+        return gettext(self.label)
+
+
+def declare(key: str, kind: type, default: Any, label: str, **more: Any) -> SettingSpec:
+    """A setting declaration. Raises TypeError when the default is not of ``kind`` (checked once, at declaration)."""
+    if type(default) is not kind:  # bool is an int in Python: compare exactly
+        raise TypeError(f"setting {key}: default {default!r} is not {kind.__name__}")
+    return SettingSpec(key=key, type=TYPES[kind], default=default, label=label, **more)
+
+
+def _stage_settings() -> list[SettingSpec]:
+    from workflows.definitions import _all as all_workflows
+
+    found = []
+    for workflow in all_workflows():
+        for stage in workflow.stages:
+            names = {"workflow": workflow.label, "stage": stage.label}
+            if stage.time_limit_setting and stage.time_limit_days is not None:
+                args = {**names, "unit": N_("天") if stage.calendar_days else N_("工作日")}
+                found.append(SettingSpec(key=stage.time_limit_setting, type="int", default=stage.time_limit_days,
+                                         label=TIME_LIMIT % args, minimum=1, maximum=365, label_msgid=TIME_LIMIT,
+                                         label_args=args))
+            if stage.enabled_setting:
+                found.append(SettingSpec(key=stage.enabled_setting, type="bool", default=False,
+                                         label=STAGE_SWITCH % names, label_msgid=STAGE_SWITCH, label_args=names))
+    return found
+
+
+def declared() -> dict[str, SettingSpec]:
+    """Every declared setting by key: the areas' in ``AREAS`` order, then the workflow stages' (an older definition
+    version repeating a key keeps the first declaration). Raises ValueError when two areas declare one key."""
+    from importlib import import_module
+
+    found: dict[str, SettingSpec] = {}
+    for module in AREAS:
+        for spec in import_module(module).SETTINGS:
+            if spec.key in found:
+                raise ValueError(f"setting {spec.key} declared twice")
+            found[spec.key] = spec
+    for spec in _stage_settings():
+        found.setdefault(spec.key, spec)
+    return found
+
+
+def spec(key: str) -> SettingSpec:
+    """The declaration of ``key``. Raises UnknownSetting."""
+    found = declared().get(key)
+    if found is None:
+        raise UnknownSetting(key)
+    return found
+
+
+def get(key: str) -> Any:
+    """The stored value of ``key``, else its declared default. Raises UnknownSetting for an undeclared key."""
+    from registry.extensions import db
+    from registry.models import Setting
+
+    declaration = spec(key)
+    row = db.session.get(Setting, key)
+    if row is not None and row.value is not None:
+        return row.value
+    return declaration.default
+
+
+def put(key: str, value: Any) -> None:
+    """Store ``value`` for ``key`` unchecked, for code and tests that set a rule directly (the caller commits;
+    administrators go through ``registry.services.settings.set``, which validates). Raises UnknownSetting."""
+    from registry.extensions import db
+    from registry.models import Setting
+
+    spec(key)
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
