@@ -41,10 +41,11 @@ test: setup browser services
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 # The long runs of reliability.md at full size (the suite runs them smaller): beat really stopped for 10 minutes,
-# 10,000 Hypothesis steps over both workflows. Figures are printed (-s).
+# 10,000 Hypothesis steps over both workflows, PostgreSQL restarted 10 times under traffic. Figures are printed (-s).
 soak: setup
-	BEAT_DOWN_SECONDS=600 STATEFUL_EXAMPLES=250 STATEFUL_STEPS=40 $(PY) -m pytest -q -s -p no:cacheprovider \
-		tests/reliability/test_beat_stopped.py tests/workflows/test_stateful.py $(PYTEST_ARGS)
+	BEAT_DOWN_SECONDS=600 STATEFUL_EXAMPLES=250 STATEFUL_STEPS=40 PG_RESTARTS=10 \
+		$(PY) -m pytest -q -s -p no:cacheprovider tests/reliability/test_beat_stopped.py \
+		tests/workflows/test_stateful.py tests/reliability/test_postgres_restart.py $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench.run_all

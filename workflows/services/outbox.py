@@ -24,9 +24,10 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
 from sqlalchemy import func, select, update
 
-from registry import request_ids, settings
+from registry import db_retry, request_ids, settings
 from registry.clock import aware
 from registry.database import begin_write
 from registry.extensions import db
@@ -78,15 +79,23 @@ def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
     except Exception as exc:  # noqa: BLE001  any failure of one delivery (bad data, a bug) is a failed attempt:
         error = f"{type(exc).__name__}: {exc}"  # recorded and retried, then dead; never a row left in "sending"
     else:
-        dispatch.finish(outbox_id, now)
+        _record(lambda: dispatch.finish(outbox_id, now), outbox_id)
         log.info("outbox %s (%s) delivered on attempt %s", outbox_id, payload.get("channel"), attempts)
         return "done"
     db.session.rollback()  # the failure may have left the session mid-transaction
-    dispatch.finish(outbox_id, now, error=error or "unknown error", max_attempts=max_attempts)
+    _record(lambda: dispatch.finish(outbox_id, now, error=error or "unknown error", max_attempts=max_attempts),
+            outbox_id)
     outcome = "dead" if attempts >= max_attempts else "retry"
     # The error itself may name the recipient: it stays on the row (the 消息投递 page redacts it).
     log.warning("outbox %s (%s) attempt %s failed: %s", outbox_id, payload.get("channel"), attempts, outcome)
     return outcome
+
+
+def _record(finish, outbox_id: int) -> None:
+    """Write a delivery's outcome even through a database restart: a ``sending`` row left behind would be sent
+    again after its lease. Waits up to three quarters of the notifications' soft time limit (45 s of 60 s)."""
+    soft, hard = current_app.config["TASK_TIME_LIMITS"].get("notifications") or (None, 60.0)
+    db_retry.persist(finish, within=0.75 * (soft or hard), what=f"outbox {outbox_id} outcome")
 
 
 TIMED_OUT = "time limit exceeded (the channel did not answer)"
