@@ -166,16 +166,18 @@ def eligibility_decide(application_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        screening.decide(entry.id, current_user, form.decision.data, form.reason.data, clock.now())
+        decided = screening.decide(entry.id, current_user, form.decision.data, form.reason.data, clock.now())
     except ValidationFailed as exc:
         flash_errors(exc)
         return redirect(url_for(".application_show", application_id=application_id) + "#eligibility")
     except DomainError as exc:
         flash(exc.message, "danger")
         return redirect(url_for(".application_show", application_id=application_id))
+    summary = screening.confirmation_text(decided)  # the history and the applicant's message say what was confirmed
+    flash(summary, "info")
     if form.decision.data == "eligible":
-        return _act(application_id, "pass_eligibility")
-    return _act(application_id, "reject", form.reason.data or "资格审查不符合申报条件")
+        return _act(application_id, "pass_eligibility", summary)
+    return _act(application_id, "reject", summary)
 
 
 @bp.route("/applications/<int:application_id>/draw", methods=["POST"])

@@ -5,8 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from registry.awards import progress
 from registry.awards.access import get_round, require_bureau
 from registry.awards.models import AWARD_TYPES, AwardEntry
+from registry.clock import local_date
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
@@ -39,13 +41,15 @@ def suggestion(round_id: int) -> dict[int, str | None]:
 
 def decide(round_id: int, actor: User, decisions: dict[int, str | None], now: datetime) -> list[AwardEntry]:
     """Record the committee's proposal (entry id -> award type or None) with the ranks. Refuses entries not
-    ranked, unknown types and any type over its quota; refused once the notice is published.
+    ranked, unknown types and any type over its quota; refused while the call is open or an entry is still under
+    review (the message says what is left), and once the notice is published.
     Raises Forbidden, Conflict, ValidationFailed. Commits."""
     require_bureau(actor)
     begin_write()
     found = get_round(round_id)
     if found.status not in ("open", "reviewing"):
         raise Conflict("公示已发布，不能再修改审议结果。")
+    progress.require_ready(found, local_date(now), "审议")
     ranked = ranking(round_id)
     ids = {e.id for e in ranked}
     errors: dict[str, list[str]] = {}

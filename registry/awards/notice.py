@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
+from registry.awards import progress
 from registry.awards.access import get_round, require_bureau
 from registry.awards.models import AwardEntry, AwardRound, Objection
 from registry.clock import LOCAL_TZ, local_date, parse_now
@@ -49,12 +50,14 @@ def window_end(start: datetime, days: int, working_days: bool) -> datetime:
 
 
 def publish(round_id: int, actor: User, now: datetime) -> AwardRound:
-    """Publish the committee's list: the round enters notice until ``window_end``. Raises Forbidden, Conflict."""
+    """Publish the committee's list: the round enters notice until ``window_end``. Refused while the call is open
+    or an entry is still under review (the message says what is left). Raises Forbidden, Conflict."""
     require_bureau(actor)
     begin_write()
     found = get_round(round_id)
     if found.status != "reviewing":
         raise Conflict("请先完成审议再发布公示。")
+    progress.require_ready(found, local_date(now), "发布公示")
     if not db.session.scalar(select(func.count(AwardEntry.id)).where(
             AwardEntry.round_id == round_id, AwardEntry.proposed.is_not(None))):
         raise Conflict("审议结果中没有拟表彰对象。")

@@ -58,8 +58,30 @@ def decide(entry_id: int, actor: User, decision: str, reason: str | None, now: d
     entry.eligibility_reason = (reason or "").strip() or None
     entry.eligibility_decided_by_id = actor.id
     entry.eligibility_decided_at = now
+    # What the bureau confirmed, kept with the decision: the rules of the check it saw, each with its evidence.
+    entry.eligibility = {**entry.eligibility, "confirmed": confirmed_rules(entry.eligibility)}
     db.session.commit()
     return entry
+
+
+def confirmed_rules(snapshot: dict) -> list[dict]:
+    """The check's rules as the decision confirms them: label, outcome and the evidence texts of each."""
+    return [{"rule": r["rule"], "label": r["label"], "passed": r["passed"], "detail": r["detail"],
+             "evidence": [e["text"] for e in r.get("evidence", [])]} for r in snapshot.get("results", [])]
+
+
+def confirmation_text(entry: AwardEntry) -> str:
+    """One paragraph for the history and the applicant's message: the conclusion, then each rule confirmed with
+    its evidence, e.g. "资格审查结论：符合申报条件。已核查 4 项条件（基准日 2026-03-10）：成立年限：通过（成立日期：…）；…"."""
+    snapshot = entry.eligibility or {}
+    rules = snapshot.get("confirmed") or confirmed_rules(snapshot)
+    verdict = "符合申报条件" if entry.eligibility_decision == "eligible" else "不符合申报条件"
+    parts = [f"{r['label']}：{'通过' if r['passed'] else '不通过'}（{'；'.join(r['evidence']) or r['detail']}）"
+             for r in rules]
+    text = f"资格审查结论：{verdict}。已核查 {len(rules)} 项条件（基准日 {snapshot.get('as_of', '')}）：" + "；".join(parts) + "。"
+    if entry.eligibility_reason:
+        text += f"理由：{entry.eligibility_reason}"
+    return text
 
 
 def flag_late_credit_listings(now: datetime, enterprise_id: int | None = None) -> int:

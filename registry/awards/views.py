@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from registry import clock
-from registry.awards import committee, flow, notice, panels, rounds
+from registry.awards import committee, flow, notice, panels, progress, rounds
 from registry.awards.access import get_round, is_bureau
 from registry.awards.display import run_and_flash, template_helpers
 from registry.awards.forms import DrawForm, ObjectionDecisionForm, RoundForm
@@ -189,6 +189,7 @@ def round_show(round_id: int):
         objections=objections, stages=_stage_labels(), draw_form=DrawForm(), decision_form=ObjectionDecisionForm(),
         suggestion=committee.suggestion(round_id) if found.status in ("open", "reviewing") else {},
         ranking=committee.ranking(round_id), open_objections=notice.open_objections(round_id),
+        call_open=clock.today() <= found.call_closes_on, unfinished=progress.unfinished(found),
         deadlines=rounds.deadline_overview(found, list(apps.values()), clock.now()))
 
 

@@ -45,6 +45,16 @@ class People:
             assert "退出" in pg.inner_text("header"), f"{email} did not sign in"
         return pg
 
+    def open_phone(self, email: str):
+        """A 390 px phone, signed in."""
+        context = self.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                           has_touch=True, base_url=self.base_url)
+        self.contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(15000)
+        sign_in(pg, email)
+        return pg
+
     def close(self):
         for context in self.contexts:
             context.close()
@@ -170,6 +180,10 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         click_and_wait(bureau, bureau.get_by_role("button", name="确认审查结论"))
         assert current_stage(bureau) == "材料评审"
         assert "符合申报条件" in bureau.inner_text("#eligibility")
+        confirmed = bureau.inner_text("#eligibility-confirmed")
+        assert "确认了 4 项条件" in confirmed and "ISO 9001" in confirmed
+        assert "资格审查结论：符合申报条件。已核查 4 项条件" in flashes(bureau)
+        shot(bureau, "award-journey-07b-eligibility-confirmed")
 
         # 5. The bureau draws the panel on the round page (5 seats, 2 substitutes).
         bureau.goto(round_url)
@@ -245,8 +259,26 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert "综合得分" in firm_text and not any(n in firm_text for n in EXPERTS)
         shot(firm_page, "award-journey-16-enterprise-scores")
 
-        # 8. The bureau records the committee's decision within the quota and publishes the list.
+        # 8. The call is still open: the round page says so and the committee and notice buttons wait for it.
         bureau.goto(round_url + "#committee")
+        left = bureau.inner_text("#round-left")
+        assert "申报期至" in left and "申报截止后才能审议和公示" in left and "未完成" not in left
+        assert bureau.get_by_role("button", name="保存审议结果").is_disabled()
+        assert bureau.get_by_role("button", name="发布拟表彰名单公示").is_disabled()
+        assert "上述事项完成后才能发布公示。" in bureau.inner_text("#publish-reason")
+        shot(bureau, "award-journey-16b-round-waits")
+        phone = people.open_phone("likezhang@linhai.example.cn")
+        phone.goto(round_url + "#committee")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(phone, "award-journey-16c-round-waits-phone")
+        found = db.session.get(AwardRound, round_id)
+        found.call_closes_on = today - dt.timedelta(days=1)  # time passes: the call closes
+        db.session.commit()
+
+        # 9. The bureau records the committee's decision within the quota and publishes the list.
+        bureau.reload()  # (going to the same address with its #committee would not load the page again)
+        assert bureau.locator("#round-left").count() == 0
+        assert "请先保存审议结果，再发布公示。" in bureau.inner_text("#publish-reason")
         committee = bureau.locator("form[action$='/committee']")
         assert FIRM in committee.inner_text()
         committee.locator("select").select_option("quality_award")
@@ -259,7 +291,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert "公示中" in bureau.inner_text(".page-head .badge") and "暂无异议。" in main_text(bureau)
         shot(bureau, "award-journey-18-published")
 
-        # 9. A visitor, not signed in, reads the public notice.
+        # 10. A visitor, not signed in, reads the public notice.
         visitor = people.open()
         visitor.goto(f"/awards/notices/{round_id}")
         notice = main_text(visitor)
@@ -269,7 +301,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert "提出异议须实名" in notice
         shot(visitor, "award-journey-19-public-notice")
 
-        # 10. The notice window closes: the beat job's use case, a minute after the window ends.
+        # 11. The notice window closes: the beat job's use case, a minute after the window ends.
         ends_at = db.session.get(AwardRound, round_id).notice_ends_at
         db.session.commit()
         assert flow.close_notices(clock.parse_now(ends_at) + dt.timedelta(minutes=1)) == [round_id]
@@ -286,7 +318,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert "已表彰" in bureau.inner_text(".page-head .badge")
         assert "已表彰" in bureau.locator("tbody tr", has_text=FIRM).first.inner_text()
 
-        # 11. The honour on the winner's enterprise page.
+        # 12. The honour on the winner's enterprise page.
         firm_page.goto(application_url)
         assert current_stage(firm_page) == "批准表彰" and "已获表彰：政府质量奖" in main_text(firm_page)
         firm_page.goto(f"/enterprises/{firm_id}")

@@ -15,6 +15,9 @@ from registry.models import Honour
 from registry.services.errors import Conflict, ValidationFailed
 from tests.awards.conftest import NOW, eligible, self_assessment
 
+# The committee and the notice come after the call (1-31 March) has closed: 10:00 on 1 April in Linhai.
+AFTER_CALL = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.timezone.utc)
+
 
 def test_application_outside_the_call_window_is_refused(award_round, make_user):
     firm = make_user("enterprise").enterprise
@@ -47,9 +50,9 @@ def test_committee_ranks_and_stays_within_quota(award_round, make_entry, bureau)
     assert suggestion == {b.id: "quality_award", d.id: "quality_award", a.id: "quality_award_nomination", c.id: None}
     with pytest.raises(ValidationFailed) as err:
         committee.decide(award_round.id, bureau, {a.id: "quality_award", b.id: "quality_award",
-                                                  d.id: "quality_award"}, NOW)
+                                                  d.id: "quality_award"}, AFTER_CALL)
     assert "quota_quality_award" in err.value.errors
-    committee.decide(award_round.id, bureau, suggestion, NOW)
+    committee.decide(award_round.id, bureau, suggestion, AFTER_CALL)
     assert [(e.id, e.rank) for e in committee.proposed(award_round.id)] == [(b.id, 1), (d.id, 2), (a.id, 3)]
     assert rounds.funnel(award_round.id) == {"applied": 4, "recommended": 4, "eligible": 4, "reviewed": 4,
                                              "proposed": 3, "awarded": 0}
@@ -57,8 +60,8 @@ def test_committee_ranks_and_stays_within_quota(award_round, make_entry, bureau)
 
 def published(award_round, make_entry, bureau):
     entries = reviewed(make_entry, bureau, [880, 850, 820])
-    committee.decide(award_round.id, bureau, committee.suggestion(award_round.id), NOW)
-    notice.publish(award_round.id, bureau, NOW)
+    committee.decide(award_round.id, bureau, committee.suggestion(award_round.id), AFTER_CALL)
+    notice.publish(award_round.id, bureau, AFTER_CALL)
     db.session.refresh(award_round)
     return entries
 
@@ -89,8 +92,8 @@ def run_task(celery_worker, app, now: dt.datetime) -> str:
 
 def test_notice_closes_clear_and_honours_land_on_winners(app, celery_worker, award_round, make_entry, bureau):
     first, second, third = published(award_round, make_entry, bureau)
-    assert notice.parse_now(award_round.notice_ends_at) == dt.datetime(2026, 3, 17, 15, 59, 59, tzinfo=dt.timezone.utc)
-    assert run_task(celery_worker, app, NOW + dt.timedelta(days=3)) == "[]"  # window still open
+    assert notice.parse_now(award_round.notice_ends_at) == dt.datetime(2026, 4, 8, 15, 59, 59, tzinfo=dt.timezone.utc)
+    assert run_task(celery_worker, app, AFTER_CALL + dt.timedelta(days=3)) == "[]"  # window still open
     db.session.commit()  # end the read snapshot: see the worker's writes
     assert db.session.get(AwardRound, award_round.id).status == "notice"
     after = notice.parse_now(award_round.notice_ends_at) + dt.timedelta(minutes=1)
@@ -111,10 +114,10 @@ def test_open_objection_holds_finalisation_until_decided(app, celery_worker, awa
                                                          make_user):
     first, second, third = published(award_round, make_entry, bureau)
     citizen = make_user("enterprise", display_name="张先生")
-    objection = notice.file_objection(award_round.id, citizen, "该企业去年发生过质量投诉。", NOW + dt.timedelta(days=1),
+    objection = notice.file_objection(award_round.id, citizen, "该企业去年发生过质量投诉。", AFTER_CALL + dt.timedelta(days=1),
                                       entry_id=second.id, contact="138****0000")
     assert objection.filer_name == "张先生"
-    other = notice.file_objection(award_round.id, citizen, "公示名单排序有疑问。", NOW + dt.timedelta(days=2))
+    other = notice.file_objection(award_round.id, citizen, "公示名单排序有疑问。", AFTER_CALL + dt.timedelta(days=2))
     after = notice.parse_now(award_round.notice_ends_at) + dt.timedelta(hours=1)
     with pytest.raises(ValidationFailed):
         notice.file_objection(award_round.id, citizen, "过期异议", after)

@@ -88,11 +88,22 @@ def test_award_journey(app):
     assert "ISO 9001" in html and "认证证书 #" in html
     b.post(f"{page}/eligibility", {"decision": "eligible"}, form_page=page)
     assert app_version(application_id).stage == "document_review"
+    # The decision says what it confirmed: every rule of the check with its evidence, on the page and in history.
+    html = b.get(page).get_data(as_text=True)
+    confirmed = re.search(r'id="eligibility-confirmed">(.*?)</p>', html, re.S).group(1)
+    assert "确认了 4 项条件" in confirmed and "管理体系认证（通过" in confirmed and "ISO 9001" in confirmed
+    from workflows.models import Transition
+    step = db.session.query(Transition).filter_by(application_id=application_id, action="pass_eligibility").one()
+    assert step.reason.startswith("资格审查结论：符合申报条件。已核查 4 项条件") and "ISO 9001" in step.reason
 
     b.post(f"{page}/draw", {"size": 5, "substitutes": 2}, form_page=page)
     entry = db.session.query(AwardEntry).one()
     seated = db.session.query(PanelMember).filter_by(entry_id=entry.id, active=True).order_by(PanelMember.position).all()
     assert len(seated) == 5
+    # The round page says what is left before deliberation and notice; the buttons wait for it.
+    round_page = b.get(f"/awards/rounds/{round_id}").get_data(as_text=True)
+    assert "还有 1 个参评组织未完成材料评审。" in round_page and "申报截止后才能审议和公示" in round_page
+    assert re.search(r'<button class="btn primary" type="submit" disabled aria-describedby="publish-reason">', round_page)
     experts = []
     for seat in seated:
         user = db.session.get(type(bureau), seat.expert.user_id)
@@ -115,6 +126,16 @@ def test_award_journey(app):
     assert not any(f"评审专家{i}" in enterprise_view for i in range(8))  # the panel is sealed to the applicant
     assert "综合得分" in enterprise_view  # the aggregate is shown
 
+    # The call is still open: the committee may not decide yet, and the page says why.
+    b.post(f"/awards/rounds/{round_id}/committee", {f"entry_{entry.id}": "quality_award"},
+           form_page=f"/awards/rounds/{round_id}")
+    refused = b.get(f"/awards/rounds/{round_id}").get_data(as_text=True)
+    assert "暂不能审议：申报期至" in refused and db.session.get(AwardEntry, entry.id).proposed is None
+    assert "未完成" not in re.search(r'id="round-left".*?</div>', refused, re.S).group(0)  # reviews are done
+    found = db.session.get(AwardRound, round_id)
+    found.call_closes_on = today - dt.timedelta(days=1)  # time passes: the call has closed
+    db.session.commit()
+    assert 'id="round-left"' not in b.get(f"/awards/rounds/{round_id}").get_data(as_text=True)
     b.post(f"/awards/rounds/{round_id}/committee", {f"entry_{entry.id}": "quality_award"},
            form_page=f"/awards/rounds/{round_id}")
     b.post(f"/awards/rounds/{round_id}/publish", form_page=f"/awards/rounds/{round_id}")
