@@ -31,7 +31,8 @@ STANDARD_STATUSES = Vocab(
 )
 
 CERTIFICATION_TYPES = Vocab(
-    pinzibiao=_l("品字标浙江制造"), zhejiang_international=_l("“浙江制造”国际认证"),
+    pinzibiao=_l("品字标浙江制造"), pinzibiao_declaration=_l("品字标（自我声明+信用保证）"),
+    pinzibiao_agri=_l("品字标浙江农产"), pinzibiao_service=_l("品字标浙江服务"), zhejiang_international=_l("“浙江制造”国际认证"),
     iso9001=_l("ISO 9001 质量管理体系"), iso14001=_l("ISO 14001 环境管理体系"),
     iso45001=_l("ISO 45001 职业健康安全管理体系"), iso10012=_l("ISO 10012 测量管理体系"),
     high_quality_service=_l("高品质服务认证"), green_product=_l("绿色产品认证"), other=_l("其他认证"),

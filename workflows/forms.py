@@ -19,6 +19,12 @@ class ApplicationForm(FlaskForm):
     version = HiddenField()
 
 
+class NewApplicationForm(ApplicationForm):
+    """A new application also chooses its route to the 品字标 (choices: the route definitions' labels)."""
+
+    workflow = SelectField(_l("申请途径"), validators=[DataRequired()])
+
+
 class ActionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[DataRequired(), NumberRange(min=0, max=MAX_ID)])

@@ -14,7 +14,8 @@ from registry.routing import int_arg, page_arg, to_int
 from registry.vocab import STANDARD_STATUSES
 from registry.services.errors import Conflict, DomainError, ValidationFailed
 from workflows import actors, engine
-from workflows.forms import ActionForm, ApplicationForm, PreferenceForm, UploadForm
+from workflows.definitions.pinzibiao_stages import ROUTES
+from workflows.forms import ActionForm, ApplicationForm, NewApplicationForm, PreferenceForm, UploadForm
 from workflows.services import applications, attachments, inbox, messages, preferences
 from workflows.spec import STATUS_LABELS
 
@@ -49,6 +50,12 @@ def workflow_stage_label(application, stage_name: str | None = None) -> str:
         return _(engine.definition_of(application).stage(name).label)
     except KeyError:
         return name
+
+
+@bp.app_template_global()
+def workflow_label(application) -> str:
+    """The application's route or procedure (品字标浙江制造培育认证, 品字标浙江农产认定, 政府质量奖申报...)."""
+    return _(engine.definition_of(application).label)
 
 
 @bp.app_template_global()
@@ -92,11 +99,12 @@ def index():
 def new():
     if current_user.role != "enterprise":
         abort(403)
-    form = ApplicationForm()
+    form = NewApplicationForm(workflow=request.args.get("route") or ROUTES[0])
+    form.workflow.choices = [(name, _(engine.definitions.get(name).label)) for name in ROUTES]
     form.standard_id.choices = _standard_choices(current_user.enterprise_id)
     if form.validate_on_submit():
         try:
-            created = applications.start(current_user, "pinzibiao", None, _fields(form),
+            created = applications.start(current_user, form.workflow.data, None, _fields(form),
                                          idempotency_key=request.form.get("idempotency_key") or None)
         except ValidationFailed as exc:
             for name, messages in exc.errors.items():
@@ -186,12 +194,12 @@ def inbox_page():
                             overdue_only=request.args.get("overdue") == "1", q=request.args.get("q") or None)
     page = page_arg()
     items, total = inbox.inbox(current_user, filters, page=page)
-    workflow = engine.definitions.get("pinzibiao")
+    stages = list({s.name: s for name in ROUTES for s in engine.definitions.get(name).stages}.values())
     jurisdictions = db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)).all() \
         if current_user.is_bureau else []
     bulk = _bulk_actions(current_user)
     return render_template("workflows/inbox.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // 20)), filters=filters, stages=workflow.stages,
+                           pages=max(1, -(-total // 20)), filters=filters, stages=stages,
                            jurisdictions=jurisdictions, bulk=bulk, action_form=ActionForm())
 
 

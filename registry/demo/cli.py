@@ -28,6 +28,11 @@ def seed_demo_command(rng_seed: int, enterprise_count: int) -> None:
     made = seed_demo_applications()
     if made:
         click.echo("演示申请 (demo applications): " + ", ".join(f"{k} {v}" for k, v in made.items()))
+    from registry.demo.route_applications import seed_demo_route_applications
+
+    routes = seed_demo_route_applications()
+    if routes:
+        click.echo("演示品字标其他途径 (other 品字标 routes): " + ", ".join(f"{k} {v}" for k, v in routes.items()))
     from registry.demo.awards import seed_demo_award
 
     award = seed_demo_award(rng_seed=rng_seed)

@@ -31,6 +31,8 @@ from registry.models import Certification, Enterprise, GreenProductDomain, Honou
 from registry.targets import settings as rule_settings
 from registry.targets.sqlfuncs import year_end
 
+# Every way to the 品字标: 浙江制造 certification, 浙江农产/浙江服务 认定, 标准 + 自我声明公开 + 信用保证.
+PINZIBIAO_TYPES = ("pinzibiao", "pinzibiao_agri", "pinzibiao_service", "pinzibiao_declaration")
 NEVER = date(1900, 1, 1)  # "end" of a record that never counted (e.g. revoked with no date recorded)
 NEW = "new"
 CUMULATIVE = "cumulative"
@@ -170,14 +172,18 @@ def alive_flag(day: date) -> str:
     return f"alive_{day:%Y%m%d}"
 
 
-def first_certificates(cert_type: str):
-    """Enterprises by the date of their first ``cert_type`` certificate (培育/导入: a new holder).
+def first_certificates(cert_types: str | tuple[str, ...]):
+    """Enterprises by the date of their first certificate of ``cert_types`` (培育/导入: a new holder), each once
+    however many types and certificates it holds (the 品字标 routes: 浙江制造 certificate, 浙江农产/浙江服务 认定,
+    self-declaration).
 
-    Still counting on a day means some certificate of the type was issued by then and not ended by status.
+    Still counting on a day means some certificate of the types was issued by then and not ended by status.
     Expiry alone does not undo 培育 (the enterprise was brought in); a revocation, cancellation or suspension does.
     ``facts(days)`` computes that for each of ``days`` in the same grouped scan (a column per day); ``alive`` is
     the equivalent correlated test for any other day.
     """
+
+    types = (cert_types,) if isinstance(cert_types, str) else tuple(cert_types)
 
     def in_good_standing(day: date):
         return and_(Certification.issued_on <= day,
@@ -188,11 +194,11 @@ def first_certificates(cert_type: str):
         flags = [func.max(case((in_good_standing(day), 1), else_=0)).label(alive_flag(day)) for day in days]
         firsts = (select(Certification.enterprise_id.label("eid"), func.min(Certification.issued_on).label("first_on"),
                          *flags)
-                  .where(Certification.cert_type == cert_type).group_by(Certification.enterprise_id).subquery())
+                  .where(Certification.cert_type.in_(types)).group_by(Certification.enterprise_id).subquery())
         return (
             select(Enterprise.id.label("key"), literal("first_certificate").label("source"),
                    Enterprise.id.label("record_id"), *_enterprise_columns(firsts.c.eid),
-                   literal(cert_type).label("kind_code"), Enterprise.uscc.label("number"),
+                   literal(types[0]).label("kind_code"), Enterprise.uscc.label("number"),
                    literal(None).label("title"), firsts.c.first_on.label("start"),
                    extract("year", firsts.c.first_on).label("year"), _no_date().label("end"),
                    _no_date().label("expires"), *(firsts.c[alive_flag(day)] for day in days))
@@ -200,7 +206,7 @@ def first_certificates(cert_type: str):
         )
 
     def alive(f, day: date):
-        return exists().where(Certification.enterprise_id == f.c.enterprise_id, Certification.cert_type == cert_type,
+        return exists().where(Certification.enterprise_id == f.c.enterprise_id, Certification.cert_type.in_(types),
                               in_good_standing(day))
 
     return facts, alive
@@ -239,7 +245,7 @@ def trademarks(which: str):
 
 
 def _build() -> dict[str, Rule]:
-    pin_facts, pin_alive = first_certificates("pinzibiao")
+    pin_facts, pin_alive = first_certificates(PINZIBIAO_TYPES)
     iso_facts, iso_alive = first_certificates("iso10012")
     national_projects = ("luban", "national_quality_project", "zhan_tianyou")
     above_city = ("national", "provincial", "taizhou")
@@ -273,9 +279,11 @@ def _build() -> dict[str, Rule]:
              honours(("standard_innovation",), key="enterprise"), ("honours:standard_innovation",)),
         Rule("standardisation_pilots", N_("2021-2025 年立项的国家级、省级标准化试点示范项目"), N_("项目"), NEW,
              honours(("standardisation_pilot",), ("national", "provincial")), ("honours:standardisation_pilot",)),
-        Rule("pinzibiao_enterprises", N_("首张“品字标浙江制造”证书在 2021-2025 年取得的企业（证书撤销、注销、暂停后不计；"
-                                         "暂停恢复后重新计入）"),
-             N_("企业"), NEW, pin_facts, ("certifications:pinzibiao",), pin_alive),
+        Rule("pinzibiao_enterprises", N_("首个“品字标”在 2021-2025 年取得的企业，每家计一次：品字标浙江制造认证、品字标"
+                                         "浙江农产认定、品字标浙江服务认定、标准+自我声明公开+信用保证登记，以最早者为准"
+                                         "（此前已有任一种的不算新增）；证书暂停期间不计，恢复后重新计入；全部撤销、"
+                                         "注销后不计；到期未再认证仍计"),
+             N_("企业"), NEW, pin_facts, tuple(f"certifications:{t}" for t in PINZIBIAO_TYPES), pin_alive),
         Rule("zhejiang_international_certs", N_("当日有效的“浙江制造”国际认证证书"), N_("证书"), CUMULATIVE,
              certificates("zhejiang_international"), ("certifications:zhejiang_international",)),
         Rule("zhejiang_boutique", N_("“浙江制造精品”（累计，未撤销）"), N_("荣誉"), CUMULATIVE,

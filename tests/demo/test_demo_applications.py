@@ -22,3 +22,19 @@ def test_demo_applications_cover_the_stages_once():
     assert demo_certs == 2
     assert seed_demo_applications() == {}
     assert db.session.scalar(select(func.count(Application.id))) == 11
+
+
+def test_demo_has_an_application_on_each_other_route():
+    from registry.demo.route_applications import seed_demo_route_applications
+
+    seed_demo()
+    seed_demo_applications()
+    made = seed_demo_route_applications()
+    assert made == {"pinzibiao_service": 1, "pinzibiao_agri": 2, "pinzibiao_declaration": 1}
+    where = dict(db.session.execute(select(Application.workflow + ":" + Application.stage, Application.status)
+                                    .where(Application.workflow != "pinzibiao")).all())
+    assert where == {"pinzibiao_service:town_recommendation": "in_progress", "pinzibiao_agri:site_check": "in_progress",
+                     "pinzibiao_agri:recognised": "done", "pinzibiao_declaration:credit_check": "in_progress"}
+    assert db.session.scalar(select(func.count()).where(Certification.cert_type == "pinzibiao_agri",
+                                                        Certification.number.like("ZJNC-DEMO-%"))) == 1
+    assert seed_demo_route_applications() == {}

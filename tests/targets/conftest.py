@@ -77,7 +77,7 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
         for ent in rng.sample(ents, rng.choice([1, 1, 2, 3])):
             StandardDrafterFactory(standard=standard, enterprise=ent, role=rng.choice(["lead", "participant"]))
     cert_types = ["pinzibiao", "zhejiang_international", "green_product", "high_quality_service", "iso10012",
-                  "iso9001"]
+                  "iso9001", "pinzibiao_agri", "pinzibiao_service", "pinzibiao_declaration"]
     for _ in range(200):
         issued = random_date(rng, dt.date(2017, 1, 1), hi)
         status = rng.choice(["valid"] * 5 + ["suspended", "revoked", "cancelled"])

@@ -68,13 +68,15 @@ def holding_sql(cert_type, distinct_domain, day, year, jid, iid):
     return sql, {"t": cert_type, "on": on}
 
 
-def first_cert_sql(cert_type, day, year, jid, iid):
+def first_cert_sql(cert_types, day, year, jid, iid):
+    """Enterprises whose first certificate of any of ``cert_types`` (a tuple of constants) falls in the period."""
     lo, hi = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else PLAN
-    first = "(SELECT MIN(c.issued_on) FROM certifications c WHERE c.enterprise_id = e.id AND c.cert_type = :t)"
+    types = "(" + ", ".join(f"'{t}'" for t in cert_types) + ")"
+    first = f"(SELECT MIN(c.issued_on) FROM certifications c WHERE c.enterprise_id = e.id AND c.cert_type IN {types})"
     sql = (f"SELECT COUNT(*) FROM enterprises e WHERE {first} BETWEEN :lo AND :hi AND {first} <= :on "
-           "AND EXISTS (SELECT 1 FROM certifications c2 WHERE c2.enterprise_id = e.id AND c2.cert_type = :t "
+           f"AND EXISTS (SELECT 1 FROM certifications c2 WHERE c2.enterprise_id = e.id AND c2.cert_type IN {types} "
            "AND c2.issued_on <= :on AND (c2.status = 'valid' OR c2.status_changed_on > :on))" + _filters(jid, iid))
-    return sql, {"t": cert_type, "on": day, "lo": lo, "hi": hi}
+    return sql, {"on": day, "lo": lo, "hi": hi}
 
 
 def trademark_sql(which, day, year, jid, iid):
@@ -113,7 +115,8 @@ SQL_FOR = {
     "standard_innovation_orgs": lambda *a: honour_sql(("standard_innovation",), None, True, False, *a),
     "standardisation_pilots": lambda *a: honour_sql(("standardisation_pilot",), ("national", "provincial"), False,
                                                     False, *a),
-    "pinzibiao_enterprises": lambda *a: first_cert_sql("pinzibiao", *a),
+    "pinzibiao_enterprises": lambda *a: first_cert_sql(("pinzibiao", "pinzibiao_agri", "pinzibiao_service",
+                                                        "pinzibiao_declaration"), *a),
     "zhejiang_international_certs": lambda *a: holding_sql("zhejiang_international", False, *a),
     "zhejiang_boutique": lambda *a: honour_sql(("zhejiang_boutique",), None, False, True, *a),
     "single_champions": lambda *a: honour_sql(("single_champion",), ("national",), True, True, *a),
@@ -123,5 +126,5 @@ SQL_FOR = {
     "registered_trademarks": lambda *a: trademark_sql("registered", *a),
     "gi_trademarks": lambda *a: trademark_sql("gi", *a),
     "madrid_trademarks": lambda *a: trademark_sql("madrid", *a),
-    "iso10012_adopters": lambda *a: first_cert_sql("iso10012", *a),
+    "iso10012_adopters": lambda *a: first_cert_sql(("iso10012",), *a),
 }

@@ -7,9 +7,13 @@ from workflows.spec import Workflow
 
 def _all() -> list[Workflow]:
     from workflows.definitions import pinzibiao
+    from workflows.definitions import pinzibiao_agri
+    from workflows.definitions import pinzibiao_declaration
+    from workflows.definitions import pinzibiao_service
     from workflows.definitions import quality_award
 
-    return [*pinzibiao.VERSIONS, *quality_award.VERSIONS]
+    return [*pinzibiao.VERSIONS, *pinzibiao_agri.VERSIONS, *pinzibiao_declaration.VERSIONS,
+            *pinzibiao_service.VERSIONS, *quality_award.VERSIONS]
 
 
 def registry() -> dict[str, dict[int, Workflow]]:

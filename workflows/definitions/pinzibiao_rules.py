@@ -43,27 +43,36 @@ def link_standard(application, _actor, values, _now) -> None:
     application.standard_id = standard.id
 
 
-def create_certification(application, _actor, values, _now) -> None:
-    """The recorded certificate becomes a registry Certification (cert_type ``pinzibiao``)."""
-    issued: date = values["issued_on"]
-    expires: date | None = values.get("expires_on")
-    if expires is None:
-        years = int(settings.get("pinzibiao.validity_years"))
-        expires = issued.replace(year=issued.year + years) if not (issued.month == 2 and issued.day == 29) \
-            else date(issued.year + years, 3, 1)
-    if expires <= issued:
-        raise ValidationFailed({"expires_on": ["有效期至必须晚于发证日期。"]})
-    number = values["cert_number"]
-    taken = db.session.scalar(select(Certification.id).where(Certification.cert_type == "pinzibiao",
-                                                             Certification.number == number))
-    if taken:
-        raise ValidationFailed({"cert_number": ["该证书编号已登记。"]})
-    cert = Certification(enterprise_id=application.enterprise_id, cert_type="pinzibiao", number=number,
-                         issuer=values["issuer"], scope=(application.data or {}).get("product"), issued_on=issued,
-                         expires_on=expires, status="valid")
-    db.session.add(cert)
-    db.session.flush()
-    application.certification_id = cert.id
+def issue_certificate(cert_type: str):
+    """The effect registering the recorded certificate as a registry Certification of ``cert_type`` (品字标浙江制造,
+    or a 认定/自我声明 route's own type)."""
+
+    def effect(application, _actor, values, _now) -> None:
+        issued: date = values["issued_on"]
+        expires: date | None = values.get("expires_on")
+        if expires is None:
+            years = int(settings.get("pinzibiao.validity_years"))
+            expires = issued.replace(year=issued.year + years) if not (issued.month == 2 and issued.day == 29) \
+                else date(issued.year + years, 3, 1)
+        if expires <= issued:
+            raise ValidationFailed({"expires_on": ["有效期至必须晚于发证日期。"]})
+        number = values["cert_number"]
+        taken = db.session.scalar(select(Certification.id).where(Certification.cert_type == cert_type,
+                                                                 Certification.number == number))
+        if taken:
+            raise ValidationFailed({"cert_number": ["该证书编号已登记。"]})
+        cert = Certification(enterprise_id=application.enterprise_id, cert_type=cert_type, number=number,
+                             issuer=values["issuer"], scope=(application.data or {}).get("product"), issued_on=issued,
+                             expires_on=expires, status="valid")
+        db.session.add(cert)
+        db.session.flush()
+        application.certification_id = cert.id
+
+    effect.__name__ = f"create_certification_{cert_type}"
+    return effect
+
+
+create_certification = issue_certificate("pinzibiao")
 
 
 def _set_certificate_status(status: str):

@@ -81,9 +81,10 @@ def inbox(user: User, filters: Filters = Filters(), page: int = 1, per_page: int
         left = None
         if due is not None:
             left = calendar.working_days_between(clock.local_date(now), clock.local_date(due), known)
+        workflow = engine.definition_of(application)
         items.append({"application": application, "due_at": due, "working_days_left": left,
                       "overdue": due is not None and due < now and not application.paused,
-                      "stage_label": engine.definition_of(application).stage(application.stage).label})
+                      "stage_label": workflow.stage(application.stage).label, "workflow_label": workflow.label})
     return items, total
 
 

@@ -1,0 +1,96 @@
+"""Stages the 品字标 routes share, as builders: 品字标浙江制造 (标准 + 认证), 品字标浙江农产 and 品字标浙江服务 (认定), and
+the 2023 route 标准 + 自我声明公开 + 信用保证. A route's definition is its own file; where its stage is the same as
+another route's, both call the builder here, so a change to that stage is made once.
+"""
+from __future__ import annotations
+
+from registry.i18n import N_
+from workflows.definitions import pinzibiao_rules as rules
+from workflows.spec import (DONE, DRAFT, NEXT, Auto, Field, Stage, act, resubmit, reviewer_actions, withdraw)
+
+APPLICANT, TOWN, BUREAU, SYSTEM = "applicant", "town", "bureau", "system"
+
+# The definitions an enterprise chooses between when it applies for the 品字标 (workflows.views.new), in this order.
+ROUTES = ("pinzibiao", "pinzibiao_declaration", "pinzibiao_agri", "pinzibiao_service")
+
+
+def apply_stage(guard=rules.ready_to_submit) -> Stage:
+    """申请: the enterprise fills in the draft and submits it."""
+    return Stage("apply", N_("申请"), frozenset({APPLICANT}),
+                 (act("submit", N_("提交申请"), {APPLICANT}, target=NEXT, from_statuses={DRAFT}, guard=guard),
+                  withdraw()))
+
+
+def town_recommendation() -> Stage:
+    """镇街推荐 by the town reviewer of the enterprise's jurisdiction."""
+    return Stage("town_recommendation", N_("镇街推荐"), frozenset({TOWN}),
+                 reviewer_actions({TOWN}, act("recommend", N_("推荐"), {TOWN}, target=NEXT)), time_limit_days=5)
+
+
+def pool_review() -> Stage:
+    """入库审核: the bureau takes the candidate into the county's 品字标 cultivation pool (培育库)."""
+    return Stage("pool_review", N_("入库审核"), frozenset({BUREAU}),
+                 reviewer_actions({BUREAU}, act("accept", N_("同意入库"), {BUREAU}, target=NEXT)), time_limit_days=10)
+
+
+def standard_drafting() -> Stage:
+    """标准研制: completes by itself when the linked 浙江制造 standard is published."""
+    return Stage("standard_drafting", N_("标准研制"), frozenset({APPLICANT, BUREAU}),
+                 (act("link_standard", N_("关联标准"), {APPLICANT, BUREAU}, style="plain",
+                      fields=(Field("standard_id", N_("标准"), kind="standard"),), effects=(rules.link_standard,)),
+                  act("standard_published", N_("标准已发布"), {BUREAU, SYSTEM}, target=NEXT,
+                      guard=rules.standard_published),
+                  act("reject", N_("终止培育"), {BUREAU}, status="rejected", needs_reason=True, style="danger"),
+                  withdraw()),
+                 time_limit_days=250, auto=(Auto("standard_published", when=rules.standard_published),))
+
+
+def recorded_step(name: str, label: str, forward: str, forward_label: str, limit: int,
+                  roles: frozenset[str] = frozenset({BUREAU})) -> Stage:
+    """A step another body decides and ``roles`` record: its result moves on; or reject; or return for material."""
+    return Stage(name, label, roles,
+                 (act(forward, forward_label, roles, target=NEXT),
+                  act("reject", N_("不予通过"), roles, status="rejected", needs_reason=True, style="danger"),
+                  act("return", N_("退回补正"), roles, status="returned", needs_reason=True, style="plain"),
+                  resubmit(), withdraw()),
+                 time_limit_days=limit)
+
+
+def certificate_fields(number=N_("证书编号"), issuer=N_("认证机构"), issued=N_("发证日期")) -> tuple[Field, ...]:
+    """What registering a 品字标 certificate (or 认定/登记) takes; ``rules.issue_certificate`` reads these names."""
+    return (Field("cert_number", number), Field("issuer", issuer), Field("issued_on", issued, kind="date"),
+            Field("expires_on", N_("有效期至"), kind="date", required=False))
+
+
+def holder_stage(name: str, label: str) -> Stage:
+    """The final stage of a route: the enterprise holds the 品字标 (its registry Certification); yearly surveillance,
+    suspension, restoration and revocation update that certificate."""
+    return Stage(name, label, frozenset(),
+                 (act("record_surveillance", N_("记录年度监督"), {BUREAU}, from_statuses={DONE}, style="plain",
+                      fields=(Field("surveyed_on", N_("监督日期"), kind="date"),
+                              Field("result", N_("结论"), required=False)),
+                      effects=(rules.record_surveillance,)),
+                  act("suspend", N_("暂停证书"), {BUREAU}, status="suspended", from_statuses={DONE}, needs_reason=True,
+                      effects=(rules.suspend_certificate,), style="danger"),
+                  act("restore", N_("恢复证书"), {BUREAU}, status=DONE, from_statuses={"suspended"}, needs_reason=True,
+                      effects=(rules.restore_certificate,)),
+                  act("revoke", N_("撤销证书"), {BUREAU}, status="revoked", from_statuses={DONE, "suspended"},
+                      needs_reason=True, effects=(rules.revoke_certificate,), style="danger")),
+                 final=True)
+
+
+def recognition_stages(cert_type: str) -> tuple[Stage, ...]:
+    """认定 (品字标浙江农产, 品字标浙江服务): after the county's 入库审核 the province's 认定 body reviews the material,
+    checks on site and decides; the bureau records each result and the 认定 certificate (``cert_type``)."""
+    return (
+        recorded_step("recognition_review", N_("认定材料审查"), "review_passed", N_("记录：材料审查通过"), 20),
+        recorded_step("site_check", N_("现场核查"), "site_check_passed", N_("记录：现场核查通过"), 30),
+        Stage("recognition_decision", N_("认定决定"), frozenset({BUREAU}),
+              (act("issue_certificate", N_("登记认定证书"), {BUREAU}, target=NEXT,
+                   effects=(rules.issue_certificate(cert_type),),
+                   fields=certificate_fields(N_("认定证书编号"), N_("认定机构"), N_("认定日期"))),
+               act("reject", N_("不予认定"), {BUREAU}, status="rejected", needs_reason=True, style="danger"),
+               withdraw()),
+              time_limit_days=20),
+        holder_stage("recognised", N_("获得认定")),
+    )
