@@ -1,5 +1,10 @@
 """Getting outbox rows to the worker: publish right after commit, and a relay that re-publishes what is still pending.
 
+The outbox is the one way work reaches the worker. Two kinds of row: a delivery (a notification on one channel;
+the worker claims the row, counts attempts and marks it done), and a hand-off (``hand_off``: any other task, whose
+own job row or idempotent re-check makes a second run harmless; the row is done once the broker took it). Either
+is written in the same transaction as the change that asks for it, so a rollback takes the job back too.
+
 Publishing never raises: when Redis is down the rows simply stay pending and the relay (a beat job) sends them
 once it is back. Publish timeouts are bounded in ``registry.celery_app`` so a request never waits long.
 """
@@ -7,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -14,10 +20,13 @@ from sqlalchemy import or_, select, update
 from registry import settings
 from registry.database import begin_write
 from registry.extensions import db
+from registry.models.base import utcnow
 from workflows.models import Outbox
 
 log = logging.getLogger(__name__)
 
+HAND_OFF = "hand_off"  # payload key of a hand-off row: {"args": [...], "kwargs": {...}} of its task
+_HANDED = "outbox_handed_off"  # session.info: ids of hand-off rows written in this transaction
 LEASE = timedelta(minutes=5)  # a row claimed by a worker that died is retried after this
 WORKER_LOST = "worker lost mid-delivery (lease expired)"
 
@@ -40,6 +49,47 @@ def publish(jobs: list[tuple[int, str]]) -> int:
     return sent
 
 
+def hand_off(task: str, *args, **kwargs) -> Outbox:
+    """Write an outbox row that sends ``task(*args, **kwargs)`` (ids and plain values) to the worker once the caller
+    commits; the caller then calls ``send_handed_off()`` to publish at once (what is left pending, the relay sends).
+    The task must be idempotent: a row published just before a crash is sent again."""
+    row = Outbox(effect_key=f"{task}:{uuid4().hex}", task=task, payload={HAND_OFF: {"args": list(args),
+                                                                                  "kwargs": kwargs}})
+    db.session.add(row)
+    db.session.flush()
+    db.session.info.setdefault(_HANDED, []).append(row.id)
+    return row
+
+
+def send_handed_off() -> int:
+    """After the commit: publish the hand-off rows this session wrote. Returns how many the broker took."""
+    ids = db.session.info.pop(_HANDED, [])
+    if not ids:
+        return 0
+    rows = db.session.execute(select(Outbox.id, Outbox.task, Outbox.payload).where(
+        Outbox.id.in_(ids), Outbox.status == "pending")).all()
+    return _publish_hand_offs(rows)
+
+
+def _publish_hand_offs(rows) -> int:
+    """Send each (id, task, payload) hand-off row and mark it done; stop at the first failure (the relay retries)."""
+    celery = current_app.extensions["celery"]
+    sent = 0
+    for row_id, task, payload in rows:
+        call = (payload or {}).get(HAND_OFF) or {}
+        try:
+            celery.send_task(task, args=call.get("args") or [], kwargs=call.get("kwargs") or {}, retry=False)
+        except Exception as exc:  # noqa: BLE001  (broker down: the relay will send it)
+            log.warning("hand-off of outbox %s (%s) deferred: %s", row_id, task, exc)
+            break
+        begin_write()
+        db.session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending")
+                           .values(status="done", done_at=utcnow(), last_error=None))
+        db.session.commit()
+        sent += 1
+    return sent
+
+
 def relay(now: datetime, limit: int = 500) -> int:
     """Re-publish pending rows whose next attempt is due, and release rows whose worker lease expired.
 
@@ -55,12 +105,14 @@ def relay(now: datetime, limit: int = 500) -> int:
                        .values(status="dead", last_error=WORKER_LOST))
     db.session.execute(update(Outbox).where(*expired).values(status="pending", last_error=WORKER_LOST))
     rows = db.session.execute(
-        select(Outbox.id, Outbox.task, Outbox.attempts).where(
+        select(Outbox.id, Outbox.task, Outbox.attempts, Outbox.payload).where(
             Outbox.status == "pending", Outbox.next_attempt_at <= now).order_by(Outbox.id).limit(limit)).all()
-    for row_id, _task, attempts in rows:
+    for row_id, _task, attempts, _payload in rows:
         db.session.execute(update(Outbox).where(Outbox.id == row_id).values(next_attempt_at=now + backoff(attempts)))
     db.session.commit()
-    return publish([(row_id, task) for row_id, task, _ in rows])
+    hand_offs = [(row_id, task, payload) for row_id, task, _, payload in rows if HAND_OFF in (payload or {})]
+    deliveries = [(row_id, task) for row_id, task, _, payload in rows if HAND_OFF not in (payload or {})]
+    return publish(deliveries) + _publish_hand_offs(hand_offs)
 
 
 def claim(outbox_id: int, now: datetime) -> Outbox | None:

@@ -24,15 +24,6 @@ from registry.services.errors import Conflict, ValidationFailed
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
 
-@bp.record_once
-def _install_credit_watch(_state) -> None:
-    from flask_sqlalchemy.session import Session as FlaskSession
-
-    from registry.awards import credit_watch
-
-    credit_watch.install(FlaskSession)
-
-
 bp.app_context_processor(lambda: {"aw": template_helpers()} if request.blueprint == "awards" else {})
 
 

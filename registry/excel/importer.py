@@ -31,6 +31,7 @@ from registry.models import User
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.services import enterprises, records
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from workflows import dispatch
 
 SOURCE_LOCALE = "zh_Hans_CN"  # spreadsheets carry the Chinese labels whatever the page language
 MAX_LISTED_ISSUES = 2000
@@ -161,9 +162,13 @@ def start_import(user: User, slug: str, filename: str | None, stream) -> ImportJ
     job = ImportJob(user_id=user.id, kind=slug, filename=name, stored_path=path, status=STATUS_DRAFT,
                     total_rows=len(read.rows))  # a long sheet's count so far; the worker's preview sets the total
     db.session.add(job)
+    in_worker = not read.complete or job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]
+    if in_worker:
+        db.session.flush()
+        dispatch.hand_off("excel.preview_import", job.id)  # with the job, in its transaction (the outbox)
     db.session.commit()
-    if not read.complete or job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]:
-        _enqueue("excel.preview_import", job.id, back_to=STATUS_DRAFT)
+    if in_worker:
+        dispatch.send_handed_off()  # broker down: the relay sends it; a job never started is closed as stale
     else:
         preview_import(job.id)
     return job
@@ -203,7 +208,7 @@ def preview_import(job_id: int) -> None:
 def confirm_import(user: User, job_id: int) -> ImportJob:
     """The user's go-ahead: commit a clean preview, now (small) or through a task (large).
 
-    Raises NotFound, Forbidden, Conflict (not in preview, has errors, already confirmed, queue unavailable).
+    Raises NotFound, Forbidden, Conflict (not in preview, has errors, already confirmed).
     """
     _require_importer(user)
     job = get_job(user, job_id)
@@ -211,10 +216,18 @@ def confirm_import(user: User, job_id: int) -> ImportJob:
         raise Conflict("该导入任务已确认或已结束，不能再次确认。")
     if job.error_count:
         raise Conflict("预检发现错误，不能导入。请修正文件后重新上传。")
-    if not _compare_and_set(job.id, STATUS_PREVIEWED, STATUS_QUEUED):
+    in_worker = job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]
+    begin_write()
+    moved = db.session.execute(update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == STATUS_PREVIEWED)
+                               .values(status=STATUS_QUEUED))
+    if moved.rowcount != 1:
+        db.session.rollback()
         raise Conflict("该导入任务已确认或已结束，不能再次确认。")
-    if job.total_rows > current_app.config["IMPORT_ASYNC_THRESHOLD"]:
-        _enqueue("excel.run_import", job.id, back_to=STATUS_PREVIEWED)
+    if in_worker:
+        dispatch.hand_off("excel.run_import", job.id)  # committed with the confirmation, or not at all
+    db.session.commit()
+    if in_worker:
+        dispatch.send_handed_off()
     else:
         run_import(job.id)
     db.session.refresh(job)
@@ -260,6 +273,7 @@ def run_import(job_id: int, now: str | None = None) -> str:
         return db.session.get(ImportJob, job_id).status
     record("import", user, f"import_job:{job.id}", {"kind": job.kind, "file": job.filename, "rows": len(read.rows)})
     db.session.commit()
+    dispatch.send_handed_off()  # the reactions the rows asked for (registry.reactions)
     progress.clear(job.id)
     discard(job.stored_path)
     return STATUS_COMMITTED
@@ -320,16 +334,3 @@ def _finish(job_id: int, expected: str, status: str, message: str, finished=None
     if status == STATUS_FAILED and job is not None:
         discard(job.stored_path)
     return status
-
-
-def _enqueue(task_name: str, job_id: int, *, back_to: str) -> None:
-    """Publish after the job's commit; if the broker is unreachable, put the job back and say so."""
-    try:
-        current_app.extensions["celery"].send_task(task_name, args=[job_id])
-    except Exception as exc:  # noqa: BLE001  (kombu/redis raise many types when the broker is down)
-        current_app.logger.warning("could not queue %s for import %s: %s", task_name, job_id, exc)
-        if back_to == STATUS_PREVIEWED:
-            _compare_and_set(job_id, STATUS_QUEUED, STATUS_PREVIEWED)
-        else:
-            _finish(job_id, STATUS_DRAFT, STATUS_FAILED, "后台任务队列暂时不可用，请稍后重新上传。")
-        raise Conflict("后台任务队列暂时不可用，请稍后再试。") from None

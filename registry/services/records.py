@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from registry import scoping
+from registry import reactions, scoping
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
@@ -21,6 +21,7 @@ from registry.records.fields import coerce, to_json
 from registry.records.kinds import HONOURS, KINDS, STANDARDS, RecordKind
 from registry.services import projects
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from workflows import dispatch
 
 
 def kind_for(slug: str) -> RecordKind:
@@ -117,13 +118,21 @@ def _refuse_duplicate(kind: RecordKind, enterprise_id: int, values: dict, own_id
                        existing_id=clash.id, field=first_field)
 
 
-def _commit(kind: RecordKind, commit: bool = True) -> None:
+def _commit(kind: RecordKind, commit: bool = True, saved=None) -> None:
+    """Flush, write the reactions the saved record asks for (``registry.reactions``, in this transaction), and
+    commit and publish them when this call owns the transaction. Raises Conflict on a duplicate."""
     try:
-        db.session.commit() if commit else db.session.flush()
+        db.session.flush()
+        if saved is not None:
+            reactions.record_saved(kind.slug, saved)
+        if commit:
+            db.session.commit()
     except IntegrityError:
         if commit:
             db.session.rollback()
         raise Conflict(f"该{kind.source_label}已被登记（可能是他人刚刚提交）。") from None
+    if commit:
+        dispatch.send_handed_off()
 
 
 def _apply_standard(user: User, enterprise: Enterprise, values: dict, drafter: StandardDrafter | None):
@@ -172,7 +181,7 @@ def create_record(user: User, enterprise_id: int, slug: str, data: dict, *, comm
             projects.resolve(values)
         obj = kind.model(enterprise_id=enterprise.id, **values)
         db.session.add(obj)
-    _commit(kind, commit)
+    _commit(kind, commit, obj)
     return obj
 
 
@@ -193,7 +202,7 @@ def update_record(user: User, enterprise_id: int, slug: str, record_id: int, dat
             projects.resolve(values)
         for key, value in values.items():
             setattr(obj, key, value)
-    _commit(kind)
+    _commit(kind, True, obj)
     return obj
 
 

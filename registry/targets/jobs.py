@@ -22,6 +22,7 @@ from registry.targets.assessment import assessment_indicators, compute_assessmen
 from registry.targets.counting import records
 from registry.targets.models import METHOD_DERIVED, PLAN_14TH, TargetExport, TargetSnapshot
 from registry.targets.rules import all_rules, get_rule
+from workflows import dispatch
 
 
 def export_dir() -> str:
@@ -31,7 +32,8 @@ def export_dir() -> str:
 
 
 def start_export(user: User, filters: services.Filters) -> TargetExport:
-    """Record an export job and queue ``targets.export`` after the commit. Raises Forbidden."""
+    """Record an export job and, in the same transaction, its hand-off to the worker (``targets.export``, through
+    the outbox). Raises Forbidden."""
     services.require_viewer(user)
     begin_write()
     job = TargetExport(user_id=user.id, as_of=filters.as_of, status="pending",
@@ -40,20 +42,10 @@ def start_export(user: User, filters: services.Filters) -> TargetExport:
     db.session.add(job)
     db.session.flush()
     record("export", user, f"target_export:{job.id}", {"what": "指标完整导出", "filters": filter_words(filters)})
+    dispatch.hand_off("targets.export", job.id)
     db.session.commit()
-    hand_to_worker(job, "targets.export")
+    dispatch.send_handed_off()  # broker down: the job stays pending and the outbox relay sends it later
     return job
-
-
-def hand_to_worker(job, task: str) -> None:
-    """Send ``task`` for the committed background job (an export, a plan review) through this app's Celery: a
-    shared task's ``.delay`` publishes through whichever Celery app was made last. A broker that cannot be reached
-    marks the job failed with the reason instead of answering 500 (the publish is bounded)."""
-    try:
-        current_app.extensions["celery"].send_task(task, args=[job.id], retry=False)
-    except Exception as exc:  # noqa: BLE001
-        job.status, job.error = "failed", f"任务队列不可用：{exc.__class__.__name__}"
-        db.session.commit()
 
 
 def get_export(user: User, export_id: int) -> TargetExport:

@@ -19,11 +19,11 @@ from registry.models import Industry, Jurisdiction, User
 from registry.models.base import utcnow
 from registry.services.errors import Conflict, NotFound, ValidationFailed
 from registry.targets import figures, services
-from registry.targets.jobs import hand_to_worker
 from registry.targets.counting import BASE_YEAR, PLAN_YEARS
 from registry.targets.models import (KIND_GROWTH, KIND_NEW, METHOD_DERIVED, PLAN_13TH, PLAN_14TH, REVIEW_ANNUAL,
                                      REVIEW_FINAL, REVIEW_MIDTERM, Indicator, PlanReview)
 from registry.targets.rules import all_rules
+from workflows import dispatch
 
 KINDS = {REVIEW_ANNUAL: "年度监测报告", REVIEW_MIDTERM: "中期评估", REVIEW_FINAL: "总结评估"}
 FIXED_YEAR = {REVIEW_MIDTERM: 2023, REVIEW_FINAL: 2025}
@@ -123,15 +123,17 @@ def _check(kind: str, year: int) -> None:
 
 
 def start(user: User, kind: str, year: int) -> PlanReview:
-    """Record a review to build and hand it to the worker after the commit. Raises Forbidden, ValidationFailed."""
+    """Record a review to build and its hand-off to the worker (outbox). Raises Forbidden, ValidationFailed."""
     services.require_viewer(user)
     _check(kind, year)
     begin_write()
     found = PlanReview(kind=kind, year=year, as_of=date(year, 12, 31), status="pending", progress=0,
                        total=len([y for y in PLAN_YEARS if y <= year]) + 2, created_by_id=user.id)
     db.session.add(found)
+    db.session.flush()
+    dispatch.hand_off("targets.review", found.id)
     db.session.commit()
-    hand_to_worker(found, "targets.review")
+    dispatch.send_handed_off()
     return found
 
 
@@ -206,8 +208,9 @@ def rebuild(user: User, review_id: int) -> PlanReview:
     if review.issued_at is not None:
         raise Conflict("已印发的评估报告不能重新生成。")
     review.status, review.progress, review.payload, review.error = "pending", 0, None, None
+    dispatch.hand_off("targets.review", review.id)
     db.session.commit()
-    hand_to_worker(review, "targets.review")
+    dispatch.send_handed_off()
     return review
 
 
