@@ -12,19 +12,21 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 @users_cli.command("create")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(["enterprise", "town", "bureau", "expert", "admin"]))
+@click.option("--role", required=True, type=click.Choice(["enterprise", "town", "bureau", "expert", "admin", "certifier"]))
 @click.option("--password", required=True)
 @click.option("--name", "display_name", default=None)
 @click.option("--enterprise", "enterprise_uscc", default=None, help="USCC of the enterprise (role enterprise).")
 @click.option("--jurisdiction", "jurisdiction_code", default=None, help="Division code (role town).")
+@click.option("--body", "body_code", default=None, help="Certification body code (role certifier).")
 @click.option("--must-change-password", is_flag=True, help="The user must choose a new password at first sign-in.")
-def create_user_command(email, role, password, display_name, enterprise_uscc, jurisdiction_code, must_change_password):
+def create_user_command(email, role, password, display_name, enterprise_uscc, jurisdiction_code, body_code,
+                        must_change_password):
     """Create an account."""
     from registry.services.accounts import create_user
 
     try:
         user = create_user(email, role, password, display_name, enterprise_uscc, jurisdiction_code,
-                           must_change_password=must_change_password)
+                           must_change_password=must_change_password, body_code=body_code)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created user {user.id} {user.email} ({user.role})")

@@ -11,12 +11,12 @@ from registry.vocab import USER_ROLES
 
 # (endpoint, label, roles that see it). Areas add their entries here; N_() marks the label for translation.
 NAV = [
-    ("home.index", N_("首页"), {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("home.index", N_("首页"), {"enterprise", "town", "bureau", "expert", "admin", "certifier"}),
     ("enterprises.index", N_("企业名录"), {"town", "bureau", "admin"}),
     ("workflows.index", N_("品字标申请"), {"enterprise"}),
-    ("workflows.inbox_page", N_("待办"), {"town", "bureau", "expert", "admin"}),
+    ("workflows.inbox_page", N_("待办"), {"town", "bureau", "expert", "admin", "certifier"}),
     ("workflows.overview_page", N_("申报总览"), {"town", "bureau", "admin"}),
-    ("workflows.notifications", N_("消息"), {"enterprise", "town", "bureau", "expert", "admin"}),
+    ("workflows.notifications", N_("消息"), {"enterprise", "town", "bureau", "expert", "admin", "certifier"}),
     ("excel.import_page", N_("数据导入"), {"bureau", "admin"}),
     ("targets.dashboard", N_("质量目标"), {"bureau", "admin"}),
     ("targets.towns", N_("镇街考核"), {"town"}),  # a town officer sees its own row of the assessment

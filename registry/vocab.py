@@ -82,5 +82,5 @@ JURISDICTION_KINDS = Vocab(street=_l("街道"), town=_l("镇"), zone=_l("开发�
 
 USER_ROLES = Vocab(
     enterprise=_l("企业用户"), town=_l("镇街审核员"), bureau=_l("市局审核员"), expert=_l("评审专家"),
-    admin=_l("系统管理员"),
+    admin=_l("系统管理员"), certifier=_l("认证机构人员"),
 )

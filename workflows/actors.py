@@ -1,7 +1,8 @@
 """How a user relates to an application (the relations definitions name), and who holds a relation.
 
 This is the workflow counterpart of ``registry.scoping``: applicants see their enterprise's applications, town
-reviewers those of their jurisdiction, bureau staff all, experts only those assigned to them.
+reviewers those of their jurisdiction, bureau staff all, experts only those assigned to them, certifiers (staff of
+a certification body) only those assigned to their body.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy import and_, exists, false, or_, select, true
 
 from registry.extensions import db
 from registry.models import Enterprise, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
+from registry.models.accounts import (ROLE_ADMIN, ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_EXPERT,
+                                      ROLE_TOWN)
 from workflows.models import Application, Assignment
 
 
@@ -27,6 +29,9 @@ def relations(user: User | None, application: Application) -> set[str]:
         found.add("bureau")
     elif user.role == ROLE_EXPERT and is_assigned(user.id, application.id, application.stage):
         found.add("expert")
+    elif user.role == ROLE_CERTIFIER and user.certification_body_id and \
+            user.certification_body_id == application.certification_body_id:
+        found.add("certifier")
     return found
 
 
@@ -51,6 +56,8 @@ def visible_condition(user: User):
     if user.role == ROLE_EXPERT:
         return exists().where(and_(Assignment.application_id == Application.id, Assignment.user_id == user.id,
                                    Assignment.active.is_(True)))
+    if user.role == ROLE_CERTIFIER and user.certification_body_id:
+        return Application.certification_body_id == user.certification_body_id
     return false()
 
 
@@ -71,6 +78,11 @@ def holders(relation: str, application: Application, stage: str | None = None) -
         query = query.where(User.role == ROLE_TOWN, User.jurisdiction_id == application.enterprise.jurisdiction_id)
     elif relation == "bureau":
         query = query.where(User.role == ROLE_BUREAU)
+    elif relation == "certifier":
+        if application.certification_body_id is None:
+            return []
+        query = query.where(User.role == ROLE_CERTIFIER,
+                            User.certification_body_id == application.certification_body_id)
     elif relation == "expert":
         stage = stage or application.stage
         query = query.join(Assignment, Assignment.user_id == User.id).where(

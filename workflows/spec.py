@@ -7,7 +7,8 @@ The engine (``workflows.engine``) is the only code that interprets it.
 Who may act is named by *relations* between a user and an application (``workflows.actors``):
 ``applicant`` (an account of the applying enterprise), ``town`` (a town reviewer of the enterprise's
 jurisdiction), ``bureau`` (bureau staff and administrators), ``expert`` (an expert with an active
-assignment to the application), ``system`` (beat jobs: no user).
+assignment to the application), ``certifier`` (staff of the certification body the application is assigned to),
+``system`` (beat jobs: no user).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ DRAFT, IN_PROGRESS, RETURNED, DONE = "draft", "in_progress", "returned", "done"
 REJECTED, WITHDRAWN = "rejected", "withdrawn"
 CLOSED_STATUSES = frozenset({REJECTED, WITHDRAWN})
 
-RELATIONS = ("applicant", "town", "bureau", "expert", "system")
+RELATIONS = ("applicant", "town", "bureau", "expert", "certifier", "system")
 
 NEXT = "@next"  # Action.target: the next stage that is switched on
 
@@ -42,6 +43,9 @@ class Field:
     kind: str = "text"  # text, textarea, date, int, standard (a registry Standard id)
     required: bool = True
     store: bool = True
+    # A list to pick from: ``choices() -> [(value, label)]`` (pages show a select; the action's effect or guard
+    # still checks the value, as anything from outside).
+    choices: Callable[[], list[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def show(application_id: int):
         history=history, files=attachments.listing(application.id),
         slots=attachments.SLOTS, edit_form=edit_form, returned=applications.return_notice(application),
         is_applicant=is_applicant, upload_form=upload_form, action_form=ActionForm(),
-        can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau"}),
+        can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau", "certifier"}),
         users=applications.actors_of(history), standard_choices=_standard_choices(application.enterprise_id)[1:],
         linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
         standard_status_label=STANDARD_STATUSES.label)

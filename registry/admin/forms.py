@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from registry.enterprises.forms import catalogue_choices
 from registry.forms.specs import EMPTY_CHOICE, options
-from registry.models import Jurisdiction
+from registry.models import CertificationBody, Jurisdiction
 from registry.vocab import USER_ROLES
 
 ALL_CHOICE = SelectChoice("", _l("全部"))
@@ -38,6 +38,7 @@ class UserCreateForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[])
     enterprise = StringField(_l("所属企业（统一社会信用代码）"), description=_l("企业用户必填"))
     jurisdiction = SelectField(_l("所属镇街"), choices=[], description=_l("镇街审核员必填"))
+    certification_body = SelectField(_l("所属认证机构"), choices=[], description=_l("认证机构人员必填"))
     phone = StringField(_l("手机号码"))
     password = PasswordField(_l("初始密码"), description=_l("至少 10 位；请线下告知用户并提醒其登录后修改"))
 
@@ -45,6 +46,7 @@ class UserCreateForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.role.choices = [EMPTY_CHOICE] + [SelectChoice(code, USER_ROLES.label(code)) for code in roles]
         self.jurisdiction.choices = [EMPTY_CHOICE] + catalogue_choices(Jurisdiction)
+        self.certification_body.choices = [EMPTY_CHOICE] + catalogue_choices(CertificationBody)
         for name in ("email", "role", "password"):
             self[name].flags.required = True
 

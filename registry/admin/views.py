@@ -64,7 +64,8 @@ def new_user():
                 password=form.password.data or "", display_name=form.display_name.data,
                 enterprise_uscc=form.enterprise.data if form.role.data == "enterprise" else None,
                 jurisdiction_code=form.jurisdiction.data if form.role.data == "town" else None,
-                phone=form.phone.data)
+                phone=form.phone.data,
+                body_code=form.certification_body.data if form.role.data == "certifier" else None)
         except (ValidationFailed, Conflict) as exc:
             status, messages = service_error(form, exc)
         else:

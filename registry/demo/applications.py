@@ -26,11 +26,22 @@ _PATHS = {
     "returned": [("applicant", "submit", None), ("town", "recommend", None),
                  ("bureau", "return", "请补充近三年产品检验报告和质量管理体系证书扫描件。")],
     "drafting": [("applicant", "submit", None), ("town", "recommend", None), ("bureau", "accept", None)],
-    "certified": [("applicant", "submit", None), ("town", "recommend", None), ("bureau", "accept", None),
-                  ("bureau", "link_standard", None), ("bureau", "standard_published", None),
-                  ("bureau", "body_accepted", None), ("bureau", "testing_passed", None),
-                  ("bureau", "audit_passed", None), ("bureau", "issue_certificate", None)],
 }
+_TO_BODY = _PATHS["drafting"] + [("bureau", "link_standard", None), ("bureau", "standard_published", None)]
+# the certification body's steps (浙江制造认证实施细则), taken by the demo body's auditor
+_PATHS.update({
+    "body_choice": _TO_BODY,
+    "cert_acceptance": _TO_BODY + [("applicant", "choose_body", None)],
+    "product_testing": _TO_BODY + [("applicant", "choose_body", None), ("certifier", "body_accepted", None)],
+    # the bureau records the test result on the body's behalf from the paper report (marked in the history)
+    "factory_audit": _TO_BODY + [("applicant", "choose_body", None), ("certifier", "body_accepted", None),
+                                 ("bureau", "testing_passed", None)],
+    "cert_decision": _TO_BODY + [("applicant", "choose_body", None), ("certifier", "body_accepted", None),
+                                 ("certifier", "testing_passed", None), ("certifier", "audit_passed", None)],
+})
+_PATHS["certified"] = _PATHS["cert_decision"] + [("certifier", "issue_certificate", None)]
+_STEP_PAYLOADS = {"body_accepted": {"accepted_on": "today"}, "testing_passed": {"test_report_no": "JY{serial:04d}"},
+                  "audit_passed": {"audited_on": "today", "audit_report_no": "SH{serial:04d}"}}
 
 
 def _applicant_for(enterprise: Enterprise, template: User) -> User:
@@ -81,16 +92,19 @@ def seed_demo_applications() -> dict:
     demo_applicant = db.session.scalar(select(User).where(User.email == "qiye@linhai.example"))
     town = db.session.scalar(select(User).where(User.email == "duqiao@linhai.example"))
     bureau = db.session.scalar(select(User).where(User.email == "shiju@linhai.example"))
-    if demo_applicant is None or town is None or bureau is None:
+    certifier = db.session.scalar(select(User).where(User.email == "renzheng@linhai.example"))
+    if demo_applicant is None or town is None or bureau is None or certifier is None:
         return {}
     duqiao = db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == DUQIAO))
     firms = list(db.session.scalars(select(Enterprise).where(Enterprise.jurisdiction_id == duqiao.id,
                                                              Enterprise.id != demo_applicant.enterprise_id)
                                     .order_by(Enterprise.above_scale.desc(), func.length(Enterprise.name),
-                                              Enterprise.id).limit(10)))
+                                              Enterprise.id).limit(15)))
     plan = [(demo_applicant.enterprise, "town"), (demo_applicant.enterprise, "draft")]
     plan += [(firm, path) for firm, path in zip(firms, ["town", "town", "town", "pool", "pool", "returned",
-                                                        "drafting", "certified", "certified"])]
+                                                        "drafting", "certified", "certified", "body_choice",
+                                                        "cert_acceptance", "product_testing", "factory_audit",
+                                                        "cert_decision"])]
     made: dict[str, int] = {}
     for serial, (enterprise, path) in enumerate(plan, start=1):
         applicant = demo_applicant if enterprise.id == demo_applicant.enterprise_id else \
@@ -99,15 +113,17 @@ def seed_demo_applications() -> dict:
         app = applications.start(applicant, "pinzibiao", None, {
             "product": product, "standard_proposal": f"{product}“浙江制造”标准",
             "self_assessment": "产品性能指标对标国际先进水平，质量管理体系运行有效，近三年无质量安全事故。"})
-        actors = {"applicant": applicant, "town": town, "bureau": bureau}
+        actors = {"applicant": applicant, "town": town, "bureau": bureau, "certifier": certifier}
         for who, action, reason in _PATHS[path]:
-            payload = {}
+            payload = {key: clock.today().isoformat() if value == "today" else value.format(serial=serial)
+                       for key, value in _STEP_PAYLOADS.get(action, {}).items()}
+            if action == "choose_body":
+                payload = {"certification_body_id": certifier.certification_body_id}
             if action == "link_standard":
                 payload = {"standard_id": _published_zzb_standard(enterprise).id}
             if action == "issue_certificate":
                 issued, expires = _certificate_dates(made.get("certified", 0))
-                payload = {"cert_number": f"CZJM-DEMO-{serial:04d}", "issuer": "浙江公信认证有限公司",
-                           "issued_on": issued.isoformat(), "expires_on": expires.isoformat()}
+                payload = {"cert_number": f"CZJM-DEMO-{serial:04d}", "issued_on": issued.isoformat(), "expires_on": expires.isoformat()}
             applications.act(actors[who], app.id, action, reason=reason, payload=payload)
         made[path] = made.get(path, 0) + 1
     db.session.add(Setting(key=MARKER_KEY, value=made))

@@ -96,6 +96,10 @@ def example_accounts() -> list[dict]:
             _items, total = inbox(user)
             add(user, f"待办 {total} 件（批量推荐、退回、资格审查）；申报总览" if email.startswith("shiju")
                 else f"待办 {total} 件（可批量推荐）；本镇街的申报总览和镇街考核")
+    certifier = by_email("renzheng@linhai.example")
+    if certifier is not None:
+        _items, total = inbox(certifier)
+        add(certifier, f"认证机构待办 {total} 件（受理、产品检验、工厂审核、评价与决定；只见本机构受理的申请）")
     seats = db.session.execute(select(PanelMember, Expert).join(Expert, Expert.id == PanelMember.expert_id)
                                .where(PanelMember.active.is_(True), PanelMember.role != "substitute")
                                .order_by(PanelMember.entry_id, PanelMember.position)).all()

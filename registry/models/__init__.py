@@ -1,6 +1,7 @@
 """Every model, re-exported so Alembic and callers see one namespace."""
 from registry.models.accounts import ROLES, ApiToken, User, UserSession  # noqa: F401
-from registry.models.catalogues import GreenProductDomain, Industry, Jurisdiction  # noqa: F401
+from registry.models.catalogues import (CertificationBody, GreenProductDomain, Industry,  # noqa: F401
+                                        Jurisdiction)
 from registry.models.certifications import Certification  # noqa: F401
 from registry.models.compliance import CreditRecord, IncidentRecord  # noqa: F401
 from registry.models.enterprise import Enterprise  # noqa: F401

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models.base import TimestampMixin
-from registry.models.catalogues import Jurisdiction
+from registry.models.catalogues import CertificationBody, Jurisdiction
 from registry.models.enterprise import Enterprise
 
 ROLE_ENTERPRISE = "enterprise"
@@ -17,7 +17,8 @@ ROLE_TOWN = "town"
 ROLE_BUREAU = "bureau"
 ROLE_EXPERT = "expert"
 ROLE_ADMIN = "admin"
-ROLES = (ROLE_ENTERPRISE, ROLE_TOWN, ROLE_BUREAU, ROLE_EXPERT, ROLE_ADMIN)
+ROLE_CERTIFIER = "certifier"  # staff of one certification body (认证机构)
+ROLES = (ROLE_ENTERPRISE, ROLE_TOWN, ROLE_BUREAU, ROLE_EXPERT, ROLE_ADMIN, ROLE_CERTIFIER)
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -29,6 +30,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
     jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    # certifier accounts: the body they work for (they see only the applications assigned to it)
+    certification_body_id: Mapped[int | None] = mapped_column(ForeignKey("certification_bodies.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -38,6 +41,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     enterprise: Mapped[Enterprise | None] = relationship()
     jurisdiction: Mapped[Jurisdiction | None] = relationship()
+    certification_body: Mapped[CertificationBody | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -1,4 +1,5 @@
-"""Editable catalogues: jurisdictions (镇街/开发区), industries (产业) and green-product domains (绿色产品领域)."""
+"""Editable catalogues: jurisdictions (镇街/开发区), industries (产业), green-product domains (绿色产品领域) and
+certification bodies (认证机构)."""
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Integer, String
@@ -40,6 +41,19 @@ class GreenProductDomain(db.Model):
     __tablename__ = "green_product_domains"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CertificationBody(db.Model):
+    """An accredited certification body (认证机构) that certifies 品字标浙江制造 products (the 浙江制造国际认证联盟
+    members are data, kept by the bureau). Its ``certifier`` accounts see and act on the applications assigned to it.
+    """
+
+    __tablename__ = "certification_bodies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # 认可批准号 (CNCA-R-...) or an own code
     name: Mapped[str] = mapped_column(String(100), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

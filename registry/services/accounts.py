@@ -11,8 +11,8 @@ from registry.audit.trail import record
 from registry.auth.tokens import revoke_all as revoke_all_tokens
 from registry.database import begin_write
 from registry.extensions import db
-from registry.models import ROLES, Enterprise, Jurisdiction, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
+from registry.models import ROLES, CertificationBody, Enterprise, Jurisdiction, User
+from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
 from registry.models.base import utcnow
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -50,9 +50,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 def create_user(email: str, role: str, password: str, display_name: str | None = None,
                 enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
-                phone: str | None = None, *, actor: User | None = None, must_change_password: bool = False) -> User:
+                phone: str | None = None, *, actor: User | None = None, must_change_password: bool = False,
+                body_code: str | None = None) -> User:
     """Create an account (``actor`` None: the CLI or the installer); enterprise users need an enterprise, town
-    reviewers a jurisdiction. Audited as ``account_create``. ``must_change_password``: someone else chose the
+    reviewers a jurisdiction, certifiers an active certification body (``body_code``). Audited as ``account_create``. ``must_change_password``: someone else chose the
     password; the user changes it at first sign-in.
 
     Raises ValidationFailed for bad input and Conflict when the e-mail is taken.
@@ -79,6 +80,12 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
             select(Jurisdiction).where(Jurisdiction.code == (jurisdiction_code or "").strip()))
         if jurisdiction is None:
             errors.setdefault("jurisdiction", []).append("镇街审核员必须关联镇街（行政区划代码）。")
+    body = None
+    if role == ROLE_CERTIFIER:
+        body = db.session.scalar(select(CertificationBody).where(
+            CertificationBody.code == (body_code or "").strip(), CertificationBody.active.is_(True)))
+        if body is None:
+            errors.setdefault("certification_body", []).append("认证机构人员必须关联目录中启用的认证机构（代码）。")
     if errors:
         raise ValidationFailed(errors)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -87,12 +94,13 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
                 display_name=display_name or email.split("@")[0], phone=phone,
                 enterprise_id=enterprise.id if enterprise else None,
                 jurisdiction_id=jurisdiction.id if jurisdiction else None,
+                certification_body_id=body.id if body else None,
                 must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
     record("account_create", actor, f"user:{user.id}",
            {"email": user.email, "role": role, "enterprise": enterprise.uscc if enterprise else None,
-            "jurisdiction": jurisdiction.code if jurisdiction else None})
+            "jurisdiction": jurisdiction.code if jurisdiction else None, "certification_body": body.code if body else None})
     db.session.commit()
     return user
 
@@ -160,12 +168,12 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
 
 # Who may open accounts of which role: bureau staff onboard enterprises, town reviewers and experts; only an
 # administrator creates staff accounts (bureau, admin), so nobody can raise their own kind's privileges.
-CREATABLE_ROLES = {ROLE_ADMIN: ROLES, ROLE_BUREAU: (ROLE_ENTERPRISE, ROLE_TOWN, ROLE_EXPERT)}
+CREATABLE_ROLES = {ROLE_ADMIN: ROLES, ROLE_BUREAU: (ROLE_ENTERPRISE, ROLE_TOWN, ROLE_EXPERT, ROLE_CERTIFIER)}
 
 
 def register_user(actor: User, email: str, role: str, password: str, display_name: str | None = None,
                   enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
-                  phone: str | None = None) -> User:
+                  phone: str | None = None, body_code: str | None = None) -> User:
     """Create an account on behalf of ``actor`` (see ``CREATABLE_ROLES``), then as ``create_user``; the new user
     must change the password at first sign-in.
 
@@ -177,11 +185,12 @@ def register_user(actor: User, email: str, role: str, password: str, display_nam
     if role in ROLES and role not in allowed:
         raise Forbidden("只有系统管理员可以创建市局或管理员账户。")
     _refuse_bad_chars(email=email, display_name=display_name, enterprise=enterprise_uscc,
-                      jurisdiction=jurisdiction_code, phone=phone)
+                      jurisdiction=jurisdiction_code, phone=phone, certification_body=body_code)
     begin_write()
     return create_user(email, role, password, display_name=(display_name or "").strip()[:64] or None,
                        enterprise_uscc=enterprise_uscc, jurisdiction_code=jurisdiction_code,
-                       phone=(phone or "").strip()[:32] or None, actor=actor, must_change_password=True)
+                       phone=(phone or "").strip()[:32] or None, actor=actor, must_change_password=True,
+                       body_code=body_code)
 
 
 def get_user(actor: User, user_id: int) -> User:

@@ -1,4 +1,5 @@
-"""Catalogue use cases (administrators): jurisdictions, industries and green-product domains are data, edited here."""
+"""Catalogue use cases (administrators): jurisdictions, industries, green-product domains and certification bodies
+are data, edited here."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -7,7 +8,7 @@ from sqlalchemy import select, update
 from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
-from registry.models import Certification, GreenProductDomain, Industry, Jurisdiction, User
+from registry.models import Certification, CertificationBody, GreenProductDomain, Industry, Jurisdiction, User
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.records.fields import FieldSpec as F
 from registry.records.fields import coerce
@@ -25,6 +26,10 @@ CATALOGUES = {
         F("active", _l("启用"), "bool"))),
     "green_product_domains": (GreenProductDomain, _l("绿色产品认证领域"), (
         F("code", _l("代码"), required=True, max_length=32, hint=_l("国家标准号（如 GB/T 35602）或自编代码")),
+        F("name", _l("名称"), required=True, max_length=100),
+        F("sort_order", _l("排序"), "int", minimum=0, maximum=9999), F("active", _l("启用"), "bool"))),
+    "certification_bodies": (CertificationBody, _l("认证机构"), (
+        F("code", _l("代码"), required=True, max_length=32, hint=_l("认可批准号（如 CNCA-R-2002-001）或自编代码")),
         F("name", _l("名称"), required=True, max_length=100),
         F("sort_order", _l("排序"), "int", minimum=0, maximum=9999), F("active", _l("启用"), "bool"))),
 }

@@ -13,15 +13,39 @@ from workflows.models import Application
 def test_demo_applications_cover_the_stages_once():
     seed_demo()
     made = seed_demo_applications()
-    assert made == {"town": 4, "draft": 1, "pool": 2, "returned": 1, "drafting": 1, "certified": 2}
+    assert made == {"town": 4, "draft": 1, "pool": 2, "returned": 1, "drafting": 1, "certified": 2,
+                    "body_choice": 1, "cert_acceptance": 1, "product_testing": 1, "factory_audit": 1,
+                    "cert_decision": 1}
     stages = dict(db.session.execute(select(Application.stage, func.count()).group_by(Application.stage)).all())
     assert stages["town_recommendation"] == 4 and stages["pool_review"] == 3 and stages["certified"] == 2
+    for stage in ("body_choice", "cert_acceptance", "product_testing", "factory_audit", "cert_decision"):
+        assert stages[stage] == 1, stage
     statuses = set(db.session.scalars(select(Application.status)))
     assert {"draft", "returned", "in_progress", "done"} <= statuses
     demo_certs = db.session.scalar(select(func.count()).where(Certification.number.like("CZJM-DEMO-%")))
     assert demo_certs == 2
     assert seed_demo_applications() == {}
-    assert db.session.scalar(select(func.count(Application.id))) == 11
+    assert db.session.scalar(select(func.count(Application.id))) == 16
+
+
+def test_the_demo_certifier_works_the_body_steps_and_sees_only_its_body():
+    """The demo auditor's inbox holds its body's four steps; the bureau's paper record is marked in history."""
+    from registry.models import CertificationBody, User
+    from workflows.models import Transition
+    from workflows.services.inbox import inbox
+
+    seed_demo()
+    seed_demo_applications()
+    certifier = db.session.scalar(select(User).where(User.email == "renzheng@linhai.example"))
+    items, total = inbox(certifier)
+    assert sorted(i["application"].stage for i in items) == ["cert_acceptance", "cert_decision", "factory_audit",
+                                                             "product_testing"]
+    assert db.session.get(CertificationBody, certifier.certification_body_id).name == "浙江公信认证有限公司"
+    paper = db.session.scalars(select(Transition).where(Transition.action == "testing_passed")).all()
+    assert sorted(t.payload["recorded_by"] for t in paper) == ["bureau_from_paper", "certifier", "certifier",
+                                                                "certifier"]
+    issued = db.session.scalars(select(Certification.issuer).where(Certification.number.like("CZJM-DEMO-%"))).all()
+    assert issued == ["浙江公信认证有限公司"] * 2
 
 
 def test_demo_has_an_application_on_each_other_route():

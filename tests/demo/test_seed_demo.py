@@ -105,15 +105,15 @@ def test_seed_demo_is_deterministic_and_idempotent(app, runner):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "已存在" in second.output and "linhai-shiju-2026" in second.output
     assert {kind: _count(model) for kind, model in KINDS.items()} == counts
-    # The eight printed accounts, plus one quiet applicant account per firm that has a demo application and one
+    # The nine printed accounts (one a certification body's auditor), plus one quiet applicant account per firm that has a demo application and one
     # account per further pool expert (zhuanjia4..24), so whoever a draw seats can sign in.
     printed = db.session.scalar(select(func.count(m.User.id)).where(~m.User.email.like("demo-ent-%"),
                                                                     m.User.role != "expert"))
-    assert printed == 5
+    assert printed == 6
     assert db.session.scalar(select(func.count(m.User.id)).where(m.User.role == "expert")) == 24
     # Certificates issued by the demo applications' workflow come on top of the registry's own.
     counts["certifications"] -= db.session.scalar(
-        select(func.count(m.Certification.id)).where(m.Certification.number.like("CZJM-DEMO-%")))
+        select(func.count(m.Certification.id)).where(m.Certification.number.like("%-DEMO-%")))  # every route's demo certificates
     # So do the drafter rows the demo adds for a certified firm that drafted no standard (an application names
     # only its enterprise's own standards): they are written after the first application.
     from workflows.models import Application

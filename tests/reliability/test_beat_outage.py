@@ -85,7 +85,7 @@ def test_one_sweep_after_beat_comes_back_applies_everything_once(app, cast, draf
         deliveries = Counter(webhook.effect_keys())
 
     escalated = {i for i in overdue if after_one[(i, "escalation")] == 2}  # the bureau and the town
-    moved = {i for i in waiting if db.session.get(Application, i).stage == "cert_acceptance"}
+    moved = {i for i in waiting if db.session.get(Application, i).stage == "body_choice"}
     missed = (OVERDUE - len(escalated)) + (WAITING_ON_STANDARD - len(moved)) + (1 - after_one[(in_window, "reminder")])
     duplicates = sum(n - 1 for n in deliveries.values() if n > 1) + sum(n - 1 for n in autos_three.values() if n > 1) \
         + sum(n - 2 for (i, kind), n in after_three.items() if kind == "escalation" and n > 2) \

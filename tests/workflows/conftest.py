@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from registry.extensions import db
-from registry.models import Jurisdiction, User
+from registry.models import CertificationBody, Jurisdiction, User
 from tests.factories import EnterpriseFactory, StandardFactory, UserFactory
 
 
@@ -21,6 +21,9 @@ class Cast:
     bureau: User
     admin: User
     expert: User
+    certifier: User  # staff of ``body``, the certification body the tests assign applications to
+    other_certifier: User  # staff of another body
+    body: object
 
 
 @pytest.fixture
@@ -29,6 +32,10 @@ def cast(app):
     home, away = jurisdictions[0], jurisdictions[1]
     enterprise = EnterpriseFactory(jurisdiction=home)
     other = EnterpriseFactory(jurisdiction=away)
+    body, other_body = (CertificationBody(code=f"CB-{n}-{enterprise.id}", name=f"测试认证机构{n}-{enterprise.id}")
+                        for n in (1, 2))
+    db.session.add_all([body, other_body])
+    db.session.commit()
     return Cast(
         enterprise=enterprise,
         applicant=UserFactory(role="enterprise", enterprise=enterprise),
@@ -38,6 +45,9 @@ def cast(app):
         bureau=UserFactory(role="bureau"),
         admin=UserFactory(role="admin"),
         expert=UserFactory(role="expert"),
+        certifier=UserFactory(role="certifier", certification_body_id=body.id),
+        other_certifier=UserFactory(role="certifier", certification_body_id=other_body.id),
+        body=body,
     )
 
 

@@ -37,15 +37,17 @@ def test_full_journey_creates_the_certification(cast, draft):
     db.session.get(type(standard), standard.id).status = "published"
     db.session.commit()
     assert sweeps.apply_automatic(datetime.now(timezone.utc)) == 1  # the beat sweep moves it on by itself
+    engine.apply(application.id, "choose_body", cast.applicant, payload={"certification_body_id": cast.body.id})
     for action in ("body_accepted", "testing_passed", "audit_passed"):
-        engine.apply(application.id, action, cast.bureau)
-    outcome = engine.apply(application.id, "issue_certificate", cast.bureau,
+        engine.apply(application.id, action, cast.certifier)
+    outcome = engine.apply(application.id, "issue_certificate", cast.certifier,
                            payload={"cert_number": "ZJM-2026-001", "issuer": "方圆标志认证集团",
                                     "issued_on": "2026-03-01"})
     assert (outcome.stage, outcome.status) == ("certified", "done")
     cert = db.session.scalar(select(Certification).where(Certification.number == "ZJM-2026-001"))
     assert cert.cert_type == "pinzibiao" and cert.expires_on == date(2029, 3, 1)
     assert cert.enterprise_id == cast.enterprise.id and cert.scope == "高精度汽车齿轮"
+    assert cert.issuer == cast.body.name  # the assigned body issues it, whatever the form said
     engine.apply(application.id, "suspend", cast.bureau, reason="监督抽查不合格")
     assert db.session.get(Certification, cert.id).status == "suspended"
     engine.apply(application.id, "restore", cast.bureau, reason="整改完成")
@@ -54,7 +56,7 @@ def test_full_journey_creates_the_certification(cast, draft):
     assert db.session.get(Certification, cert.id).status == "revoked"
     steps = [t.action for t in applications.history(application.id)]
     assert steps == ["create", "submit", "recommend", "accept", "link_standard", "standard_published",
-                     "body_accepted", "testing_passed", "audit_passed", "issue_certificate", "suspend", "restore",
+                     "choose_body", "body_accepted", "testing_passed", "audit_passed", "issue_certificate", "suspend", "restore",
                      "revoke"]
     assert chain.verify() == []
 

@@ -11,8 +11,10 @@ from tests.workflows.conftest import own_standard, place
 from workflows import definitions, engine
 from workflows.models import Application, Transition
 
-T, B, A, S = "town", "bureau", "applicant", "system"
+T, B, A, S, C = "town", "bureau", "applicant", "system", "certifier"
 # Written from domain.md section 3, independently of the definition: who may take each action in each stage.
+# Certification is the body's (C: staff of the body the application is assigned to); the bureau may record each of
+# its steps from a paper result (B).
 EXPECTED = {
     ("apply", "submit"): {A}, ("apply", "withdraw"): {A},
     **{("town_recommendation", a): {T} for a in ("recommend", "return", "reject")},
@@ -21,20 +23,24 @@ EXPECTED = {
     ("pool_review", "resubmit"): {A}, ("pool_review", "withdraw"): {A},
     ("standard_drafting", "link_standard"): {A, B}, ("standard_drafting", "standard_published"): {B, S},
     ("standard_drafting", "reject"): {B}, ("standard_drafting", "withdraw"): {A},
-    **{(st, a): {B} for st, fwd in (("cert_acceptance", "body_accepted"), ("product_testing", "testing_passed"),
-                                     ("factory_audit", "audit_passed")) for a in (fwd, "reject", "return")},
+    ("body_choice", "choose_body"): {A, B}, ("body_choice", "withdraw"): {A},
+    **{(st, a): {C, B} for st, fwd in (("cert_acceptance", "body_accepted"), ("product_testing", "testing_passed"),
+                                        ("factory_audit", "audit_passed")) for a in (fwd, "reject", "return")},
     **{(st, "resubmit"): {A} for st in ("cert_acceptance", "product_testing", "factory_audit")},
-    **{(st, "withdraw"): {A} for st in ("cert_acceptance", "product_testing", "factory_audit", "cert_decision")},
-    ("cert_decision", "issue_certificate"): {B}, ("cert_decision", "reject"): {B},
+    **{(st, "withdraw"): {A} for st in ("body_choice", "cert_acceptance", "product_testing", "factory_audit",
+                                        "cert_decision")},
+    ("cert_decision", "issue_certificate"): {C, B}, ("cert_decision", "reject"): {C, B},
     **{("certified", a): {B} for a in ("record_surveillance", "suspend", "restore", "revoke")},
 }
 _SERIAL = itertools.count(1)
-PERSONAS = ("applicant", "other_applicant", "town", "other_town", "bureau", "admin", "expert", "system")
-RELATION = {"applicant": A, "town": T, "bureau": B, "admin": B, "system": S}
+PERSONAS = ("applicant", "other_applicant", "town", "other_town", "bureau", "admin", "expert", "certifier",
+            "other_certifier", "system")
+RELATION = {"applicant": A, "town": T, "bureau": B, "admin": B, "system": S, "certifier": C}
+UNSEEN = ("other_applicant", "other_town", "expert", "other_certifier")  # they do not see the application at all
 
 
-def _payload(action: str, standard_id: int) -> dict:
-    return {"link_standard": {"standard_id": standard_id},
+def _payload(action: str, standard_id: int, body_id: int) -> dict:
+    return {"link_standard": {"standard_id": standard_id}, "choose_body": {"certification_body_id": body_id},
             "issue_certificate": {"cert_number": f"PZB-{standard_id}-{next(_SERIAL)}", "issuer": "浙江制造国际认证联盟",
                                   "issued_on": "2026-03-01"},
             "record_surveillance": {"surveyed_on": "2026-09-01", "result": "合格"}}.get(action, {})
@@ -60,6 +66,7 @@ def test_every_stage_action_role(cast, draft, stage, action, status):
     application = draft()
     application_id = application.id
     application.standard_id = standard.id
+    application.certification_body_id = cast.body.id
     db.session.commit()
     for persona in PERSONAS:
         place(application_id, stage, status)
@@ -68,13 +75,13 @@ def test_every_stage_action_role(cast, draft, stage, action, status):
         transitions = db.session.query(Transition).count()
         user = None if persona == "system" else getattr(cast, persona)
         allowed = RELATION.get(persona) in EXPECTED[(stage, action)]
-        payload = _payload(action, standard.id)
+        payload = _payload(action, standard.id, cast.body.id)
         if allowed:
             outcome = engine.apply(application_id, action, user, reason="测试理由", payload=payload)
             assert outcome.version == before_state[2] + 1, (persona, action)
             assert db.session.query(Transition).count() == transitions + 1
         else:
-            expected_error = NotFound if persona in ("other_applicant", "other_town", "expert") else Forbidden
+            expected_error = NotFound if persona in UNSEEN else Forbidden
             with pytest.raises(expected_error):
                 engine.apply(application_id, action, user, reason="测试理由", payload=payload)
             db.session.expire_all()
@@ -90,3 +97,53 @@ def test_allowed_actions_match_the_engine(cast, draft):
     assert [a.name for a in engine.allowed_actions(application, cast.town)] == ["recommend", "return", "reject"]
     assert [a.name for a in engine.allowed_actions(application, cast.applicant)] == ["withdraw"]
     assert engine.allowed_actions(application, cast.bureau) == []
+
+
+def test_a_certifier_acts_only_once_the_application_is_assigned_to_its_body(cast, draft, published_standard):
+    """Before the applicant chooses a body no certifier sees the application; afterwards only that body's."""
+    application = draft()
+    application.standard_id = published_standard.id
+    db.session.commit()
+    place(application.id, "body_choice", "in_progress")
+    with pytest.raises(NotFound):
+        engine.apply(application.id, "choose_body", cast.certifier, payload={"certification_body_id": cast.body.id})
+    engine.apply(application.id, "choose_body", cast.applicant, payload={"certification_body_id": cast.body.id})
+    application = db.session.get(Application, application.id)
+    assert (application.stage, application.certification_body_id) == ("cert_acceptance", cast.body.id)
+    assert [a.name for a in engine.allowed_actions(application, cast.certifier)] == ["body_accepted", "reject",
+                                                                                      "return"]
+    with pytest.raises(NotFound):
+        engine.apply(application.id, "body_accepted", cast.other_certifier)
+    engine.apply(application.id, "body_accepted", cast.certifier, payload={"accepted_on": "2026-03-02"})
+
+
+@pytest.mark.parametrize("body", ["retired", "unknown"])
+def test_choosing_a_body_outside_the_catalogue_is_refused(cast, draft, body):
+    from registry.services.errors import ValidationFailed
+
+    application = draft()
+    place(application.id, "body_choice", "in_progress")
+    if body == "retired":
+        cast.body.active = False
+        db.session.commit()
+    body_id = cast.body.id if body == "retired" else cast.body.id + 1000
+    with pytest.raises(ValidationFailed) as info:
+        engine.apply(application.id, "choose_body", cast.applicant, payload={"certification_body_id": body_id})
+    assert "certification_body_id" in info.value.errors
+    after = db.session.get(Application, application.id)
+    assert (after.stage, after.certification_body_id) == ("body_choice", None)
+
+
+def test_history_marks_a_step_the_bureau_recorded_from_a_paper_result(cast, draft, auth):
+    application = draft()
+    application.certification_body_id = cast.body.id
+    db.session.commit()
+    place(application.id, "cert_acceptance", "in_progress")
+    engine.apply(application.id, "body_accepted", cast.certifier)
+    engine.apply(application.id, "testing_passed", cast.bureau, payload={"test_report_no": "JY-2026-07"})
+    rows = {t.action: t.payload for t in db.session.query(Transition).filter_by(application_id=application.id)}
+    assert rows["body_accepted"]["recorded_by"] == "certifier"
+    assert rows["testing_passed"] == {"test_report_no": "JY-2026-07", "recorded_by": "bureau_from_paper"}
+    auth.login(cast.bureau)
+    page = auth.client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert page.count("市局据纸质结果代录") == 1

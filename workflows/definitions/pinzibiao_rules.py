@@ -8,7 +8,7 @@ from sqlalchemy import select
 from registry import settings
 from registry.clock import local_date
 from registry.extensions import db
-from registry.models import Certification, Standard
+from registry.models import Certification, CertificationBody, Standard
 from registry.services.errors import ValidationFailed
 
 PUBLISHED = ("published", "in_force")
@@ -43,9 +43,39 @@ def link_standard(application, _actor, values, _now) -> None:
     application.standard_id = standard.id
 
 
+def body_choices() -> list[tuple[str, str]]:
+    """The active certification bodies of the catalogue, as (id, name) for the body picker."""
+    rows = db.session.execute(select(CertificationBody.id, CertificationBody.name)
+                              .where(CertificationBody.active.is_(True))
+                              .order_by(CertificationBody.sort_order, CertificationBody.id))
+    return [(str(body_id), name) for body_id, name in rows]
+
+
+def assign_body(application, _actor, values, _now) -> None:
+    """The application goes to the chosen body (an active catalogue entry; any other id is refused)."""
+    body = db.session.get(CertificationBody, values["certification_body_id"])
+    if body is None or not body.active:
+        raise ValidationFailed({"certification_body_id": ["请从目录中选择启用的认证机构。"]})
+    application.certification_body_id = body.id
+    application.data = {**(application.data or {}), "certification_body": body.name}
+
+
+def note_recorder(application, actor, values, _now) -> None:
+    """Mark in the history row (its payload) who recorded a certification body's step: the body itself, or the
+    bureau on the body's behalf from a paper result (代录)."""
+    from workflows import actors
+
+    rels = actors.relations(actor, application)
+    if "certifier" in rels:
+        values["recorded_by"] = "certifier"
+    elif "bureau" in rels:
+        values["recorded_by"] = "bureau_from_paper"
+
+
 def issue_certificate(cert_type: str):
     """The effect registering the recorded certificate as a registry Certification of ``cert_type`` (品字标浙江制造,
-    or a 认定/自我声明 route's own type)."""
+    or a 认定/自我声明 route's own type), issued by the application's certification body (or, for one without,
+    the body named in ``issuer``)."""
 
     def effect(application, _actor, values, _now) -> None:
         issued: date = values["issued_on"]
@@ -61,8 +91,13 @@ def issue_certificate(cert_type: str):
                                                                  Certification.number == number))
         if taken:
             raise ValidationFailed({"cert_number": ["该证书编号已登记。"]})
+        body = db.session.get(CertificationBody, application.certification_body_id) \
+            if application.certification_body_id else None
+        issuer = body.name if body is not None else values.get("issuer")
+        if not issuer:
+            raise ValidationFailed({"issuer": ["请填写认证机构。"]})
         cert = Certification(enterprise_id=application.enterprise_id, cert_type=cert_type, number=number,
-                             issuer=values["issuer"], scope=(application.data or {}).get("product"), issued_on=issued,
+                             issuer=issuer, scope=(application.data or {}).get("product"), issued_on=issued,
                              expires_on=expires, status="valid")
         db.session.add(cert)
         db.session.flush()

@@ -8,7 +8,8 @@ from registry.i18n import N_
 from workflows.definitions import pinzibiao_rules as rules
 from workflows.spec import (DONE, DRAFT, NEXT, Auto, Field, Stage, act, resubmit, reviewer_actions, withdraw)
 
-APPLICANT, TOWN, BUREAU, SYSTEM = "applicant", "town", "bureau", "system"
+APPLICANT, TOWN, BUREAU, CERTIFIER, SYSTEM = "applicant", "town", "bureau", "certifier", "system"
+BODY = frozenset({CERTIFIER, BUREAU})  # a certification body's step: its staff, or the bureau from a paper result
 
 # The definitions an enterprise chooses between when it applies for the 品字标 (workflows.views.new), in this order.
 ROUTES = ("pinzibiao", "pinzibiao_declaration", "pinzibiao_agri", "pinzibiao_service")
@@ -56,9 +57,37 @@ def recorded_step(name: str, label: str, forward: str, forward_label: str, limit
                  time_limit_days=limit)
 
 
-def certificate_fields(number=N_("证书编号"), issuer=N_("认证机构"), issued=N_("发证日期")) -> tuple[Field, ...]:
+def body_choice() -> Stage:
+    """申请认证: the applicant (or the bureau for it) applies to an accredited certification body of the catalogue;
+    from here the body's ``certifier`` accounts see the application."""
+    return Stage("body_choice", N_("申请认证"), frozenset({APPLICANT}),
+                 (act("choose_body", N_("向认证机构提交认证申请"), {APPLICANT, BUREAU}, target=NEXT,
+                      fields=(Field("certification_body_id", N_("认证机构"), kind="int", choices=rules.body_choices,
+                                    store=False),),
+                      effects=(rules.assign_body,)),
+                  withdraw()),
+                 time_limit_days=20)
+
+
+def body_step(name: str, label: str, forward: str, forward_label: str, limit: int,
+              fields: tuple[Field, ...] = ()) -> Stage:
+    """A step the certification body decides (浙江制造认证实施细则): its staff record the result, or the bureau does
+    from a paper result; the history row says which (``rules.note_recorder``)."""
+    return Stage(name, label, frozenset({CERTIFIER}),
+                 (act(forward, forward_label, BODY, target=NEXT, fields=fields, effects=(rules.note_recorder,)),
+                  act("reject", N_("不予通过"), BODY, status="rejected", needs_reason=True, style="danger",
+                      effects=(rules.note_recorder,)),
+                  act("return", N_("退回补正"), BODY, status="returned", needs_reason=True, style="plain",
+                      effects=(rules.note_recorder,)),
+                  resubmit(), withdraw()),
+                 time_limit_days=limit)
+
+
+def certificate_fields(number=N_("证书编号"), issuer=N_("认证机构"), issued=N_("发证日期"),
+                       issuer_required=True) -> tuple[Field, ...]:
     """What registering a 品字标 certificate (or 认定/登记) takes; ``rules.issue_certificate`` reads these names."""
-    return (Field("cert_number", number), Field("issuer", issuer), Field("issued_on", issued, kind="date"),
+    return (Field("cert_number", number), Field("issuer", issuer, required=issuer_required),
+            Field("issued_on", issued, kind="date"),
             Field("expires_on", N_("有效期至"), kind="date", required=False))
 
 

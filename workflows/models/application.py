@@ -39,6 +39,8 @@ class Application(TimestampMixin, db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     certification_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id", ondelete="SET NULL"))
     standard_id: Mapped[int | None] = mapped_column(ForeignKey("standards.id", ondelete="SET NULL"), index=True)
+    # the certification body (认证机构) the applicant applied to; its certifier accounts act on the application
+    certification_body_id: Mapped[int | None] = mapped_column(ForeignKey("certification_bodies.id"), index=True)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
 

@@ -28,7 +28,8 @@ ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", 
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SLOTS = {"self_assessment": _l("自评价报告"), "evidence": _l("证明材料"), "stamped_form": _l("盖章扫描件"),
-         "test_report": _l("检测报告")}
+         "test_report": _l("检验报告"), "acceptance_notice": _l("认证受理通知"), "audit_report": _l("工厂审核报告"),
+         "certificate": _l("认证证书"), "surveillance_report": _l("监督审核报告")}
 MAX_UNZIPPED = 100 * 1024 * 1024
 
 
@@ -88,7 +89,7 @@ def upload(user: User, application_id: int, slot: str, filename: str, content: b
     if slot not in SLOTS:
         raise ValidationFailed({"slot": ["未知的附件类别。"]})
     rels = actors.relations(user, application)
-    if not rels & {"applicant", "town", "bureau"}:
+    if not rels & {"applicant", "town", "bureau", "certifier"}:
         raise Forbidden("您不能向该申请上传附件。")
     ext, mime = validate(filename, content)
     begin_write()

@@ -9,14 +9,14 @@ from sqlalchemy import and_, false, func, or_, select
 from registry import clock
 from registry.extensions import db
 from registry.models import Enterprise, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
+from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
 from registry.services.errors import Conflict, DomainError
 from workflows import actors, calendar, definitions, engine
 from workflows.models import Application
 from workflows.spec import IN_PROGRESS, RETURNED
 
 _RELATION_OF_ROLE = {ROLE_TOWN: "town", ROLE_BUREAU: "bureau", ROLE_ADMIN: "bureau", ROLE_EXPERT: "expert",
-                     ROLE_ENTERPRISE: "applicant"}
+                     ROLE_ENTERPRISE: "applicant", ROLE_CERTIFIER: "certifier"}
 
 
 @dataclass(frozen=True)
