@@ -40,12 +40,15 @@ demo: setup
 test: setup browser services
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
-# The long runs of reliability.md at full size (the suite runs them smaller): beat really stopped for 10 minutes,
-# 10,000 Hypothesis steps over both workflows, PostgreSQL restarted 10 times under traffic. Figures are printed (-s).
+# The long runs of reliability.md at full size (the suite runs them smaller; tests/reliability/README.md): beat really
+# stopped for 10 minutes, 10,000 Hypothesis steps over both workflows, PostgreSQL restarted 10 times under traffic,
+# 20 + 20 worker kills, 200 rounds of 32 racing reviewers, 500 sweep races. Figures are printed (-s).
 soak: setup
-	BEAT_DOWN_SECONDS=600 STATEFUL_EXAMPLES=250 STATEFUL_STEPS=40 PG_RESTARTS=10 \
-		$(PY) -m pytest -q -s -p no:cacheprovider tests/reliability/test_beat_stopped.py \
-		tests/workflows/test_stateful.py tests/reliability/test_postgres_restart.py $(PYTEST_ARGS)
+	BEAT_DOWN_SECONDS=600 STATEFUL_EXAMPLES=250 STATEFUL_STEPS=40 PG_RESTARTS=10 WORKER_KILLS=20 RACE_ROUNDS=200 \
+		SWEEP_RACES=500 $(PY) -m pytest -q -s -p no:cacheprovider tests/reliability/test_beat_stopped.py \
+		tests/workflows/test_stateful.py tests/reliability/test_postgres_restart.py \
+		tests/reliability/test_worker_killed.py tests/workflows/test_concurrency.py \
+		tests/reliability/test_sweep_races_reviewer.py $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench.run_all

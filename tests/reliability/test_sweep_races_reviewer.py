@@ -1,7 +1,7 @@
-"""Deadline sweep races a reviewer (reliability.md, "Workflow integrity"): in each of 100 rounds the sweep's automatic
-action and a person's action hit the same stage run at the same moment (two threads, each with its own app context
-and database session, released by a barrier). Figure: rounds with exactly one of {decided by the person, moved by
-the system} = 100 of 100, 5xx = 0. Runs on the session's database (SQLite file; PostgreSQL with DATABASE_URL).
+"""Deadline sweep races a reviewer (reliability.md, "Workflow integrity"): in each of 100 rounds (500 in ``make soak``)
+the sweep's automatic action and a person's action hit the same stage run at the same moment (two threads, each with
+its own app context and database session, released by a barrier). Figure: rounds with exactly one of {decided by the person, moved by
+the system} = all rounds, 5xx = 0. Runs on the session's database (SQLite file; PostgreSQL with DATABASE_URL).
 
 No stage of the current definitions closes by itself on timeout (``Auto(..., on_timeout=True)``), so the race is the
 one that exists: 品字标 standard drafting, whose automatic "standard published" fires on the sweep as soon as the
@@ -10,6 +10,7 @@ publication itself, or the applicant withdrawing.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -26,7 +27,7 @@ from workflows import chain, engine
 from workflows.models import Application, Transition
 from workflows.services import sweeps
 
-ROUNDS = 100
+ROUNDS = int(os.environ.get("SWEEP_RACES", "100"))  # reliability.md's 500 in `make soak`
 DECISIONS = ("standard_published", "reject", "withdraw")
 # The sweep looks through every automatic stage before it acts: the person starts 0-27 ms after it, so that rounds
 # land on every part of that window and either side wins some.

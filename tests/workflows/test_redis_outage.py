@@ -1,6 +1,7 @@
-"""Redis stopped during 20 submissions: every submission is saved (no 5xx, bounded time), and once Redis is back
-the outbox relay gets every notification delivered exactly once. Uses a private redis-server on its own port and
-a second real worker bound to it; the machine's shared Redis is never touched."""
+"""Redis stopped during 50 submissions (reliability.md, "Background work"): every submission is saved (no 5xx,
+bounded time; p99 printed), and once Redis is back the outbox relay gets every notification delivered exactly once.
+Uses a private redis-server on its own port and a second real worker bound to it; the machine's shared Redis is
+never touched."""
 from __future__ import annotations
 
 import subprocess
@@ -21,7 +22,7 @@ from tests.workflows.receivers import SmtpSink, WebhookSink, free_port
 from workflows import engine
 from workflows.models import Application, NotificationPreference, Outbox
 
-SUBMISSIONS = 20
+SUBMISSIONS = 50
 
 
 class PrivateRedis:
@@ -102,7 +103,9 @@ def test_submissions_survive_redis_outage(app, cast, draft, outage_setup):
     assert db.session.scalar(select(func.count()).where(Application.stage == "town_recommendation")) == SUBMISSIONS
     assert db.session.scalar(select(func.count(Outbox.id)).where(Outbox.status == "pending")) == 2 * SUBMISSIONS
     assert max(timings) < 2.0, timings
-    print(f"submissions during outage: max {max(timings):.3f}s, mean {sum(timings) / len(timings):.3f}s")
+    p99 = sorted(timings)[max(0, round(0.99 * len(timings)) - 1)]
+    print(f"\n{SUBMISSIONS} submissions with Redis stopped: 5xx = 0 (none raised), p99 {p99:.3f}s, max "
+          f"{max(timings):.3f}s, mean {sum(timings) / len(timings):.3f}s")
 
     server.start()
     expected = {f"{o.effect_key}" for o in db.session.scalars(select(Outbox))}
@@ -132,3 +135,4 @@ def test_submissions_survive_redis_outage(app, cast, draft, outage_setup):
     assert len(keys) == len(expected) == 2 * SUBMISSIONS
     db.session.rollback()  # end this test's read snapshot to see the worker's commits
     assert {o.status for o in db.session.scalars(select(Outbox))} == {"done"}
+    print(f"after the restart: {len(keys)} effects (e-mail and webhook of each submission), each exactly once")
