@@ -7,6 +7,9 @@ Use cases that write call ``begin_write()`` before their first statement.
 from __future__ import annotations
 
 import contextvars
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
@@ -18,6 +21,7 @@ from registry import history
 from registry.extensions import db
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+_SQLITE_WRITERS = threading.Lock()
 
 
 def configure_database(app: Flask) -> None:
@@ -76,3 +80,14 @@ def begin_write() -> None:
         session.commit()
     if db.engine.dialect.name == "sqlite":
         _write_intent.set(True)
+
+
+@contextmanager
+def writer_turn() -> Iterator[None]:
+    """On SQLite, queue this process's writers on a fair lock instead of SQLite's busy handler, whose growing
+    sleeps make 16 concurrent writers crawl (p95 of seconds). PostgreSQL needs no such thing."""
+    if db.engine.dialect.name == "sqlite":
+        with _SQLITE_WRITERS:
+            yield
+    else:
+        yield

@@ -7,15 +7,13 @@ and only then publishes the outbox jobs. Pages, the API, the CLI and beat jobs a
 """
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update
 
 from registry import clock, settings
-from registry.database import begin_write
+from registry.database import begin_write, writer_turn
 from registry.extensions import db
 from registry.history import set_actor
 from registry.models import User
@@ -91,7 +89,7 @@ def apply(application_id: int, action_name: str, actor: User | None, *, reason: 
     missing reason or field, failed guard). Nothing is written when it raises.
     """
     now = now or clock.now()
-    with _writer_turn():
+    with writer_turn():
         begin_write()
         try:
             outcome, jobs = _apply(application_id, action_name, actor, reason, version, dict(payload or {}), now)
@@ -101,20 +99,6 @@ def apply(application_id: int, action_name: str, actor: User | None, *, reason: 
             raise
     dispatch.publish(jobs)
     return outcome
-
-
-_SQLITE_WRITERS = threading.Lock()
-
-
-@contextmanager
-def _writer_turn():
-    """On SQLite, queue this process's writers on a fair lock instead of SQLite's busy handler, whose growing
-    sleeps make 16 concurrent writers crawl (p95 of seconds). PostgreSQL needs no such thing."""
-    if db.engine.dialect.name == "sqlite":
-        with _SQLITE_WRITERS:
-            yield
-    else:
-        yield
 
 
 def _apply(application_id, action_name, actor, reason, version, payload, now):

@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry import clock
+from registry import clock, pagination
 from registry.audit.trail import exported, filter_words
 from registry.downloads import export_name, send_download
 from registry.extensions import db
@@ -32,7 +32,7 @@ def overview_page():
     rows, total = overview.page(current_user, filters, number, PER_PAGE)
     this_year = clock.today().year
     return render_template(
-        "workflows/overview.html", rows=rows, total=total, page=number, pages=max(1, -(-total // PER_PAGE)),
+        "workflows/overview.html", rows=rows, total=total, page=number, pages=pagination.page_count(total, PER_PAGE),
         filters=filters, args=filters.as_args(), workflows=overview.workflow_labels(),
         stages=overview.stage_labels(), statuses=STATUS_LABELS, towns=overview.towns(current_user),
         years=range(this_year, 2020, -1), status_text=lambda row: overview.status_text(row, _),

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from flask import has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from registry import clock
+from registry import clock, pagination
 from registry.audit.chain import AUDIT
 from registry.audit.events import EVENTS
 from registry.audit.models import SecurityEvent
@@ -117,28 +117,11 @@ def _query(filters: AuditFilters):
     return query
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[SecurityEvent]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def search(actor: User, filters: AuditFilters, page: int = 1, per_page: int = 50) -> Page:
+def search(actor: User, filters: AuditFilters, page: int = 1, per_page: int = 50) -> pagination.Page:
     """One page of the trail, newest first (administrators only). Raises Forbidden."""
     _require_admin(actor)
-    query = _query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = list(db.session.scalars(query.order_by(SecurityEvent.seq.desc(), SecurityEvent.id.desc())
-                                    .offset((page - 1) * per_page).limit(per_page)))
-    return Page(items, total, page, per_page)
+    query = _query(filters).order_by(SecurityEvent.seq.desc(), SecurityEvent.id.desc())
+    return pagination.of_query(query, page, per_page)
 
 
 def rows_for_export(actor: User, filters: AuditFilters) -> Iterator[SecurityEvent]:

@@ -5,7 +5,7 @@ job (``awards.close_notices``) finalises every round whose window has closed wit
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
@@ -18,33 +18,14 @@ from registry.extensions import db
 from registry.history import set_actor
 from registry.models import Honour, User
 from registry.services.errors import Conflict, NotFound, ValidationFailed
-
-
-def _add_working_days(day: date, n: int) -> date:
-    """The workflow engine's working-day calendar (with the bureau's holiday overrides) when present; else the
-    chinese-calendar package, falling back to plain weekends for years it does not know."""
-    try:
-        from workflows.calendar import add_working_days
-    except ImportError:
-        add_working_days = None
-    if add_working_days is not None:
-        return add_working_days(day, n)
-    import chinese_calendar
-
-    while n:
-        day += timedelta(days=1)
-        try:
-            workday = chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            workday = day.weekday() < 5
-        n -= workday
-    return day
+from workflows.calendar import add_working_days
 
 
 def window_end(start: datetime, days: int, working_days: bool) -> datetime:
-    """End of the notice window: the end (local time) of the ``days``-th calendar or working day after ``start``'s day."""
+    """End of the notice window: the end (local time) of the ``days``-th calendar or working day after ``start``'s day
+    (working days as every deadline counts them: ``workflows.calendar``, with the bureau's holiday entries)."""
     first = local_date(start)
-    last = _add_working_days(first, days) if working_days else first + timedelta(days=days)
+    last = add_working_days(first, days) if working_days else first + timedelta(days=days)
     # Stored in UTC: SQLite keeps no offset, and every reader treats a naive time as UTC (registry.clock).
     return datetime.combine(last, time(23, 59, 59), LOCAL_TZ).astimezone(timezone.utc)
 

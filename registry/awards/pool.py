@@ -8,13 +8,14 @@ only; that is also why an expert who appears in a recorded draw is never deleted
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from registry import pagination
 from registry.awards.access import require_bureau
 from registry.awards.display import EXCLUSION_LABELS as TIE_KIND_LABELS  # a tie's kind names its exclusion
 from registry.awards.draw import norm
@@ -26,7 +27,6 @@ from registry.i18n import source_text
 from registry.models import ChangeLog, Enterprise, User
 from registry.models.accounts import ROLE_EXPERT
 from registry.services import accounts
-from registry.services.enterprises import Page
 from registry.services.errors import Conflict, NotFound, ValidationFailed
 from registry.vocab import USER_ROLES
 
@@ -59,7 +59,7 @@ def get_expert(actor: User, expert_id: int) -> Expert:
     return expert
 
 
-def list_experts(actor: User, filters: ExpertFilters, page: int = 1, per_page: int = 20) -> Page:
+def list_experts(actor: User, filters: ExpertFilters, page: int = 1, per_page: int = 20) -> pagination.Page:
     """One page of the pool, by name. The specialty filter runs in Python over the matching rows: specialties are
     a JSON list (stored ASCII-escaped on both backends), and a county pool is hundreds of rows. Raises Forbidden."""
     require_bureau(actor)
@@ -75,10 +75,10 @@ def list_experts(actor: User, filters: ExpertFilters, page: int = 1, per_page: i
     rows = db.session.execute(query.order_by(Expert.name, Expert.id)).all()
     if filters.specialty:
         rows = [r for r in rows if filters.specialty in (r.specialties or [])]
-    ids = [r.id for r in rows][(page - 1) * per_page: page * per_page]
-    found = {e.id: e for e in db.session.scalars(select(Expert).where(Expert.id.in_(ids))
-                                                 .options(selectinload(Expert.ties)))} if ids else {}
-    return Page(items=[found[i] for i in ids], total=len(rows), page=page, per_page=per_page)
+    listed = pagination.of_list([r.id for r in rows], page, per_page, keep_page=True)
+    found = {e.id: e for e in db.session.scalars(select(Expert).where(Expert.id.in_(listed.items))
+                                                 .options(selectinload(Expert.ties)))} if listed.items else {}
+    return replace(listed, items=[found[i] for i in listed.items])
 
 
 def specialties_in_use() -> list[str]:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from registry import scoping
+from registry import pagination, scoping
 from registry.clock import today
 from registry.database import begin_write
 from registry.extensions import db
@@ -53,19 +53,6 @@ SORTS = {
     "name": Enterprise.name, "uscc": Enterprise.uscc, "established": Enterprise.established_on,
     "updated": Enterprise.updated_at,
 }
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    capped: bool = False  # the total was counted only up to a cap
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass
@@ -138,10 +125,10 @@ def filtered_query(user: User, filters: EnterpriseFilters):
 
 
 def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, per_page: int = 20,
-                       count_cap: int | None = None) -> Page:
+                       count_cap: int | None = None) -> pagination.Page:
     """A page of enterprises in the user's scope matching the filters.
 
-    With ``count_cap`` the total is counted only up to the cap (``Page.capped`` says it was reached): an exact
+    With ``count_cap`` the total is counted only up to the cap (``pagination.Page.capped`` says it was reached): an exact
     count of a large registry costs more than the page itself, and nobody pages past a thousand rows.
     """
     page = max(1, page)
@@ -156,8 +143,7 @@ def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, pe
         total = count_cap
     column = SORTS.get(filters.sort, Enterprise.name)
     ordered = query.order_by(column.desc() if filters.direction == "desc" else column.asc(), Enterprise.id)
-    items = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).unique())
-    return Page(items=items, total=total, page=page, per_page=per_page, capped=capped)
+    return pagination.of_query(ordered, page, per_page, total=total, capped=capped, unique=True, keep_page=True)
 
 
 def page_badges(enterprise_ids: list[int], day: date | None = None) -> tuple[set[int], set[int]]:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from registry import pagination
 from registry.extensions import db
 from registry.models import Industry, Jurisdiction
 from registry.routing import int_arg, page_arg
@@ -115,13 +116,11 @@ def records(code: str):
     filters, errors = request_filters()
     year = int_arg("year", minimum=1900, maximum=2100)
     indicator, items = services.counted_records(current_user, code, filters, year)
-    page = page_arg()
-    pages = max(1, -(-len(items) // RECORDS_PER_PAGE))
-    start = (page - 1) * RECORDS_PER_PAGE
+    shown = pagination.of_list(items, page_arg(), RECORDS_PER_PAGE, keep_page=True)
     args = {**filters.as_args(), **({"year": year} if year else {}), "code": code}
     return render_template("targets/records.html", indicator=indicator, rule=all_rules()[indicator.rule],
-                           items=items[start:start + RECORDS_PER_PAGE], total=len(items), first=start,
-                           page=page, pages=pages, args=args, filters=filters, year=year,
+                           items=shown.items, total=shown.total, first=shown.first,
+                           page=shown.page, pages=shown.pages, args=args, filters=filters, year=year,
                            form=filters_form(filters, errors), describe=describe)
 
 

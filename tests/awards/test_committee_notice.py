@@ -77,6 +77,16 @@ def test_window_is_seven_calendar_days_or_working_days(award_round, bureau):
     assert notice.window_end(sunday, 1, True) == dt.datetime(2026, 10, 12, 15, 59, 59, tzinfo=dt.timezone.utc)
 
 
+def test_the_window_counts_the_bureau_s_holiday_entries(award_round, bureau):
+    """One working-day calendar: a day the bureau enters on the holidays page moves the notice window too."""
+    from workflows.models import HolidayOverride
+
+    db.session.add(HolidayOverride(day=dt.date(2026, 10, 12), is_workday=False, note="台风停工"))
+    db.session.commit()
+    sunday = dt.datetime(2026, 10, 11, 2, 0, tzinfo=dt.timezone.utc)
+    assert notice.window_end(sunday, 1, True) == dt.datetime(2026, 10, 13, 15, 59, 59, tzinfo=dt.timezone.utc)
+
+
 def run_task(celery_worker, app, now: dt.datetime) -> str:
     """Send awards.close_notices with an injected now to the real worker; wait for its logged result."""
     result = app.extensions["celery"].send_task("awards.close_notices", kwargs={"now": now.isoformat()})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -27,7 +27,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from registry import db_retry, request_ids, settings
+from registry import db_retry, pagination, request_ids, settings
 from registry.clock import aware
 from registry.database import begin_write
 from registry.extensions import db
@@ -142,18 +142,6 @@ class SetAsideRow:
     operator: dict | None  # {"action", "by", "user_id", "at" (datetime), "note"} of the last retry or discard
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[SetAsideRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def _require_staff(user: User) -> None:
     if not user.is_bureau:
         raise Forbidden("只有市局工作人员或系统管理员可以查看和处理消息投递。")
@@ -182,18 +170,15 @@ def overview(user: User, now: datetime) -> Overview:
 
 
 def set_aside(user: User, *, status: str = DEAD, channel: str | None = None, page: int = 1,
-              per_page: int = PER_PAGE) -> Page:
+              per_page: int = PER_PAGE) -> pagination.Page:
     """Dead (or discarded) rows, newest first, optionally of one channel. Raises Forbidden."""
     _require_staff(user)
     status = status if status in SET_ASIDE else DEAD
     where = [Outbox.status == status]
     if channel:
         where.append(_channel_of() == channel)
-    total = db.session.scalar(select(func.count(Outbox.id)).where(*where)) or 0
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    rows = list(db.session.scalars(select(Outbox).where(*where).order_by(Outbox.id.desc())
-                                   .offset((page - 1) * per_page).limit(per_page)))
-    return Page(_described(rows), total, page, per_page)
+    found = pagination.of_query(select(Outbox).where(*where).order_by(Outbox.id.desc()), page, per_page)
+    return replace(found, items=_described(found.items))
 
 
 def _described(rows: list[Outbox]) -> list[SetAsideRow]:
