@@ -59,6 +59,8 @@ class BaseConfig:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_KNOWN_ADDRESS_DAYS = 180
     RATELIMIT_ENABLED = True
+    # Public objections to an award's notice list (no account): per client address, Flask-Limiter's notation.
+    OBJECTION_RATE_LIMIT = "5 per hour;20 per day"
     # How many reverse proxies stand in front of the app (nginx on the same host: 1). Each trusted hop's
     # X-Forwarded-For/-Proto/-Host is applied (Werkzeug's ProxyFix), so login limits, the audit trail and the logs
     # see the real client. 0: the headers are ignored, as they must be when clients reach the app directly.
@@ -275,6 +277,15 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["SMS_TIMEOUT"] = float(env["SMS_TIMEOUT"])
     if env.get("TRUSTED_PROXIES", "").strip():
         settings["TRUSTED_PROXIES"] = _env_count("TRUSTED_PROXIES", env["TRUSTED_PROXIES"])
+    if env.get("OBJECTION_RATE_LIMIT", "").strip():
+        settings["OBJECTION_RATE_LIMIT"] = env["OBJECTION_RATE_LIMIT"].strip()
+        try:
+            from limits import parse_many
+
+            parse_many(settings["OBJECTION_RATE_LIMIT"])
+        except ValueError:
+            raise ConfigError(f"OBJECTION_RATE_LIMIT: not a rate limit ({env['OBJECTION_RATE_LIMIT']!r}), "
+                              "e.g. '5 per hour;20 per day'") from None
     if env.get("LOG_FORMAT", "").strip():
         settings["LOG_FORMAT"] = env["LOG_FORMAT"].strip().lower()
         if settings["LOG_FORMAT"] not in ("text", "json"):

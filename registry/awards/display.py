@@ -10,9 +10,11 @@ from registry.vocab import HONOUR_LEVELS, Vocab
 
 AWARD_TYPE_LABELS = Vocab(quality_award=N_("政府质量奖"), quality_award_nomination=N_("政府质量奖提名奖"))
 ROUND_STATUS_LABELS = Vocab(draft=N_("筹备"), open=N_("申报与评审"), reviewing=N_("审议"), notice=N_("公示中"),
-                            finalised=N_("已表彰"))
+                            approval=N_("待政府审定"), finalised=N_("已表彰"))
 REVIEW_STAGE_LABELS = Vocab(document=N_("材料评审"), presentation=N_("陈述答辩"), site=N_("现场评审"))
-OBJECTION_LABELS = Vocab(open=N_("待处理"), upheld=N_("异议成立"), dismissed=N_("异议不成立"))
+OBJECTION_LABELS = Vocab(open=N_("待调查核实"), upheld=N_("异议成立"), dismissed=N_("异议不成立"))
+OBJECTION_SOURCE_LABELS = Vocab(online=N_("网上实名提交"), paper=N_("书面异议（市局登记）"))
+COMMITTEE_ROLE_LABELS = Vocab(chair=N_("主任委员"), vice_chair=N_("副主任委员"), member=N_("委员"))
 EXCLUSION_LABELS = Vocab(employer=N_("现任职单位"), former_employer=N_("曾任职单位"), consultant=N_("咨询服务关系"),
                          legal_rep=N_("担任法定代表人"), declared=N_("本人申报回避"), same_group=N_("同一集团"),
                          shared_legal_rep=N_("法定代表人相同"), load=N_("本批次评审任务已满"))
@@ -51,5 +53,7 @@ def template_helpers() -> dict:
     return {"award_type_label": _shown(AWARD_TYPE_LABELS),
             "round_status_label": _shown(ROUND_STATUS_LABELS), "level_label": HONOUR_LEVELS.label,
             "review_stage_label": _shown(REVIEW_STAGE_LABELS), "objection_label": _shown(OBJECTION_LABELS),
+            "objection_source_label": _shown(OBJECTION_SOURCE_LABELS),
+            "committee_role_label": _shown(COMMITTEE_ROLE_LABELS),
             "exclusion_label": _shown(EXCLUSION_LABELS),
             "funnel_labels": FUNNEL_LABELS}  # the page translates each

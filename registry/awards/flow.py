@@ -101,14 +101,31 @@ def not_selected(application, _actor, _values) -> str | None:
     return None if ok else "审议尚未结束或已列入公示名单。"
 
 
+def shortlisted(application, _actor, _values) -> str | None:
+    entry = entry_of(application)
+    return None if entry and entry.shortlisted is True else "入围名单尚未确定或未入围。"
+
+
+def not_shortlisted(application, _actor, _values) -> str | None:
+    entry = entry_of(application)
+    return None if entry and entry.shortlisted is False else "入围名单尚未确定或已入围。"
+
+
+def notice_closed_clear(application, _actor, _values) -> str | None:
+    """The round's notice closed with every objection answered, and this entry is still on the list."""
+    entry, found = entry_of(application), _round_of(application)
+    ok = entry and found and found.status in ("approval", "finalised") and entry.proposed and not entry.excluded_reason
+    return None if ok else "公示期未满或尚有异议未处理。"
+
+
 def honoured(application, _actor, _values) -> str | None:
     entry = entry_of(application)
-    return None if entry and entry.honour_id else "公示期未满或尚有异议未处理。"
+    return None if entry and entry.honour_id else "尚未登记政府审定结果。"
 
 
 def objection_upheld(application, _actor, _values) -> str | None:
     entry, found = entry_of(application), _round_of(application)
-    ok = entry and found and found.status == "finalised" and entry.excluded_reason
+    ok = entry and found and found.status in ("approval", "finalised") and entry.excluded_reason
     return None if ok else "没有成立的异议。"
 
 
@@ -224,7 +241,7 @@ def sync_assignments(entry_id: int, now: datetime) -> None:
 
 
 def close_notices(now: datetime) -> list[int]:
-    """The beat job's use case: finalise rounds whose notice closed clear, then move their applications on."""
+    """The beat job's use case: rounds whose notice closed clear go to 审定, then their applications move on."""
     from registry.awards import notice
 
     done = notice.close_notices(now)

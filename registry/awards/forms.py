@@ -31,6 +31,9 @@ class RoundForm(FlaskForm):
     notice_days = IntegerField(_l("公示天数"), validators=[InputRequired(), digits(), NumberRange(1, 60)], default=7)
     notice_working_days = BooleanField(_l("按工作日计算公示期"))
     presentation_enabled = BooleanField(_l("设陈述答辩环节"))
+    shortlist_min_score = DecimalField(_l("入围最低分（材料评审）"), places=1,
+                                       validators=[Optional(), digits(), NumberRange(0, 1000)])
+    shortlist_max = IntegerField(_l("入围最多个数"), validators=[Optional(), digits(), NumberRange(1, 500)])
     issuer = StringField(_l("授予机关"), validators=[Optional(), Length(max=200)], default="临海市人民政府")
     # The round's last day per stage (rounds.DEADLINE_STAGES); empty: the stage's working-day limit applies.
     deadline_recommend = DateField(_l("推荐截止日期"), validators=[Optional()])
@@ -91,14 +94,68 @@ class DeclareForm(FlaskForm):
 
 
 class ObjectionForm(FlaskForm):
+    """The public page's objection: anyone, under their real name, no account (the service checks and cleans)."""
+    name = StringField(_l("姓名（实名）"), validators=[DataRequired(), Length(max=64)])
+    phone = StringField(_l("联系电话"), validators=[DataRequired(), Length(max=32)])
     entry_id = SelectField(_l("异议对象"), coerce=int, choices=[])
-    text = TextAreaField(_l("异议内容"), validators=[DataRequired(), Length(max=4000)])
-    contact = StringField(_l("联系方式"), validators=[Optional(), Length(max=120)])
+    text = TextAreaField(_l("异议内容（事实和理由）"), validators=[DataRequired(), Length(max=4000)])
+    file = FileField(_l("证明材料（可选，PDF、JPG、PNG）"))
+
+
+class PaperObjectionForm(ObjectionForm):
+    """An objection received on paper, entered by the bureau."""
+    received_on = DateField(_l("收到日期"), validators=[InputRequired()])
 
 
 class ObjectionDecisionForm(FlaskForm):
-    outcome = SelectField(_l("处理结果"), choices=[("dismissed", _l("异议不成立")), ("upheld", _l("异议成立"))])
-    reason = TextAreaField(_l("处理意见"), validators=[DataRequired(), Length(max=2000)])
+    outcome = SelectField(_l("核实结论"), choices=[("dismissed", _l("异议不成立")), ("upheld", _l("异议成立"))])
+    investigation = TextAreaField(_l("调查核实情况"), validators=[DataRequired(), Length(max=4000)])
+    reason = TextAreaField(_l("答复意见（答复异议人）"), validators=[DataRequired(), Length(max=2000)])
+
+
+class ApprovalForm(FlaskForm):
+    """The city government's decision (审定), recorded from its document."""
+    number = StringField(_l("审定文件文号"), validators=[DataRequired(), Length(max=100)])
+    decided_on = DateField(_l("审定日期"), validators=[InputRequired()])
+
+
+class CommitteeForm(FlaskForm):
+    """The committee's meeting; each ranked entry's vote and result are read by name (votes_for_<id>...)."""
+    met_on = DateField(_l("审议日期"), validators=[InputRequired()])
+    members = TextAreaField(_l("出席委员（每行一人：姓名，单位，职务）"), validators=[DataRequired(), Length(max=4000)])
+    resolution = TextAreaField(_l("审议决议"), validators=[DataRequired(), Length(max=4000)])
+
+
+_ROLE_WORDS = (("副主任", "vice_chair"), ("主任", "chair"))
+
+
+def parse_members(text: str) -> list[dict]:
+    """Committee members from lines "姓名，单位，职务" (full- or half-width commas or tabs; 职务 主任委员 / 副主任委员 /
+    委员, default 委员)."""
+    import re
+
+    out = []
+    for line in (text or "").splitlines():
+        parts = [p.strip() for p in re.split(r"[,，\t、]", line) if p.strip()]
+        if not parts:
+            continue
+        role = "member"
+        if len(parts) > 1:
+            for word, code in _ROLE_WORDS:
+                if word in parts[-1]:
+                    role = code
+                    parts = parts[:-1]
+                    break
+            else:
+                if parts[-1].endswith("委员"):
+                    parts = parts[:-1]
+        out.append({"name": parts[0], "affiliation": "，".join(parts[1:]) or None, "role": role})
+    return out
+
+
+def members_text(members) -> str:
+    words = {"chair": "主任委员", "vice_chair": "副主任委员", "member": "委员"}
+    return "\n".join("，".join(p for p in (m.name, m.affiliation, words.get(m.role, "委员")) if p) for m in members)
 
 
 class RevokeForm(FlaskForm):

@@ -17,7 +17,10 @@ from registry.models.base import TimestampMixin, utcnow
 
 LEVELS = ("linhai", "taizhou", "provincial", "national")  # = registry.vocab.HONOUR_LEVELS codes
 AWARD_TYPES = ("quality_award", "quality_award_nomination")  # = registry.vocab.HONOUR_TYPES codes
-ROUND_STATUSES = ("draft", "open", "reviewing", "notice", "finalised")
+# approval: the notice closed clear and the round waits for the city government's decision (审定).
+ROUND_STATUSES = ("draft", "open", "reviewing", "notice", "approval", "finalised")
+COMMITTEE_ROLES = ("chair", "vice_chair", "member")
+OBJECTION_SOURCES = ("online", "paper")  # filed on the public page; received on paper, entered by the bureau
 TIE_KINDS = ("employer", "former_employer", "consultant", "legal_rep", "declared")
 REVIEW_STAGES = ("document", "presentation", "site")
 
@@ -44,6 +47,19 @@ class AwardRound(TimestampMixin, db.Model):
     notice_starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     notice_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Shortlist after the document review (入围): a minimum document score and a maximum count (None: no limit).
+    shortlist_min_score: Mapped[float | None] = mapped_column(Float)
+    shortlist_max: Mapped[int | None] = mapped_column(Integer)
+    shortlisted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The committee's meeting (评审委员会审议): its members are CommitteeMember rows, its votes on the entries.
+    committee_met_on: Mapped[date | None] = mapped_column(Date)
+    committee_resolution: Mapped[str | None] = mapped_column(Text)
+    notice_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # closed clear: 待审定
+    # The city government's decision (审定), recorded by the bureau from the government's document.
+    decision_number: Mapped[str | None] = mapped_column(String(100))  # 文号, e.g. 临政发〔2026〕12号
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def call_open_on(self, day: date) -> bool:
@@ -76,6 +92,10 @@ class AwardEntry(TimestampMixin, db.Model):
     review_scores: Mapped[dict] = mapped_column(JSON, default=dict)  # review stage -> aggregate total
     final_score: Mapped[float | None] = mapped_column(Float)
     rank: Mapped[int | None] = mapped_column(Integer)
+    shortlisted: Mapped[bool | None] = mapped_column(Boolean)  # None: not decided; False: told and closed
+    votes_for: Mapped[int | None] = mapped_column(Integer)  # the committee's vote on this entry
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
     proposed: Mapped[str | None] = mapped_column(String(32))  # award type proposed by the committee
     excluded_reason: Mapped[str | None] = mapped_column(Text)  # an upheld objection took it off the list
     honour_id: Mapped[int | None] = mapped_column(ForeignKey("honours.id", ondelete="SET NULL"))
@@ -172,8 +192,21 @@ class Score(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class CommitteeMember(db.Model):
+    """A member of the round's 评审委员会 present at its deliberation (in the order the minutes list them)."""
+
+    __tablename__ = "award_committee_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("award_rounds.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    affiliation: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="member")  # COMMITTEE_ROLES
+
+
 class Objection(db.Model):
-    """A named objection (异议) filed during public notice; an open one holds the round's finalisation."""
+    """A named objection (异议) during public notice, filed on the public page (no account needed) or received on
+    paper and entered by the bureau; investigated (调查核实) and answered. An open one holds the round."""
 
     __tablename__ = "award_objections"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,11 +215,19 @@ class Objection(db.Model):
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     filer_name: Mapped[str] = mapped_column(String(64))
     contact: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16), default="online", server_default="online")  # OBJECTION_SOURCES
+    received_on: Mapped[date | None] = mapped_column(Date)  # a paper objection: the day it was received
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    file_name: Mapped[str | None] = mapped_column(String(200))  # optional material: original name
+    stored_name: Mapped[str | None] = mapped_column(String(64))  # generated name under UPLOAD_DIR
+    content_type: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    investigation: Mapped[str | None] = mapped_column(Text)  # 调查核实: what the bureau found
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open, upheld, dismissed
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decision_reason: Mapped[str | None] = mapped_column(Text)  # the answer given to the objector (答复)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

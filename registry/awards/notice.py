@@ -1,23 +1,24 @@
-"""Public notice (公示): the window, named objections, and finalisation into Honours when it closes clear.
-
-An open objection holds finalisation; the bureau upholds (the entry leaves the list) or dismisses it. A beat
-job (``awards.close_notices``) finalises every round whose window has closed with no objection open.
+"""Public notice (公示) and the government's decision (审定): the window; when it has closed with no objection
+open (``registry.awards.objections``) the round waits for the city government; the bureau then records the
+decision (文号, date) and only then are the Honours created. A beat job (``awards.close_notices``) closes every
+round whose window has ended clear.
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
 from registry.awards import progress
 from registry.awards.access import get_round, require_bureau
-from registry.awards.models import AwardEntry, AwardRound, Objection
+from registry.awards.models import AwardEntry, AwardRound
 from registry.clock import LOCAL_TZ, local_date, parse_now
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
 from registry.models import Honour, User
-from registry.services.errors import Conflict, NotFound, ValidationFailed
+from registry.services.errors import Conflict, ValidationFailed
+from registry.text import clean, one_line
 from workflows.calendar import add_working_days
 
 
@@ -50,92 +51,80 @@ def publish(round_id: int, actor: User, now: datetime) -> AwardRound:
     return found
 
 
-def file_objection(round_id: int, user: User, text: str, now: datetime, *, entry_id: int | None = None,
-                   contact: str | None = None) -> Objection:
-    """A signed-in person files a named objection during the window. Raises NotFound, ValidationFailed."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        raise ValidationFailed({"text": ["请登录后实名提出异议。"]})
-    found = get_round(round_id)
-    if found.status != "notice" or parse_now(now) > parse_now(found.notice_ends_at):
-        raise ValidationFailed({"text": ["不在公示期内，不能提出异议。"]})
-    if not (text or "").strip() or len(text) > 4000:
-        raise ValidationFailed({"text": ["请填写异议内容（不超过 4000 字）。"]})
-    if entry_id is not None and db.session.scalar(select(AwardEntry.id).where(
-            AwardEntry.id == entry_id, AwardEntry.round_id == round_id, AwardEntry.proposed.is_not(None))) is None:
-        raise NotFound("公示名单中没有该企业。")
-    begin_write()
-    row = Objection(round_id=round_id, entry_id=entry_id, filed_by_id=user.id, filer_name=user.display_name,
-                    contact=(contact or "").strip() or None, text=text.strip(), created_at=now)
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def decide_objection(objection_id: int, actor: User, upheld: bool, reason: str, now: datetime) -> Objection:
-    """The bureau upholds (the entry leaves the list) or dismisses an objection, with a reason. If the window has
-    closed and nothing else is open, the round finalises at once. Raises Forbidden, NotFound, ValidationFailed."""
-    require_bureau(actor)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": ["请填写处理意见。"]})
-    begin_write()
-    row = db.session.get(Objection, objection_id)
-    if row is None:
-        raise NotFound("未找到该异议。")
-    if row.status != "open":
-        raise Conflict("该异议已处理。")
-    set_actor(db.session, actor.id)
-    row.status = "upheld" if upheld else "dismissed"
-    row.decided_by_id, row.decided_at, row.decision_reason = actor.id, now, reason.strip()
-    if upheld and row.entry_id:
-        entry = db.session.get(AwardEntry, row.entry_id)
-        entry.excluded_reason = f"异议成立：{reason.strip()}"
-    db.session.commit()
-    close_notices(now, round_id=row.round_id)
-    return row
-
-
 def open_objections(round_id: int) -> int:
-    return db.session.scalar(select(func.count(Objection.id)).where(
-        Objection.round_id == round_id, Objection.status == "open")) or 0
+    from registry.awards.objections import open_count
+
+    return open_count(round_id)
 
 
 def close_notices(now: datetime, round_id: int | None = None) -> list[int]:
-    """Finalise every round whose notice window has closed with no open objection. Idempotent (a round moves
-    notice -> finalised once, by compare-and-set). Returns the finalised round ids."""
+    """Every round whose notice window has closed with no open objection now waits for the city government's
+    decision (notice -> approval, by compare-and-set: idempotent). Returns those round ids."""
     query = select(AwardRound.id).where(AwardRound.status == "notice", AwardRound.notice_ends_at <= now)
     if round_id is not None:
         query = query.where(AwardRound.id == round_id)
     done = []
     for rid in db.session.scalars(query).all():
-        if open_objections(rid) == 0 and finalise(rid, now):
+        if open_objections(rid) == 0 and _close(rid, now):
             done.append(rid)
     db.session.commit()
     return done
 
 
-def finalise(round_id: int, now: datetime) -> bool:
-    """Create the Honour on each remaining proposed entry's record and close the round. False if another
-    process finalised it first or an objection is open. Commits."""
+def _close(round_id: int, now: datetime) -> bool:
     begin_write()
     if open_objections(round_id):
-        return False
-    won = db.session.execute(update(AwardRound).where(
-        AwardRound.id == round_id, AwardRound.status == "notice").values(status="finalised", finalised_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if won != 1:
         db.session.rollback()
         return False
-    found = db.session.get(AwardRound, round_id)
+    won = db.session.execute(update(AwardRound).where(
+        AwardRound.id == round_id, AwardRound.status == "notice").values(status="approval", notice_closed_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return won == 1
+
+
+def approve(round_id: int, actor: User, *, number: str, decided_on: date, now: datetime) -> AwardRound:
+    """Record the city government's decision (审定: 文号 and date, from the government's document) and only now
+    create the Honour on each remaining proposed entry's record; the round is finalised. Refused while an
+    objection is open or before the notice has closed. Raises Forbidden, NotFound, Conflict, ValidationFailed."""
+    require_bureau(actor)
+    number = one_line(clean(number or ""), 100)
+    found = get_round(round_id)
+    if open_objections(round_id):
+        raise Conflict("尚有异议未调查核实和答复，不能审定。")
+    if found.status != "approval":
+        raise Conflict("公示期满且异议处理完毕后才能登记审定结果。" if found.status == "notice"
+                       else "该批次不在待审定状态。")
+    errors: dict[str, list[str]] = {}
+    if not number:
+        errors["number"] = ["请填写审定文件的文号。"]
+    if decided_on is None:
+        errors["decided_on"] = ["请填写审定日期。"]
+    elif found.notice_ends_at is not None and decided_on < local_date(found.notice_ends_at):
+        errors["decided_on"] = ["审定日期不能早于公示期结束。"]
+    elif decided_on > local_date(now):
+        errors["decided_on"] = ["审定日期不能晚于今天。"]
+    if errors:
+        raise ValidationFailed(errors)
+    begin_write()
+    won = db.session.execute(update(AwardRound).where(
+        AwardRound.id == round_id, AwardRound.status == "approval").values(
+        status="finalised", finalised_at=now, decision_number=number, decision_date=decided_on,
+        decision_recorded_by_id=actor.id, decision_recorded_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        db.session.rollback()
+        raise Conflict("已被他人处理")
     db.session.refresh(found)
-    set_actor(db.session, None, f"{found.name}公示期满，系统确认表彰")
+    set_actor(db.session, actor.id, f"{found.name}审定（{number}）")
     for entry in db.session.scalars(select(AwardEntry).where(
             AwardEntry.round_id == round_id, AwardEntry.proposed.is_not(None),
             AwardEntry.excluded_reason.is_(None), AwardEntry.honour_id.is_(None))).all():
         honour = Honour(enterprise_id=entry.enterprise_id, honour_type=entry.proposed, level=found.level,
-                        year=found.year, awarded_on=local_date(now), title=found.name, issuer=found.issuer,
-                        source_application_id=entry.application_id)
+                        year=found.year, awarded_on=decided_on, title=f"{found.name}（{number}）",
+                        issuer=found.issuer, source_application_id=entry.application_id)
         db.session.add(honour)
         db.session.flush()
         entry.honour_id = honour.id
     db.session.commit()
-    return True
+    return found

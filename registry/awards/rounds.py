@@ -26,10 +26,15 @@ EDITABLE_UNTIL_NOTICE = ("open", "reviewing")
 
 
 def _check_round(*, name: str, level: str, call_opens_on: date, call_closes_on: date, quotas: dict[str, int],
-                 notice_days: int, presentation_enabled: bool, stage_deadlines: dict[str, date | str | None]
+                 notice_days: int, presentation_enabled: bool, stage_deadlines: dict[str, date | str | None],
+                 shortlist_min_score: float | None = None, shortlist_max: int | None = None
                  ) -> tuple[dict[str, int], dict[str, str], dict[str, list[str]]]:
     """(quotas, deadlines as ISO dates, errors) of a round's settings."""
     errors: dict[str, list[str]] = {}
+    if shortlist_min_score is not None and not 0 <= float(shortlist_min_score) <= 1000:
+        errors["shortlist_min_score"] = ["入围最低分应在 0 到 1000 分之间。"]
+    if shortlist_max is not None and not 1 <= int(shortlist_max) <= 500:
+        errors["shortlist_max"] = ["入围最多个数应在 1 到 500 之间。"]
     if not (name or "").strip():
         errors["name"] = ["请填写批次名称。"]
     if level not in LEVELS:
@@ -64,18 +69,22 @@ def _check_round(*, name: str, level: str, call_opens_on: date, call_closes_on: 
 def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: date, call_closes_on: date,
                quotas: dict[str, int], notice_days: int | None = None, notice_working_days: bool | None = None,
                presentation_enabled: bool = False, issuer: str | None = None,
-               stage_deadlines: dict[str, date | str | None] | None = None) -> AwardRound:
+               stage_deadlines: dict[str, date | str | None] | None = None,
+               shortlist_min_score: float | None = None, shortlist_max: int | None = None) -> AwardRound:
     """Create a round open for applications. Raises Forbidden, ValidationFailed (field -> messages)."""
     require_bureau(actor)
     days = settings.get("awards.notice.days") if notice_days is None else notice_days
     clean_quotas, deadlines, errors = _check_round(
         name=name, level=level, call_opens_on=call_opens_on, call_closes_on=call_closes_on, quotas=quotas,
-        notice_days=days, presentation_enabled=presentation_enabled, stage_deadlines=stage_deadlines or {})
+        notice_days=days, presentation_enabled=presentation_enabled, stage_deadlines=stage_deadlines or {},
+        shortlist_min_score=shortlist_min_score, shortlist_max=shortlist_max)
     if errors:
         raise ValidationFailed(errors)
     begin_write()
     set_actor(db.session, actor.id)
     found = AwardRound(
+        shortlist_min_score=None if shortlist_min_score is None else float(shortlist_min_score),
+        shortlist_max=None if shortlist_max is None else int(shortlist_max),
         name=name.strip(), level=level, year=year, call_opens_on=call_opens_on, call_closes_on=call_closes_on,
         quotas=clean_quotas, award_types=[t for t in AWARD_TYPES if clean_quotas[t]], notice_days=int(days),
         notice_working_days=settings.get("awards.notice.working_days") if notice_working_days is None
@@ -88,10 +97,12 @@ def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: 
 
 def update_round(actor: User, round_id: int, now: datetime, *, name: str, call_opens_on: date, call_closes_on: date,
                  quotas: dict[str, int], notice_days: int, notice_working_days: bool, issuer: str | None,
-                 stage_deadlines: dict[str, date | str | None]) -> AwardRound:
+                 stage_deadlines: dict[str, date | str | None], shortlist_min_score: float | None = None,
+                 shortlist_max: int | None = None) -> AwardRound:
     """Change a round's settings until its list goes to public notice. Applications already at a stage whose
     last day changed are due on the new day (reminders and escalation follow it). The level, the year and whether
-    there is a presentation stage are fixed when the round opens: entries and panels depend on them.
+    there is a presentation stage are fixed when the round opens: entries and panels depend on them; the shortlist
+    limits until the shortlist is confirmed.
     Raises Forbidden, NotFound, Conflict (round in notice or finalised), ValidationFailed."""
     require_bureau(actor)
     found = get_round(round_id)
@@ -99,7 +110,11 @@ def update_round(actor: User, round_id: int, now: datetime, *, name: str, call_o
         raise Conflict("拟表彰名单公示后，批次设置不能再修改。")
     clean_quotas, deadlines, errors = _check_round(
         name=name, level=found.level, call_opens_on=call_opens_on, call_closes_on=call_closes_on, quotas=quotas,
-        notice_days=notice_days, presentation_enabled=found.presentation_enabled, stage_deadlines=stage_deadlines)
+        notice_days=notice_days, presentation_enabled=found.presentation_enabled, stage_deadlines=stage_deadlines,
+        shortlist_min_score=shortlist_min_score, shortlist_max=shortlist_max)
+    if found.shortlisted_at is not None and (shortlist_min_score != found.shortlist_min_score
+                                             or shortlist_max != found.shortlist_max):
+        errors["shortlist_min_score"] = ["入围名单已确定，入围条件不能再修改。"]
     if errors:
         raise ValidationFailed(errors)
     begin_write()
@@ -110,6 +125,8 @@ def update_round(actor: User, round_id: int, now: datetime, *, name: str, call_o
     found.quotas, found.award_types = clean_quotas, [t for t in AWARD_TYPES if clean_quotas[t]]
     found.notice_days, found.notice_working_days, found.issuer = int(notice_days), notice_working_days, issuer
     found.stage_deadlines = deadlines
+    found.shortlist_min_score = None if shortlist_min_score is None else float(shortlist_min_score)
+    found.shortlist_max = None if shortlist_max is None else int(shortlist_max)
     db.session.flush()
     if moved:
         from workflows.stageruns import reschedule_open_runs

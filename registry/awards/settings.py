@@ -59,6 +59,11 @@ SETTINGS = (
     declare("awards.scoring.max_attempts", int, 2, N_("最多评分轮次"), minimum=1, maximum=10),
     declare("awards.scoring.stage_weights", dict, {"document": 0.4, "presentation": 0.0, "site": 0.6},
             N_("各评审阶段权重"), hint=N_("JSON 对象，如 {\"document\": 0.4, \"site\": 0.6}")),
+    # Committee (评审委员会审议): members present at least this many; an entry is proposed only with votes for from
+    # more than this share of the members present (0.5: 过半数; 0.6667: 三分之二以上).
+    declare("awards.committee.min_members", int, 5, N_("评审委员会审议最少出席人数"), minimum=3, maximum=50),
+    declare("awards.committee.pass_share", float, 0.5, N_("拟表彰须获赞成票超过出席委员的比例"), minimum=0.5, maximum=0.9,
+            hint=N_("0.5 为过半数，0.6667 为三分之二以上")),
     # Public notice (公示) defaults for new rounds.
     declare("awards.notice.days", int, 7, N_("公示天数（新批次默认）"), minimum=1, maximum=60),
     declare("awards.notice.working_days", bool, False, N_("公示按工作日计算（新批次默认）")),

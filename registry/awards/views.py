@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from registry import clock
 from registry.awards import committee, flow, notice, panels, progress, rounds
+from registry.awards.final_helpers import objection_targets, shortlist_view
 from registry.awards.access import get_round, is_bureau
 from registry.awards.display import run_and_flash, template_helpers
-from registry.awards.forms import DrawForm, ObjectionDecisionForm, RoundForm
+from registry.awards.forms import (ApprovalForm, CommitteeForm, DrawForm, ObjectionDecisionForm, PaperObjectionForm,
+                                   RoundForm, members_text, parse_members)
 from registry.awards.models import AwardEntry, Objection
 from registry.extensions import db
 from registry.i18n import N_
@@ -101,13 +103,19 @@ def round_new():
                         "quality_award_nomination": form.quota_nomination.data or 0},
                 notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
                 presentation_enabled=form.presentation_enabled.data, issuer=form.issuer.data or None,
-                stage_deadlines=form.stage_deadlines())
+                stage_deadlines=form.stage_deadlines(), **_shortlist_values(form))
         except ValidationFailed as exc:
             _form_errors(form, exc)
         else:
             flash("已开启评选批次。", "success")
             return redirect(url_for(".round_show", round_id=found.id))
     return render_template("awards/round_form.html", form=form, round=None)
+
+
+def _shortlist_values(form) -> dict:
+    score = form.shortlist_min_score.data
+    return {"shortlist_min_score": None if score is None else float(score),
+            "shortlist_max": form.shortlist_max.data}
 
 
 def _form_errors(form, exc: ValidationFailed) -> None:
@@ -135,7 +143,7 @@ def round_edit(round_id: int):
                 quotas={"quality_award": form.quota_award.data,
                         "quality_award_nomination": form.quota_nomination.data or 0},
                 notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
-                issuer=form.issuer.data or None, stage_deadlines=form.stage_deadlines())
+                issuer=form.issuer.data or None, stage_deadlines=form.stage_deadlines(), **_shortlist_values(form))
         except ValidationFailed as exc:
             _form_errors(form, exc)
         except Conflict as exc:
@@ -153,7 +161,8 @@ def _round_values(found):
               "quota_award": found.quotas.get("quality_award", 0),
               "quota_nomination": found.quotas.get("quality_award_nomination", 0),
               "notice_days": found.notice_days, "notice_working_days": found.notice_working_days,
-              "issuer": found.issuer}
+              "issuer": found.issuer, "shortlist_min_score": found.shortlist_min_score,
+              "shortlist_max": found.shortlist_max}
     for stage in rounds.DEADLINE_STAGES:
         raw = (found.stage_deadlines or {}).get(stage)
         values[f"deadline_{stage}"] = date.fromisoformat(raw) if raw else None
@@ -175,9 +184,16 @@ def round_show(round_id: int):
     draws = {e.id: panels.current_draw(e.id) for e in entries}
     objections = list(db.session.scalars(select(Objection).where(Objection.round_id == round_id)
                                          .order_by(Objection.id.desc())))
+    members = committee.members_of(round_id)
+    committee_form = CommitteeForm(data={"met_on": found.committee_met_on, "members": members_text(members),
+                                         "resolution": found.committee_resolution})
+    paper_form = PaperObjectionForm(prefix="paper")
+    paper_form.entry_id.choices = objection_targets(round_id)
     return render_template(
         "awards/round.html", round=found, entries=entries, apps=apps, draws=draws, funnel=rounds.funnel(round_id),
         objections=objections, stages=_stage_labels(), draw_form=DrawForm(), decision_form=ObjectionDecisionForm(),
+        committee_form=committee_form, members=members, paper_form=paper_form, approval_form=ApprovalForm(),
+        shortlist=shortlist_view(found),
         suggestion=committee.suggestion(round_id) if found.status in ("open", "reviewing") else {},
         ranking=committee.ranking(round_id), open_objections=notice.open_objections(round_id),
         call_open=clock.today() <= found.call_closes_on, unfinished=progress.unfinished(found),
@@ -204,14 +220,21 @@ def round_draw(round_id: int):
 @bp.route("/rounds/<int:round_id>/committee", methods=["POST"])
 @login_required
 def round_committee(round_id: int):
-    """Record the committee's decision (one select per ranked entry) within the quota."""
+    """Record the committee's meeting: members present, each ranked entry's vote and result, the resolution."""
     bureau_only()
     get_round(round_id)
-    decisions = {}
+    form = CommitteeForm()
+    if not form.validate_on_submit():
+        flash("请填写审议日期、出席委员和审议决议。", "danger")
+        return redirect(url_for(".round_show", round_id=round_id) + "#committee")
+    decisions, votes = {}, {}
     for entry in committee.ranking(round_id):
-        value = request.form.get(f"entry_{entry.id}", "")
-        decisions[entry.id] = value or None
-    run_and_flash(lambda: committee.decide(round_id, current_user, decisions, clock.now()), "审议结果已保存。")
+        decisions[entry.id] = request.form.get(f"entry_{entry.id}", "") or None
+        votes[entry.id] = tuple(request.form.get(f"votes_{kind}_{entry.id}", "").strip() or None
+                                for kind in ("for", "against", "abstain"))
+    run_and_flash(lambda: committee.decide(
+        round_id, current_user, decisions, clock.now(), met_on=form.met_on.data,
+        members=parse_members(form.members.data), votes=votes, resolution=form.resolution.data), "审议结果已保存。")
     return redirect(url_for(".round_show", round_id=round_id) + "#committee")
 
 
@@ -226,20 +249,5 @@ def round_publish(round_id: int):
     return redirect(url_for(".round_show", round_id=round_id))
 
 
-@bp.route("/objections/<int:objection_id>/decide", methods=["POST"])
-@login_required
-def objection_decide(objection_id: int):
-    bureau_only()
-    row = db.session.get(Objection, objection_id) or abort(404)
-    form = ObjectionDecisionForm()
-    if form.validate_on_submit():
-        now = clock.now()
-        if run_and_flash(lambda: notice.decide_objection(objection_id, current_user, form.outcome.data == "upheld",
-                                                         form.reason.data, now), "异议已处理。"):
-            flow.advance_round(row.round_id, now)
-    else:
-        flash("请填写处理意见。", "danger")
-    return redirect(url_for(".round_show", round_id=row.round_id) + "#objections")
-
-
-from registry.awards import application_views, expert_views, notice_views, pool_views, print_views  # noqa: E402,F401
+from registry.awards import (application_views, expert_views, final_views, notice_views, pool_views,  # noqa: E402,F401
+                             print_views)

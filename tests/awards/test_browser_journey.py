@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sqlalchemy import update as sa_update
+
 from registry import clock
 from registry.awards import flow
 from registry.awards.gbt19580 import MAX_POINTS
@@ -234,7 +236,14 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
             if i == len(seated) - 1:
                 shot(ex, "award-journey-13-expert-document-done")
 
-        # 7. The last sheet moved the application to site review; each expert scores it.
+        # 7. The document review is settled: the bureau confirms the shortlist (入围) on the round page, which
+        # moves the application to site review (the round has no 陈述答辩); each expert scores it.
+        bureau.goto(round_url + "#shortlist")
+        shortlist = bureau.locator("form[action$='/shortlist']")
+        assert FIRM in shortlist.inner_text() and shortlist.get_by_role("checkbox").is_checked()
+        shot(bureau, "award-journey-13b-shortlist")
+        click_and_wait(bureau, shortlist.get_by_role("button", name="确定入围名单"))
+        assert "入围名单已确定" in flashes(bureau) and "入围" in bureau.locator("#shortlist + form").inner_text()
         for i, ex in enumerate(experts):
             ex.goto("/awards/expert")
             row = ex.locator("tbody tr", has_text=FIRM)
@@ -261,6 +270,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
 
         # 8. The call is still open: the round page says so and the committee and notice buttons wait for it.
         bureau.goto(round_url + "#committee")
+        bureau.reload()  # the page was at #shortlist: a new fragment alone loads nothing
         left = bureau.inner_text("#round-left")
         assert "申报期至" in left and "申报截止后才能审议和公示" in left and "未完成" not in left
         assert bureau.get_by_role("button", name="保存审议结果").is_disabled()
@@ -279,9 +289,17 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         bureau.reload()  # (going to the same address with its #committee would not load the page again)
         assert bureau.locator("#round-left").count() == 0
         assert "请先保存审议结果，再发布公示。" in bureau.inner_text("#publish-reason")
+        shot(bureau, "award-journey-16d-committee-form")
         committee = bureau.locator("form[action$='/committee']")
         assert FIRM in committee.inner_text()
         committee.locator("select").select_option("quality_award")
+        committee.locator("#met_on").fill(today.isoformat())
+        committee.locator("#members").fill("陈市长，临海市人民政府，主任委员\n" + "\n".join(
+            f"委员{n}，临海市质量强市工作领导小组，委员" for n in "甲乙丙丁戊己"))
+        committee.get_by_label("赞成").fill("6")
+        committee.get_by_label("反对").fill("1")
+        committee.get_by_label("弃权").fill("0")
+        committee.locator("#resolution").fill("经表决，同意将该企业列入拟表彰名单。")
         click_and_wait(bureau, committee.get_by_role("button", name="保存审议结果"))
         assert "审议结果已保存。" in flashes(bureau)
         assert "审议" in bureau.inner_text(".page-head .badge")
@@ -298,13 +316,52 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert f"关于{ROUND}拟表彰名单的公示" in notice
         notice_row = visitor.locator("tbody tr", has_text=FIRM).inner_text()
         assert "政府质量奖" in notice_row and town_name in notice_row
-        assert "提出异议须实名" in notice
         shot(visitor, "award-journey-19-public-notice")
+        # ... and objects under their real name without an account (name, phone, the objection, a file).
+        assert "无需注册账号" in notice and "退出" not in visitor.inner_text("header")
+        visitor.fill("#name", "张先生")
+        visitor.fill("#phone", "13805760000")
+        visitor.select_option("#entry_id", label=f"{FIRM}（政府质量奖）")
+        visitor.fill("#text", "该企业去年被消费者投诉产品质量问题，请核实。")
+        visitor.set_input_files("#file", files=[{"name": "投诉回执.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        shot(visitor, "award-journey-19b-public-objection")
+        click_and_wait(visitor, visitor.get_by_role("button", name="提交异议"))
+        assert "异议已实名提交" in flashes(visitor)
+
+        # The bureau investigates (调查核实) and answers; until then the round cannot go on.
+        bureau.goto(round_url + "#objections")
+        bureau.reload()
+        objection = bureau.locator(".aw-objection", has_text="张先生")
+        assert "待调查核实" in objection.inner_text() and "投诉回执.pdf" in objection.inner_text()
+        objection.locator("#investigation").fill("向 12315 平台调取记录：该投诉已于当年调解结案，不属于重大有效投诉。")
+        objection.locator("#reason").fill("经调查核实，异议所反映问题不影响表彰，异议不成立。已电话答复异议人。")
+        click_and_wait(bureau, objection.get_by_role("button", name="提交核实结论和答复"))
+        assert "异议已调查核实并答复。" in flashes(bureau)
+        assert "异议不成立" in bureau.locator(".aw-objection", has_text="张先生").inner_text()
+        shot(bureau, "award-journey-19c-objection-answered")
 
         # 11. The notice window closes: the beat job's use case, a minute after the window ends.
         ends_at = db.session.get(AwardRound, round_id).notice_ends_at
         db.session.commit()
         assert flow.close_notices(clock.parse_now(ends_at) + dt.timedelta(minutes=1)) == [round_id]
+        db.session.commit()
+        assert db.session.query(Honour).filter_by(enterprise_id=firm_id).count() == 0  # not before 审定
+
+        # 11. The city government approves (审定): the bureau records its document's 文号 and date.
+        visitor.reload()
+        assert "公示期满，报请市政府审定" in main_text(visitor) and "实名提出异议" not in main_text(visitor)
+        db.session.execute(sa_update(AwardRound).where(AwardRound.id == round_id).values(
+            notice_ends_at=clock.now() - dt.timedelta(days=1)))  # the window really ended before today's decision
+        db.session.commit()
+        bureau.goto(round_url + "#approval")
+        bureau.reload()
+        assert "待政府审定" in bureau.inner_text(".page-head .badge")
+        approval = bureau.locator("form[action$='/approve']")
+        approval.locator("#number").fill("临政发〔2026〕12号")
+        approval.locator("#decided_on").fill(today.isoformat())
+        shot(bureau, "award-journey-20a-approval")
+        click_and_wait(bureau, approval.get_by_role("button", name="登记政府审定结果"))
+        assert "已登记政府审定结果" in flashes(bureau)
         db.session.commit()
         honour = db.session.query(Honour).filter_by(enterprise_id=firm_id).one()
         assert (honour.honour_type, honour.level, honour.source_application_id) == \
@@ -312,7 +369,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         db.session.commit()
 
         visitor.reload()
-        assert "公示期满，已确认表彰" in main_text(visitor) and "实名提出异议" not in main_text(visitor)
+        assert "已经市政府审定" in main_text(visitor) and "临政发〔2026〕12号" in main_text(visitor)
         shot(visitor, "award-journey-20-notice-closed")
         bureau.goto(round_url)
         assert "已表彰" in bureau.inner_text(".page-head .badge")

@@ -6,6 +6,8 @@ import datetime as dt
 import io
 import re
 
+from sqlalchemy import update
+
 from registry import clock
 from registry.awards import flow
 from registry.awards.gbt19580 import MAX_POINTS
@@ -116,6 +118,11 @@ def test_award_journey(app):
         for i, s in enumerate(experts):
             sheet = {f"score_{k}": round(v * (stage_share + i * 0.01), 1) for k, v in MAX_POINTS.items()}
             s.post(f"/awards/expert/entries/{entry.id}", sheet)
+        if stage_share == 0.80:  # the document review is settled: the bureau confirms the shortlist
+            assert app_version(application_id).stage == "shortlist"
+            b.post(f"/awards/rounds/{round_id}/shortlist", {"shortlist": str(entry.id)},
+                   form_page=f"/awards/rounds/{round_id}")
+            assert app_version(application_id).stage == "site_review"
     application = app_version(application_id)
     assert application.stage == "deliberation", application.stage  # presentation skipped: the round has none
 
@@ -126,8 +133,14 @@ def test_award_journey(app):
     assert not any(f"评审专家{i}" in enterprise_view for i in range(8))  # the panel is sealed to the applicant
     assert "综合得分" in enterprise_view  # the aggregate is shown
 
+    round_page = b.get(f"/awards/rounds/{round_id}")
+    assert round_page.status_code == 200 and f"/awards/rounds/{round_id}/committee" in round_page.get_data(as_text=True)
+    members = "陈市长，临海市人民政府，主任委员\n" + "\n".join(f"委员{i}，临海市质量强市办" for i in range(6))
+    meeting = {f"entry_{entry.id}": "quality_award", "met_on": today.isoformat(), "members": members,
+               f"votes_for_{entry.id}": 7, f"votes_against_{entry.id}": 0, f"votes_abstain_{entry.id}": 0,
+               "resolution": "经表决，同意列入拟表彰名单。"}
     # The call is still open: the committee may not decide yet, and the page says why.
-    b.post(f"/awards/rounds/{round_id}/committee", {f"entry_{entry.id}": "quality_award"},
+    b.post(f"/awards/rounds/{round_id}/committee", meeting,
            form_page=f"/awards/rounds/{round_id}")
     refused = b.get(f"/awards/rounds/{round_id}").get_data(as_text=True)
     assert "暂不能审议：申报期至" in refused and db.session.get(AwardEntry, entry.id).proposed is None
@@ -136,7 +149,7 @@ def test_award_journey(app):
     found.call_closes_on = today - dt.timedelta(days=1)  # time passes: the call has closed
     db.session.commit()
     assert 'id="round-left"' not in b.get(f"/awards/rounds/{round_id}").get_data(as_text=True)
-    b.post(f"/awards/rounds/{round_id}/committee", {f"entry_{entry.id}": "quality_award"},
+    b.post(f"/awards/rounds/{round_id}/committee", meeting,
            form_page=f"/awards/rounds/{round_id}")
     b.post(f"/awards/rounds/{round_id}/publish", form_page=f"/awards/rounds/{round_id}")
     assert app_version(application_id).stage == "notice"
@@ -145,6 +158,14 @@ def test_award_journey(app):
 
     found = db.session.get(AwardRound, round_id)
     flow.close_notices(clock.parse_now(found.notice_ends_at) + dt.timedelta(minutes=1))
+    assert app_version(application_id).stage == "approval"
+    assert db.session.query(Honour).filter_by(enterprise_id=firm.id).count() == 0  # not before 审定
+    # the real clock is before the window's end; the government's decision is recorded as of today
+    db.session.execute(update(AwardRound).where(AwardRound.id == round_id).values(
+        notice_ends_at=clock.now() - dt.timedelta(days=1)))
+    db.session.commit()
+    b.post(f"/awards/rounds/{round_id}/approve", {"number": "临政发〔2026〕12号", "decided_on": today.isoformat()},
+           form_page=f"/awards/rounds/{round_id}")
     application = app_version(application_id)
     assert (application.stage, application.status) == ("approved", "done")
     honour = db.session.query(Honour).filter_by(enterprise_id=firm.id).one()

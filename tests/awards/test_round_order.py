@@ -15,6 +15,13 @@ from tests.awards.conftest import NOW, eligible
 AFTER_CALL = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.timezone.utc)  # the call ran 1-31 March
 
 
+def decide(round_id, bureau, decisions, now):
+    """The committee's decision with a meeting that carries every ranked entry (the vote is tested elsewhere)."""
+    members = [{"name": "主任", "role": "chair"}] + [{"name": f"委员{i}"} for i in range(4)]
+    return committee.decide(round_id, bureau, decisions, now, met_on=dt.date(2026, 3, 1), members=members,
+                            votes={e.id: (5, 0, 0) for e in committee.ranking(round_id)}, resolution="同意。")
+
+
 def scored(entry, score: float):
     entry.review_scores = {"document": score, "site": score}
     entry.final_score = score
@@ -25,13 +32,13 @@ def scored(entry, score: float):
 def test_committee_waits_for_the_call_to_close(award_round, make_entry, bureau):
     done = scored(eligible(make_entry(), bureau), 850)
     with pytest.raises(Conflict) as err:
-        committee.decide(award_round.id, bureau, {done.id: "quality_award"}, NOW)
+        decide(award_round.id, bureau, {done.id: "quality_award"}, NOW)
     assert err.value.message == "暂不能审议：申报期至 2026-03-31 结束，申报截止后才能审议和公示。"
     assert db.session.get(AwardRound, award_round.id).status == "open"
     last_day = dt.datetime(2026, 3, 31, 15, 0, tzinfo=dt.timezone.utc)  # 23:00 on 31 March in Linhai: still open
     with pytest.raises(Conflict):
-        committee.decide(award_round.id, bureau, {done.id: "quality_award"}, last_day)
-    committee.decide(award_round.id, bureau, {done.id: "quality_award"}, AFTER_CALL)
+        decide(award_round.id, bureau, {done.id: "quality_award"}, last_day)
+    decide(award_round.id, bureau, {done.id: "quality_award"}, AFTER_CALL)
     assert db.session.get(AwardRound, award_round.id).status == "reviewing"
 
 
@@ -40,7 +47,7 @@ def test_committee_and_notice_wait_for_every_review_and_say_what_is_left(award_r
     in_review = [eligible(make_entry(), bureau) for _ in range(2)]
     unchecked = make_entry()
     with pytest.raises(Conflict) as err:
-        committee.decide(award_round.id, bureau, {done.id: "quality_award"}, AFTER_CALL)
+        decide(award_round.id, bureau, {done.id: "quality_award"}, AFTER_CALL)
     assert err.value.message == "暂不能审议：还有 1 个参评组织未完成资格审查。还有 2 个参评组织未完成材料评审。"
     assert progress.unfinished(award_round) == [("eligibility", "资格审查", 1), ("document_review", "材料评审", 2)]
 
@@ -50,7 +57,7 @@ def test_committee_and_notice_wait_for_every_review_and_say_what_is_left(award_r
     for entry in in_review:
         scored(entry, 800)
     assert progress.outstanding(award_round, AFTER_CALL.date()) == []
-    committee.decide(award_round.id, bureau, {done.id: "quality_award"}, AFTER_CALL)
+    decide(award_round.id, bureau, {done.id: "quality_award"}, AFTER_CALL)
 
     with pytest.raises(Conflict) as err:  # a step the clock says is early is refused by the notice too
         notice.publish(award_round.id, bureau, NOW)

@@ -1,8 +1,9 @@
 """Government quality award nomination (政府质量奖, domain.md section 4), as data.
 
-申报 → 推荐 (town) → 资格审查 (bureau, on the registry check) → 材料评审 (expert panel) → 陈述答辩 (only when the
-round switches it on; otherwise the system passes it at once) → 现场评审 → 审议 (committee, within the quota) →
-公示 (the round's notice window; objections hold it) → 批准 (the Honour is in the registry; revocable later).
+申报 → 推荐 (town) → 资格审查 (bureau, on the registry check) → 材料评审 (expert panel) → 入围 (version 2: the
+round's shortlist) → 陈述答辩 (only when the round switches it on; otherwise the system passes it at once) → 现场评审
+→ 审议 (the committee votes, within the quota) → 公示 (the round's notice window; objections hold it) → 政府审定
+(version 2: the government's decision, 文号 and date) → 批准 (the Honour is in the registry; revocable later).
 
 The award's own tables (rounds, eligibility evidence, panels, scores, objections) live in ``registry.awards``;
 its guards below read them, so the system moves an application only when the award's domain says so.
@@ -68,4 +69,39 @@ QUALITY_AWARD_V1 = Workflow(
     ),
 )
 
-VERSIONS = (QUALITY_AWARD_V1,)
+def _with(stages: tuple[Stage, ...], after: str, *new: Stage) -> tuple[Stage, ...]:
+    """``stages`` with ``new`` inserted after the stage named ``after``."""
+    at = [s.name for s in stages].index(after) + 1
+    return stages[:at] + new + stages[at:]
+
+
+_V1 = {s.name: s for s in QUALITY_AWARD_V1.stages}
+
+# Version 2 (issue 15): the award's last steps as the rules run them. After 材料评审 a shortlist (入围): the round's
+# minimum document score and maximum count; the others are told and closed. The 评审委员会 votes (committee.py).
+# After 公示 the city government approves (审定: 文号, date) and only then is the Honour created.
+SHORTLIST = Stage("shortlist", N_("入围"), frozenset({BUREAU}), (
+    act("shortlisted", N_("入围，进入下一环节"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.shortlisted),
+    act("not_shortlisted", N_("未入围现场评审"), {BUREAU, SYSTEM}, status=REJECTED, guard=rules.not_shortlisted,
+        style="plain"),
+    withdraw()),
+    auto=(Auto("shortlisted", when=rules.shortlisted), Auto("not_shortlisted", when=rules.not_shortlisted)))
+NOTICE_V2 = Stage("notice", N_("公示"), frozenset({BUREAU}), (
+    act("notice_closed", N_("公示期满，报请政府审定"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.notice_closed_clear),
+    act("objection_upheld", N_("异议成立，取消拟表彰"), {BUREAU, SYSTEM}, status=REJECTED,
+        guard=rules.objection_upheld, style="danger")),
+    auto=(Auto("notice_closed", when=rules.notice_closed_clear),
+          Auto("objection_upheld", when=rules.objection_upheld)))
+# The bureau records the government's decision on the round (notice.approve); the application follows it.
+APPROVAL = Stage("approval", N_("政府审定"), frozenset({BUREAU}), (
+    act("approve", N_("政府审定，批准表彰"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.honoured),),
+    auto=(Auto("approve", when=rules.honoured),))
+
+QUALITY_AWARD_V2 = Workflow(
+    name="quality_award", version=2, label=QUALITY_AWARD_V1.label, fields=QUALITY_AWARD_V1.fields,
+    due_date=rules.stage_due_date, page_endpoint="awards.application_show",
+    stages=_with(tuple(NOTICE_V2 if s.name == "notice" else s for s in _with(
+        QUALITY_AWARD_V1.stages, "document_review", SHORTLIST)), "notice", APPROVAL),
+)
+
+VERSIONS = (QUALITY_AWARD_V1, QUALITY_AWARD_V2)
