@@ -21,6 +21,7 @@ TASK_KINDS: dict[str, str] = {
     "targets.snapshot_month": "bulk",
     "targets.review": "bulk",
     "registry.retention": "bulk",
+    "workflows.seal_history": "bulk",
     "registry.heartbeat": "canary",
 }
 

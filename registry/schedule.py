@@ -21,6 +21,7 @@ BEAT_SCHEDULE: dict[str, dict] = {
     "awards-flag-credit-listings": {"task": "awards.flag_credit_listings", "schedule": timedelta(hours=1)},
     "workflows-relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=10)},
     "workflows-sweep-deadlines": {"task": "workflows.sweep_deadlines", "schedule": timedelta(minutes=1)},
+    "workflows-seal-history": {"task": "workflows.seal_history", "schedule": timedelta(hours=1)},
     "workflows-sweep-certificates": {"task": "workflows.sweep_certificates", "schedule": timedelta(days=1)},
     "registry-retention": {"task": "registry.retention", "schedule": timedelta(days=1)},  # idempotent: removes once
     "targets-snapshot-month": {"task": "targets.snapshot_month", "schedule": timedelta(hours=6)},  # idempotent: stores last month-end once

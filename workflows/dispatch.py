@@ -17,7 +17,7 @@ from uuid import uuid4
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from registry import settings
+from registry import db_retry, settings
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models.base import utcnow
@@ -115,8 +115,11 @@ def relay(now: datetime, limit: int = 500) -> int:
     return publish(deliveries) + _publish_hand_offs(hand_offs)
 
 
-def claim(outbox_id: int, now: datetime) -> Outbox | None:
-    """Take a pending row for sending (compare-and-set), or None when it is done, dead or taken."""
+def claim(outbox_id: int, now: datetime, outage_wait: float = 0.0) -> Outbox | None:
+    """Take a pending row for sending (compare-and-set), or None when it is done, dead or taken.
+
+    Once the claim is committed the row is this caller's: reading it back is retried through a database restart
+    for up to ``outage_wait`` seconds (``registry.db_retry``), else the row would wait out its lease unsent."""
     begin_write()
     result = db.session.execute(
         update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "pending")
@@ -124,7 +127,8 @@ def claim(outbox_id: int, now: datetime) -> Outbox | None:
     db.session.commit()
     if result.rowcount != 1:
         return None
-    return db.session.get(Outbox, outbox_id)
+    return db_retry.persist(lambda: db.session.get(Outbox, outbox_id), within=outage_wait,
+                            what=f"outbox {outbox_id} claimed")
 
 
 def finish(outbox_id: int, now: datetime, error: str | None = None, max_attempts: int = 8) -> None:

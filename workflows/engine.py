@@ -75,8 +75,8 @@ def start(workflow_name: str, enterprise_id: int, actor: User, *, title: str, da
     transition = Transition(application_id=application.id, stage_run_id=run.id, actor_id=actor.id, action="create",
                             from_stage=None, from_status=None, to_stage=application.stage, to_status=DRAFT,
                             reason=None, payload={}, at=now)
+    application.chain_seq, application.chain_hash = chain.append(transition, 0, None)
     db.session.add(transition)
-    chain.seal(transition)
     return application
 
 
@@ -132,7 +132,7 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
     to_status = action.status or (DONE if target.final else IN_PROGRESS)
     from_status = application.status
     run = stageruns.current_run(application.id)
-    _compare_and_set(application, stage, from_status, expected, target, to_status, action, now)
+    head = _compare_and_set(application, stage, from_status, expected, target, to_status, action, now)
 
     new_run = run
     if target.name != stage.name:
@@ -159,11 +159,11 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
         application_id=application.id, stage_run_id=run.id if run else None, actor_id=actor.id if actor else None,
         action=action.name, from_stage=stage.name, from_status=from_status, to_stage=target.name,
         to_status=to_status, reason=reason, payload={k: _jsonable(v) for k, v in values.items()}, at=now)
+    application.chain_seq, application.chain_hash = chain.append(transition, *head)
     db.session.add(transition)
     db.session.flush()
     jobs = _notify(application, workflow, stage, target, action, to_status, actor, transition, now) \
         if action.notify else []
-    chain.seal(transition)  # last: the chain lock is held from here to the commit only
     new_version = application.version if action.exclusive else expected
     return Outcome(application.id, transition.id, target.name, to_status, new_version), jobs
 
@@ -176,8 +176,9 @@ def _target(workflow: Workflow, stage: Stage, action: Action) -> Stage:
     return workflow.stage(action.target)
 
 
-def _compare_and_set(application, stage, from_status, expected, target, to_status, action, now) -> None:
-    """The only write of (stage, status, version): exactly one row, else someone else got there first."""
+def _compare_and_set(application, stage, from_status, expected, target, to_status, action, now) -> tuple:
+    """The only write of (stage, status, version): exactly one row, else someone else got there first. Returns the
+    application's history head as the locked row holds it (what ``chain.append`` continues from)."""
     condition = (Application.id == application.id, Application.stage == stage.name,
                  Application.status == from_status)
     if action.exclusive:
@@ -185,10 +186,12 @@ def _compare_and_set(application, stage, from_status, expected, target, to_statu
             stage=target.name, status=to_status, version=Application.version + 1, updated_at=now)
     else:
         statement = update(Application).where(*condition).values(updated_at=now)
-    result = db.session.execute(statement.execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    statement = statement.returning(Application.chain_seq, Application.chain_hash)
+    heads = db.session.execute(statement.execution_options(synchronize_session=False)).all()
+    if len(heads) != 1:
         raise Conflict(CONFLICT_MESSAGE)
     db.session.expire(application, ["stage", "status", "version", "updated_at"])
+    return tuple(heads[0])
 
 
 def _record_state(application, run, to_status, from_status, stage, now) -> None:

@@ -17,7 +17,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def transition(row: Transition) -> dict:
-    return {"seq": row.seq, "action": row.action, "actor_id": row.actor_id, "at": _iso(row.at),
+    return {"seq": row.position, "action": row.action, "actor_id": row.actor_id, "at": _iso(row.at),
             "from": {"stage": row.from_stage, "status": row.from_status},
             "to": {"stage": row.to_stage, "status": row.to_status}, "reason": row.reason}
 

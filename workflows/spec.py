@@ -164,5 +164,5 @@ def withdraw() -> Action:
 
 STATUS_LABELS = {
     DRAFT: N_("草稿"), IN_PROGRESS: N_("办理中"), RETURNED: N_("退回补正"), DONE: N_("已完成"), REJECTED: N_("未通过"),
-    WITHDRAWN: N_("已撤回"), "suspended": N_("已暂停"), "revoked": N_("已撤销"),
+    WITHDRAWN: N_("已撤回"), "suspended": N_("已暂停"), "revoked": N_("已撤销"), "cancelled": N_("已注销"),
 }

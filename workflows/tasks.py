@@ -51,3 +51,11 @@ def advance_for_standard(standard_id: int, now: str | None = None) -> int:
     from workflows.services import sweeps
 
     return sweeps.advance_for_standard(standard_id, parse_now(now))
+
+
+@shared_task(name="workflows.seal_history")
+def seal_history(now: str | None = None) -> int:
+    """Seal the head of every application's history chain, so that cutting a history short after it shows."""
+    from workflows.services import history_seal
+
+    return history_seal.seal(parse_now(now))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from registry import pagination
 from registry.downloads import send_download
 from registry.extensions import db
 from registry.models import Jurisdiction, Standard
@@ -199,7 +200,7 @@ def inbox_page():
         if current_user.is_bureau else []
     bulk = _bulk_actions(current_user)
     return render_template("workflows/inbox.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // 20)), filters=filters, stages=stages,
+                           pages=pagination.page_count(total, 20), filters=filters, stages=stages,
                            jurisdictions=jurisdictions, bulk=bulk, action_form=ActionForm())
 
 

@@ -40,6 +40,25 @@ _PATHS.update({
                                  ("certifier", "testing_passed", None), ("certifier", "audit_passed", None)],
 })
 _PATHS["certified"] = _PATHS["cert_decision"] + [("certifier", "issue_certificate", None)]
+# What happens next on some of them (path, n-th of that path): the standard's provincial batch steps; after
+# certification a surveillance audit and a 扩项 on the certificate that expires soon (the other one's surveillance
+# reminder stays due).
+_AFTERWARDS = {
+    ("drafting", 0): [("bureau", "record_standard_step", None,
+                       {"standard_step": "approved", "step_on": -75, "batch": "2026年第一批"}),
+                      ("bureau", "record_standard_step", None, {"standard_step": "drafting", "step_on": -40}),
+                      ("bureau", "record_standard_step", None, {"standard_step": "consultation", "step_on": -10})],
+    ("certified", 1): [("certifier", "record_surveillance", None, {"surveyed_on": -30, "result": "通过"}),
+                       ("certifier", "extend_scope", None, {"scope_added": "新增型号 B 系列"})],
+}
+
+
+def _dated(payload: dict) -> dict:
+    """A payload whose int values are days from today (dates in the demo move with the day it is loaded)."""
+    return {key: (clock.today() + timedelta(days=value)).isoformat() if isinstance(value, int) else value
+            for key, value in payload.items()}
+
+
 _STEP_PAYLOADS = {"body_accepted": {"accepted_on": "today"}, "testing_passed": {"test_report_no": "JY{serial:04d}"},
                   "audit_passed": {"audited_on": "today", "audit_report_no": "SH{serial:04d}"}}
 
@@ -125,6 +144,8 @@ def seed_demo_applications() -> dict:
                 issued, expires = _certificate_dates(made.get("certified", 0))
                 payload = {"cert_number": f"CZJM-DEMO-{serial:04d}", "issued_on": issued.isoformat(), "expires_on": expires.isoformat()}
             applications.act(actors[who], app.id, action, reason=reason, payload=payload)
+        for who, action, reason, payload in _AFTERWARDS.get((path, made.get(path, 0)), ()):
+            applications.act(actors[who], app.id, action, reason=reason, payload=_dated(payload))
         made[path] = made.get(path, 0) + 1
     db.session.add(Setting(key=MARKER_KEY, value=made))
     db.session.commit()

@@ -46,6 +46,12 @@ def test_the_demo_certifier_works_the_body_steps_and_sees_only_its_body():
                                                                 "certifier"]
     issued = db.session.scalars(select(Certification.issuer).where(Certification.number.like("CZJM-DEMO-%"))).all()
     assert issued == ["浙江公信认证有限公司"] * 2
+    drafting = db.session.scalar(select(Application).where(Application.stage == "standard_drafting"))
+    assert [s["step"] for s in drafting.data["standard_steps"]] == ["approved", "drafting", "consultation"]
+    after = [a for a in db.session.scalars(select(Application).where(Application.stage == "certified"))
+             if a.data.get("certificate_events")]
+    assert len(after) == 1 and after[0].data["surveillances"][0]["result"] == "通过"
+    assert "新增型号 B 系列" in db.session.get(Certification, after[0].certification_id).scope
 
 
 def test_demo_has_an_application_on_each_other_route():

@@ -17,7 +17,11 @@ NEW_KEY = "the-second-audit-key-of-32-bytes-or-more"
 
 def rows() -> list[Transition]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Transition).order_by(Transition.seq)))
+    return list(db.session.scalars(select(Transition).order_by(Transition.application_id, *Transition.in_order())))
+
+
+def place(row: Transition) -> str:
+    return f"application {row.application_id} position {row.lane_seq}"
 
 
 def test_rows_before_and_after_a_rotation_verify_and_tampering_still_shows(app, cast, draft, runner, monkeypatch):
@@ -42,7 +46,7 @@ def test_rows_before_and_after_a_rotation_verify_and_tampering_still_shows(app, 
         victim.reason = "改过的理由"
         db.session.flush()
         problems = chain.verify()
-        assert f"seq {victim.seq}: row hash does not match its content" in problems
+        assert f"{place(victim)}: row hash does not match its content" in problems
         db.session.rollback()
     assert chain.verify() == []
 
@@ -50,11 +54,10 @@ def test_rows_before_and_after_a_rotation_verify_and_tampering_still_shows(app, 
     last = rows()[-1]
     last.reason = "伪造"
     last.key_id = "1"
-    last.hash = chain.row_digest(last.prev_hash, last, old.encode())
-    head = db.session.get(chain.ChainHead, 1)
-    head.hash = last.hash
+    last.hash = chain.digest(last.prev_hash, chain._lane_fields(last), old.encode())
+    db.session.get(type(application), application.id).chain_hash = last.hash
     db.session.flush()
-    assert chain.verify() == [f"seq {last.seq}: signed with key id '1' after a newer key was in use"]
+    assert chain.verify() == [f"{place(last)}: signed with key id '1' after a newer key was in use"]
     db.session.rollback()
 
     monkeypatch.setitem(app.config, "AUDIT_HMAC_KEYS", (("2", NEW_KEY),))  # the old key dropped: its rows unverifiable

@@ -76,3 +76,25 @@ def test_an_error_that_is_not_an_outage_is_not_retried(app, cast, draft, monkeyp
         with pytest.raises(exc.IntegrityError):
             outbox.run(row_id, datetime.now(timezone.utc))
     assert len(tries) == 1
+
+
+def test_a_claimed_row_is_read_back_through_the_outage(app, cast, draft, monkeypatch):
+    """The claim is committed, then the database goes before the row is read back: the row is this delivery's
+    (``sending``), so the read waits for the database instead of leaving the row to its lease unsent."""
+    real_get, failed = db.session.get, []
+
+    def get(model, ident, *args, **kwargs):
+        if model is Outbox and not failed:
+            failed.append(ident)
+            raise _cut("SELECT outbox")
+        return real_get(model, ident, *args, **kwargs)
+
+    with WebhookSink() as webhook:
+        row_id = _one_row(cast, draft, webhook.url)
+        monkeypatch.setattr(db.session, "get", get)
+        assert outbox.run(row_id, datetime.now(timezone.utc)) == "done"
+        sent = webhook.effect_keys()
+    monkeypatch.undo()
+    db.session.rollback()
+    row = db.session.get(Outbox, row_id)
+    assert (row.status, row.attempts, failed, len(sent)) == ("done", 1, [row_id], 1)

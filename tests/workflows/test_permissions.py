@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,6 +24,9 @@ EXPECTED = {
     ("pool_review", "resubmit"): {A}, ("pool_review", "withdraw"): {A},
     ("standard_drafting", "link_standard"): {A, B}, ("standard_drafting", "standard_published"): {B, S},
     ("standard_drafting", "reject"): {B}, ("standard_drafting", "withdraw"): {A},
+    # the standard's provincial batch: the bureau records each step; a refused 立项 returns it to the applicant
+    ("standard_drafting", "record_standard_step"): {B}, ("standard_drafting", "refuse_initiation"): {B},
+    ("standard_drafting", "resubmit"): {A},
     ("body_choice", "choose_body"): {A, B}, ("body_choice", "withdraw"): {A},
     **{(st, a): {C, B} for st, fwd in (("cert_acceptance", "body_accepted"), ("product_testing", "testing_passed"),
                                         ("factory_audit", "audit_passed")) for a in (fwd, "reject", "return")},
@@ -30,7 +34,9 @@ EXPECTED = {
     **{(st, "withdraw"): {A} for st in ("body_choice", "cert_acceptance", "product_testing", "factory_audit",
                                         "cert_decision")},
     ("cert_decision", "issue_certificate"): {C, B}, ("cert_decision", "reject"): {C, B},
-    **{("certified", a): {B} for a in ("record_surveillance", "suspend", "restore", "revoke")},
+    # after certification the body acts (the bureau from a paper result): 监督审核, 暂停/恢复, 撤销, 注销, 再认证, 扩项, 变更
+    **{("certified", a): {C, B} for a in ("record_surveillance", "surveillance_failed", "suspend", "restore", "revoke",
+                                          "cancel", "recertify", "extend_scope", "change")},
 }
 _SERIAL = itertools.count(1)
 PERSONAS = ("applicant", "other_applicant", "town", "other_town", "bureau", "admin", "expert", "certifier",
@@ -43,7 +49,22 @@ def _payload(action: str, standard_id: int, body_id: int) -> dict:
     return {"link_standard": {"standard_id": standard_id}, "choose_body": {"certification_body_id": body_id},
             "issue_certificate": {"cert_number": f"PZB-{standard_id}-{next(_SERIAL)}", "issuer": "浙江制造国际认证联盟",
                                   "issued_on": "2026-03-01"},
-            "record_surveillance": {"surveyed_on": "2026-09-01", "result": "合格"}}.get(action, {})
+            "record_surveillance": {"surveyed_on": "2026-09-01", "result": "合格"},
+            "surveillance_failed": {"surveyed_on": "2026-09-01"},
+            "recertify": {"expires_on": (date(2040, 1, 1) + timedelta(days=next(_SERIAL))).isoformat()},
+            "extend_scope": {"scope_added": "型号 X2"}, "change": {"change_note": "企业地址变更"},
+            "record_standard_step": {"standard_step": "approved", "step_on": "2026-01-10", "batch": "2026年第一批"},
+            "refuse_initiation": {"step_on": "2026-01-10", "batch": "2026年第一批"}}.get(action, {})
+
+
+def _certificate(enterprise):
+    from registry.models import Certification
+
+    cert = Certification(enterprise_id=enterprise.id, cert_type="pinzibiao", number=f"PZB-T-{next(_SERIAL)}",
+                         issuer="测试认证机构", scope="齿轮", issued_on=date(2026, 3, 1), expires_on=date(2029, 3, 1))
+    db.session.add(cert)
+    db.session.flush()
+    return cert
 
 
 def test_expected_table_covers_the_definition():
@@ -67,9 +88,14 @@ def test_every_stage_action_role(cast, draft, stage, action, status):
     application_id = application.id
     application.standard_id = standard.id
     application.certification_body_id = cast.body.id
+    if stage == "certified":  # the holder's actions act on its certificate
+        application.certification_id = _certificate(cast.enterprise).id
     db.session.commit()
+    initial_data = dict(db.session.get(Application, application_id).data)
     for persona in PERSONAS:
         place(application_id, stage, status)
+        db.session.get(Application, application_id).data = dict(initial_data)  # each persona from the same start
+        db.session.commit()
         before = db.session.get(Application, application_id)
         before_state = (before.stage, before.status, before.version)
         transitions = db.session.query(Transition).count()

@@ -35,6 +35,8 @@ EXPECTED = {
         **SHARED_FRONT,
         ("standard_drafting", "link_standard"): {A, B}, ("standard_drafting", "standard_published"): {B, S},
         ("standard_drafting", "reject"): {B}, ("standard_drafting", "withdraw"): {A},
+        ("standard_drafting", "record_standard_step"): {B}, ("standard_drafting", "refuse_initiation"): {B},
+        ("standard_drafting", "resubmit"): {A},
         ("self_declaration", "declare"): {A}, ("self_declaration", "withdraw"): {A},
         **_reviewed("credit_check", "register_declaration", B),
         **{("declared", a): {B} for a in HOLDER}},
@@ -52,7 +54,9 @@ def _payload(action: str, standard_id: int) -> dict:
             "register_declaration": certificate,
             "declare": {"declared_on": "2026-02-01", "declaration_url": "https://www.cpzbz.cn/decl/1",
                         "pledge_signed_on": "2026-02-01"},
-            "record_surveillance": {"surveyed_on": "2026-09-01", "result": "合格"}}.get(action, {})
+            "record_surveillance": {"surveyed_on": "2026-09-01", "result": "合格"},
+            "record_standard_step": {"standard_step": "approved", "step_on": "2026-01-10", "batch": "2026年第一批"},
+            "refuse_initiation": {"step_on": "2026-01-10", "batch": "2026年第一批"}}.get(action, {})
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -79,8 +83,11 @@ def test_every_stage_action_role(cast, name, stage, action, status):
     application.standard_id = standard.id
     application.data = {**application.data, **_payload("declare", 0)}  # the declaration the credit check reads
     db.session.commit()
+    initial_data = dict(db.session.get(Application, application_id).data)
     for persona in PERSONAS:
         place(application_id, stage, status)
+        db.session.get(Application, application_id).data = dict(initial_data)  # each persona from the same start
+        db.session.commit()
         before = db.session.get(Application, application_id)
         before_state = (before.stage, before.status, before.version)
         transitions = db.session.query(Transition).count()

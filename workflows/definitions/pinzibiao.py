@@ -42,7 +42,7 @@ PINZIBIAO_V1 = Workflow(
                    effects=(rules.note_recorder,)),
                withdraw()),
               time_limit_days=20),
-        holder_stage("certified", N_("获证")),
+        holder_stage("certified", N_("获证"), certified_by_body=True),
     ),
 )
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from registry import settings
 from registry.clock import local_date
+from registry.vocab import STANDARD_STATUSES
 from registry.extensions import db
 from registry.models import Certification, CertificationBody, Standard
 from registry.services.errors import ValidationFailed
@@ -120,6 +121,7 @@ def _set_certificate_status(status: str):
     return effect
 
 
+cancel_certificate = _set_certificate_status("cancelled")
 suspend_certificate = _set_certificate_status("suspended")
 restore_certificate = _set_certificate_status("valid")
 revoke_certificate = _set_certificate_status("revoked")
@@ -130,3 +132,109 @@ def record_surveillance(application, _actor, values, now) -> None:
     records.append({"on": values["surveyed_on"].isoformat(), "result": values.get("result", ""),
                     "recorded_at": now.isoformat()})
     application.data = {**(application.data or {}), "surveillances": records}
+
+
+def record_failed_surveillance(application, actor, values, now) -> None:
+    """A surveillance audit that failed (监督审核不通过): logged as such; the action also suspends the certificate."""
+    record_surveillance(application, actor, {**values, "result": "不通过"}, now)
+
+
+# --- after certification: 再认证, 扩项, 变更 (the registry Certification changes; its history records who and when) ---
+
+def _certificate(application) -> Certification:
+    cert = db.session.get(Certification, application.certification_id) if application.certification_id else None
+    if cert is None:
+        raise ValidationFailed({"action": ["该申请没有登记的证书。"]})
+    return cert
+
+
+def _log_event(application, kind: str, now, **details) -> None:
+    events = list((application.data or {}).get("certificate_events", []))
+    events.append({"kind": kind, "on": local_date(now).isoformat(), **details})
+    application.data = {**(application.data or {}), "certificate_events": events}
+
+
+def recertify(application, _actor, values, now) -> None:
+    """再认证 at expiry: the certificate runs to the new expiry date (and takes a new number if one is given)."""
+    cert = _certificate(application)
+    expires: date = values["expires_on"]
+    if expires <= (cert.expires_on or cert.issued_on):
+        raise ValidationFailed({"expires_on": ["再认证后的有效期至必须晚于原有效期。"]})
+    number = values.get("cert_number")
+    if number and number != cert.number:
+        if db.session.scalar(select(Certification.id).where(Certification.cert_type == cert.cert_type,
+                                                            Certification.number == number)):
+            raise ValidationFailed({"cert_number": ["该证书编号已登记。"]})
+        cert.number = number
+    _log_event(application, "recertified", now, expires_on=expires.isoformat(), number=cert.number,
+               previous_expiry=cert.expires_on.isoformat() if cert.expires_on else None)
+    cert.expires_on = expires
+
+
+def extend_scope(application, _actor, values, now) -> None:
+    """扩项: products or models added to the certificate's scope."""
+    cert = _certificate(application)
+    scope = "；".join(part for part in (cert.scope, values["scope_added"]) if part)
+    if len(scope) > 300:
+        raise ValidationFailed({"scope_added": ["证书范围不能超过 300 个字符。"]})
+    cert.scope = scope
+    _log_event(application, "scope_extended", now, added=values["scope_added"])
+
+
+def change_certificate(application, _actor, values, now) -> None:
+    """变更: what changed on the certificate (name, address, models...); a new scope replaces the old one."""
+    cert = _certificate(application)
+    scope = values.get("scope")
+    if scope:
+        if len(scope) > 300:
+            raise ValidationFailed({"scope": ["证书范围不能超过 300 个字符。"]})
+        cert.scope = scope
+    _log_event(application, "changed", now, note=values["change_note"], scope=scope or None)
+
+
+# --- the 浙江制造 standard, made in provincial batches: 立项 → 起草 → 征求意见 → 评审 → 发布 -------------------------
+
+STANDARD_STEPS = ("approved", "drafting", "consultation", "review", "published")
+
+
+def standard_step_choices() -> list[tuple[str, str]]:
+    return [(step, str(STANDARD_STATUSES.label(step))) for step in STANDARD_STEPS]
+
+
+def not_yet_initiated(application, _actor, _values) -> str | None:
+    steps = (application.data or {}).get("standard_steps", [])
+    return "标准已立项。" if any(s.get("step") == "approved" for s in steps) else None
+
+
+def record_standard_step(application, _actor, values, _now) -> None:
+    """The next step of the standard's batch, with its date: in order, never before the previous one; 立项 names
+    the batch. A linked standard record moves to the step (发布 sets its publication date), never back."""
+    step, on = values["standard_step"], values["step_on"]
+    if step not in STANDARD_STEPS:
+        raise ValidationFailed({"standard_step": ["请选择环节。"]})
+    steps = [s for s in (application.data or {}).get("standard_steps", []) if s.get("step") in STANDARD_STEPS]
+    if len(steps) == len(STANDARD_STEPS):
+        raise ValidationFailed({"standard_step": ["标准已发布，各环节均已记录。"]})
+    expected = STANDARD_STEPS[len(steps)]
+    if step != expected:
+        raise ValidationFailed({"standard_step": [f"下一个环节应是“{STANDARD_STATUSES.label(expected)}”。"]})
+    if steps and on < date.fromisoformat(steps[-1]["on"]):
+        raise ValidationFailed({"step_on": ["日期不能早于上一个环节。"]})
+    batch = values.get("batch") or (application.data or {}).get("standard_batch")
+    if step == "approved" and not batch:
+        raise ValidationFailed({"batch": ["立项时请填写批次。"]})
+    steps.append({"step": step, "on": on.isoformat(), "batch": batch})
+    application.data = {**(application.data or {}), "standard_steps": steps, "standard_batch": batch}
+    standard = db.session.get(Standard, application.standard_id) if application.standard_id else None
+    if standard is not None and standard.status in STANDARD_STEPS and \
+            STANDARD_STEPS.index(standard.status) < STANDARD_STEPS.index(step):
+        standard.status = step
+        if step == "published":
+            standard.published_on = on
+
+
+def record_initiation_refused(application, _actor, values, _now) -> None:
+    """立项未通过: logged (with the batch) in the application's standard steps; the action returns the application."""
+    refusals = list((application.data or {}).get("standard_refusals", []))
+    refusals.append({"on": values["step_on"].isoformat(), "batch": values.get("batch")})
+    application.data = {**(application.data or {}), "standard_refusals": refusals}

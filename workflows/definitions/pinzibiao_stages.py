@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from registry.i18n import N_
 from workflows.definitions import pinzibiao_rules as rules
-from workflows.spec import (DONE, DRAFT, NEXT, Auto, Field, Stage, act, resubmit, reviewer_actions, withdraw)
+from workflows.spec import (DONE, DRAFT, NEXT, RETURNED, Auto, Field, Stage, act, resubmit, reviewer_actions,
+                            withdraw)
 
 APPLICANT, TOWN, BUREAU, CERTIFIER, SYSTEM = "applicant", "town", "bureau", "certifier", "system"
 BODY = frozenset({CERTIFIER, BUREAU})  # a certification body's step: its staff, or the bureau from a paper result
@@ -35,13 +36,25 @@ def pool_review() -> Stage:
 
 
 def standard_drafting() -> Stage:
-    """标准研制: completes by itself when the linked 浙江制造 standard is published."""
+    """标准研制: the 浙江制造 standard is made in a provincial batch (批次): 立项 → 起草 → 征求意见 → 评审 → 发布, the
+    bureau recording each step's date; 立项 can be refused, which returns the application to the enterprise. The
+    stage completes by itself when the linked 浙江制造 standard is published."""
+    step_fields = (Field("step_on", N_("日期"), kind="date", store=False),
+                   Field("batch", N_("批次（立项时填写，如 2026年第一批）"), required=False, store=False))
     return Stage("standard_drafting", N_("标准研制"), frozenset({APPLICANT, BUREAU}),
                  (act("link_standard", N_("关联标准"), {APPLICANT, BUREAU}, style="plain",
                       fields=(Field("standard_id", N_("标准"), kind="standard"),), effects=(rules.link_standard,)),
+                  act("record_standard_step", N_("记录标准研制进度"), {BUREAU}, style="plain",
+                      fields=(Field("standard_step", N_("环节"), choices=rules.standard_step_choices, store=False),
+                              *step_fields),
+                      effects=(rules.record_standard_step,)),
+                  act("refuse_initiation", N_("立项未通过，退回企业"), {BUREAU}, status=RETURNED, needs_reason=True,
+                      style="plain", fields=step_fields, guard=rules.not_yet_initiated,
+                      effects=(rules.record_initiation_refused,)),
                   act("standard_published", N_("标准已发布"), {BUREAU, SYSTEM}, target=NEXT,
                       guard=rules.standard_published),
                   act("reject", N_("终止培育"), {BUREAU}, status="rejected", needs_reason=True, style="danger"),
+                  resubmit(),
                   withdraw()),
                  time_limit_days=250, auto=(Auto("standard_published", when=rules.standard_published),))
 
@@ -91,21 +104,48 @@ def certificate_fields(number=N_("证书编号"), issuer=N_("认证机构"), iss
             Field("expires_on", N_("有效期至"), kind="date", required=False))
 
 
-def holder_stage(name: str, label: str) -> Stage:
+def holder_stage(name: str, label: str, certified_by_body: bool = False) -> Stage:
     """The final stage of a route: the enterprise holds the 品字标 (its registry Certification); yearly surveillance,
-    suspension, restoration and revocation update that certificate."""
-    return Stage(name, label, frozenset(),
-                 (act("record_surveillance", N_("记录年度监督"), {BUREAU}, from_statuses={DONE}, style="plain",
-                      fields=(Field("surveyed_on", N_("监督日期"), kind="date"),
-                              Field("result", N_("结论"), required=False)),
-                      effects=(rules.record_surveillance,)),
-                  act("suspend", N_("暂停证书"), {BUREAU}, status="suspended", from_statuses={DONE}, needs_reason=True,
-                      effects=(rules.suspend_certificate,), style="danger"),
-                  act("restore", N_("恢复证书"), {BUREAU}, status=DONE, from_statuses={"suspended"}, needs_reason=True,
-                      effects=(rules.restore_certificate,)),
-                  act("revoke", N_("撤销证书"), {BUREAU}, status="revoked", from_statuses={DONE, "suspended"},
-                      needs_reason=True, effects=(rules.revoke_certificate,), style="danger")),
-                 final=True)
+    suspension, restoration and revocation update that certificate.
+
+    ``certified_by_body``: a certificate a certification body issued (获证后监督, 浙江制造认证实施细则): the body's staff
+    act (or the bureau from a paper result), a failed surveillance suspends, and 注销, 再认证 at expiry, 扩项 and 变更
+    follow; each updates the registry Certification (its change history records it) and the application's log.
+    """
+    roles = BODY if certified_by_body else frozenset({BUREAU})
+    note = (rules.note_recorder,) if certified_by_body else ()
+    actions = (
+        act("record_surveillance", N_("记录年度监督") if not certified_by_body else N_("记录监督审核：通过"), roles,
+            from_statuses={DONE}, style="plain",
+            fields=(Field("surveyed_on", N_("监督日期"), kind="date"),
+                    Field("result", N_("结论"), required=False)),
+            effects=(*note, rules.record_surveillance)),
+        act("suspend", N_("暂停证书"), roles, status="suspended", from_statuses={DONE}, needs_reason=True,
+            effects=(*note, rules.suspend_certificate), style="danger"),
+        act("restore", N_("恢复证书"), roles, status=DONE, from_statuses={"suspended"}, needs_reason=True,
+            effects=(*note, rules.restore_certificate)),
+        act("revoke", N_("撤销证书"), roles, status="revoked", from_statuses={DONE, "suspended"},
+            needs_reason=True, effects=(*note, rules.revoke_certificate), style="danger"))
+    if certified_by_body:
+        actions += (
+            act("surveillance_failed", N_("记录监督审核：不通过（暂停证书）"), roles, status="suspended",
+                from_statuses={DONE}, needs_reason=True, style="danger",
+                fields=(Field("surveyed_on", N_("监督日期"), kind="date"),),
+                effects=(*note, rules.record_failed_surveillance, rules.suspend_certificate)),
+            act("cancel", N_("注销证书"), roles, status="cancelled", from_statuses={DONE, "suspended"},
+                needs_reason=True, effects=(*note, rules.cancel_certificate), style="danger"),
+            act("recertify", N_("再认证"), roles, from_statuses={DONE}, style="plain",
+                fields=(Field("expires_on", N_("再认证后有效期至"), kind="date", store=False),
+                        Field("cert_number", N_("新证书编号（不变则留空）"), required=False, store=False)),
+                effects=(*note, rules.recertify)),
+            act("extend_scope", N_("扩项"), roles, from_statuses={DONE}, style="plain",
+                fields=(Field("scope_added", N_("扩项的产品/型号"), store=False),),
+                effects=(*note, rules.extend_scope)),
+            act("change", N_("变更"), roles, from_statuses={DONE}, style="plain",
+                fields=(Field("change_note", N_("变更内容（如企业名称、地址、型号）"), store=False),
+                        Field("scope", N_("变更后的产品/范围（不变则留空）"), required=False, store=False)),
+                effects=(*note, rules.change_certificate)))
+    return Stage(name, label, frozenset(), actions, final=True)
 
 
 def recognition_stages(cert_type: str) -> tuple[Stage, ...]:

@@ -41,6 +41,10 @@ class Application(TimestampMixin, db.Model):
     standard_id: Mapped[int | None] = mapped_column(ForeignKey("standards.id", ondelete="SET NULL"), index=True)
     # the certification body (认证机构) the applicant applied to; its certifier accounts act on the application
     certification_body_id: Mapped[int | None] = mapped_column(ForeignKey("certification_bodies.id"), index=True)
+    # The head of the application's own history chain (workflows.chain): its last row's position and hash. The row is
+    # already locked by the engine's compare-and-set, so appending to the history locks nothing shared.
+    chain_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
 

@@ -157,7 +157,7 @@ def by_ids(user: User, ids: set[int]) -> dict[int, Application]:
 
 def history(application_id: int) -> list[Transition]:
     return list(db.session.scalars(select(Transition).where(Transition.application_id == application_id)
-                                   .order_by(Transition.seq)))
+                                   .order_by(*Transition.in_order())))
 
 
 def actors_of(history: list[Transition]) -> dict[int, User]:
@@ -184,7 +184,7 @@ def return_notice(application: Application) -> ReturnNotice | None:
         return None
     last = db.session.scalar(select(Transition).where(Transition.application_id == application.id,
                                                       Transition.to_status == RETURNED)
-                             .order_by(Transition.seq.desc()).limit(1))
+                             .order_by(*Transition.in_order(newest_first=True)).limit(1))
     if last is None:
         return None
     actor = db.session.get(User, last.actor_id) if last.actor_id else None

@@ -57,7 +57,7 @@ def channel_name(raw: str | None) -> str | None:
 
 def run(outbox_id: int, now: datetime) -> str:
     """Deliver the row if it is still pending; returns "done", "retry", "dead" or "skipped" (done or taken)."""
-    row = dispatch.claim(outbox_id, now)
+    row = dispatch.claim(outbox_id, now, outage_wait=_outage_wait())
     if row is None:
         return "skipped"
     payload = dict(row.payload or {})
@@ -91,11 +91,17 @@ def _deliver(outbox_id: int, row: Outbox, payload: dict, now: datetime) -> str:
     return outcome
 
 
+def _outage_wait() -> float:
+    """How long a delivery waits for the database to come back: three quarters of the notifications' soft time
+    limit (45 s of 60 s)."""
+    soft, hard = current_app.config["TASK_TIME_LIMITS"].get("notifications") or (None, 60.0)
+    return 0.75 * (soft or hard)
+
+
 def _record(finish, outbox_id: int) -> None:
     """Write a delivery's outcome even through a database restart: a ``sending`` row left behind would be sent
-    again after its lease. Waits up to three quarters of the notifications' soft time limit (45 s of 60 s)."""
-    soft, hard = current_app.config["TASK_TIME_LIMITS"].get("notifications") or (None, 60.0)
-    db_retry.persist(finish, within=0.75 * (soft or hard), what=f"outbox {outbox_id} outcome")
+    again after its lease."""
+    db_retry.persist(finish, within=_outage_wait(), what=f"outbox {outbox_id} outcome")
 
 
 TIMED_OUT = "time limit exceeded (the channel did not answer)"

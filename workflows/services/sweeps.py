@@ -167,7 +167,8 @@ def sweep_certificates(now: datetime) -> int:
             if db.session.scalar(select(Notification.id).where(Notification.effect_key.like(f"{key}:u%")).limit(1)):
                 db.session.rollback()
                 continue
-            people = actors.holders("applicant", application) + actors.holders("bureau", application)
+            people = actors.holders("applicant", application) + actors.holders("bureau", application) \
+                + actors.holders("certifier", application)  # the body audits and re-certifies
             jobs = notify(people, key=key, kind=kind, title=title, body=body, now=now, application_id=application.id)
             db.session.commit()
             dispatch.publish(jobs)

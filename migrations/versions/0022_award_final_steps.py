@@ -1,16 +1,16 @@
 """award final steps: shortlist limits and marks, the committee (members, votes, resolution), the government's
 decision (审定: 文号, date), public and paper objections (phone, file, 调查核实, 答复)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-04 15:40:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

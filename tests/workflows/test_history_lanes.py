@@ -1,0 +1,177 @@
+"""The history chain per application (issue 16, item 2): each application's history is its own chain (lane), so an
+action never waits for another application's; a periodic seal over every lane's head makes a history cut short (or
+an application removed) after the seal show; rows of the old global chain stay verifiable and the lanes continue
+from them."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import delete, select
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.models import User
+from tests.workflows.conftest import cast, draft  # noqa: F401  (fixtures)
+from workflows import chain, engine
+from workflows.models import Application, ChainHead, ChainSealHead, Transition
+from workflows.services import history_seal
+
+NOW = datetime(2026, 12, 4, 8, 0, tzinfo=timezone.utc)
+
+
+def lane(application_id: int) -> list[Transition]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Transition).where(Transition.application_id == application_id)
+                                   .order_by(*Transition.in_order())))
+
+
+def walk(cast, application_id: int) -> None:
+    for action, actor in (("submit", cast.applicant), ("recommend", cast.town), ("accept", cast.bureau)):
+        engine.apply(application_id, action, actor)
+
+
+def test_each_application_is_its_own_chain_and_no_row_is_shared(cast, draft):
+    first, second = draft(), draft(product="第二个产品")
+    engine.apply(first.id, "submit", cast.applicant)
+    engine.apply(second.id, "submit", cast.applicant)
+    engine.apply(first.id, "recommend", cast.town)
+    for application in (first, second):
+        rows = lane(application.id)
+        assert [row.lane_seq for row in rows] == list(range(1, len(rows) + 1))
+        assert rows[0].prev_hash == chain.GENESIS
+        assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
+        head = db.session.get(Application, application.id)
+        assert (head.chain_seq, head.chain_hash) == (rows[-1].lane_seq, rows[-1].hash)
+    assert db.session.get(ChainHead, chain.HISTORY.head_id) is None  # the global head row is never taken
+    assert chain.verify() == []
+
+
+def test_a_history_cut_short_after_a_seal_shows(cast, draft):
+    application, other = draft(), draft(product="另一个产品")
+    walk(cast, application.id)
+    sealed = history_seal.seal(NOW)
+    assert sealed == 2 and chain.verify() == []
+
+    # cut the newest row and move the head back onto the row before: the lane alone is consistent again
+    rows = lane(application.id)
+    begin_write()
+    db.session.delete(rows[-1])
+    head = db.session.get(Application, application.id)
+    head.chain_seq, head.chain_hash = rows[-2].lane_seq, rows[-2].hash
+    db.session.flush()
+    assert chain.verify() == [f"application {application.id}: sealed history up to position {rows[-1].lane_seq} "
+                              "is gone"]
+    db.session.rollback()
+
+    # remove a whole application (its history goes with it)
+    begin_write()
+    db.session.execute(delete(Transition).where(Transition.application_id == other.id))
+    db.session.execute(delete(Application).where(Application.id == other.id))
+    assert f"application {other.id}: sealed history up to position 1 is gone" in chain.verify()
+    db.session.rollback()
+
+    # forge the sealed heads to match a cut: the seal's MAC shows it
+    begin_write()
+    db.session.get(ChainSealHead, application.id).seq = rows[-2].lane_seq
+    db.session.flush()
+    assert any("does not match its heads" in problem for problem in chain.verify())
+    db.session.rollback()
+    assert chain.verify() == []
+
+
+def test_without_a_seal_a_missing_lane_or_a_wrong_head_still_shows(cast, draft):
+    application = draft()
+    walk(cast, application.id)
+    rows = lane(application.id)
+    begin_write()
+    db.session.delete(rows[1])  # a gap
+    db.session.flush()
+    assert f"application {application.id}: position 2 missing before 3" in chain.verify()
+    db.session.rollback()
+    begin_write()
+    db.session.get(Application, application.id).chain_hash = rows[-2].hash  # a head that is not the last row
+    db.session.flush()
+    assert chain.verify() == [f"application {application.id}: head does not match its last history row"]
+    db.session.rollback()
+
+
+def test_rows_of_the_old_global_chain_stay_verifiable_and_the_lane_continues_from_them(app, cast, draft):
+    """An installation upgraded through migration 0021: its rows were sealed into the one global chain."""
+    application = draft()
+    engine.apply(application.id, "submit", cast.applicant)
+    begin_write()
+    old = lane(application.id)
+    for row in old:  # as the release before lanes sealed them
+        row.lane_seq = None
+        db.session.flush()
+        chain.seal(row)
+    head = db.session.get(Application, application.id)
+    head.chain_seq, head.chain_hash = 0, old[-1].hash  # what the migration sets
+    db.session.commit()
+    assert chain.verify() == []
+
+    engine.apply(application.id, "recommend", cast.town)
+    rows = lane(application.id)
+    assert [row.seq for row in rows[:2]] == [old[0].seq, old[1].seq] and rows[2].lane_seq == 1
+    assert rows[2].prev_hash == old[-1].hash
+    assert chain.verify() == []
+    begin_write()
+    rows[0].reason = "改过的理由"
+    db.session.flush()
+    assert f"seq {rows[0].seq}: row hash does not match its content" in chain.verify()
+    db.session.rollback()
+
+
+def test_an_action_does_not_wait_for_another_applications_open_transaction(app, cast, draft):
+    """PostgreSQL: while one action's transaction is open (its rows written, not committed), an action on another
+    application commits. Before lanes it waited on the one chain-head row (``FOR UPDATE``) until the first ended.
+    SQLite serialises every writer by design (BEGIN IMMEDIATE), so the question does not arise there."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time by design")
+    first, second = draft(), draft(product="第二个产品")
+    applicant_id, first_id, second_id = cast.applicant.id, first.id, second.id
+    db.session.commit()
+    holding, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def hold_open():
+        with app.app_context():
+            try:
+                begin_write()
+                engine._apply(first_id, "submit", db.session.get(User, applicant_id), None, None, {}, NOW)
+                db.session.flush()
+                holding.set()
+                release.wait(60)
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+                holding.set()
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    holder = threading.Thread(target=hold_open)
+    holder.start()
+    try:
+        assert holding.wait(60) and not errors
+        done = threading.Event()
+
+        def act():
+            with app.app_context():
+                try:
+                    engine.apply(second_id, "submit", db.session.get(User, applicant_id))
+                    done.set()
+                except BaseException as exc:  # noqa: BLE001
+                    errors.append(exc)
+                finally:
+                    db.session.remove()
+
+        actor = threading.Thread(target=act, daemon=True)
+        actor.start()
+        assert done.wait(30), "the action on the second application waited for the first one's transaction"
+        assert not errors
+    finally:
+        release.set()
+        holder.join(60)
+    assert lane(second_id)[-1].action == "submit" and chain.verify() == []
