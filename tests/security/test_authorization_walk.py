@@ -19,7 +19,7 @@ from tests.security.id_builders import ALLOWED, BODIES, KNOWN_FINDINGS, Ctx
 from tests.security.world import (api_headers, fingerprint, id_rules, int_params, is_api, make_world, methods,
                                   missing_builders, urls, web_client)
 
-ROLES = ("enterprise", "town", "expert", "bureau", "admin")
+ROLES = ("enterprise", "town", "expert", "certifier", "bureau", "admin")
 
 
 def body_for(rule, tenant, values: dict, *, web: bool) -> dict:
@@ -73,7 +73,7 @@ class Walker:
         sessions = {"web": (web, token), "api": (self.app.test_client(), api_headers(user))}
         if role in ("bureau", "admin"):
             plans = [("missing", {"missing": True})]
-        elif role == "expert":
+        elif role in ("expert", "certifier"):  # no tenant of their own: every tenant's objects are foreign
             plans = [("foreign", {})]
         else:
             plans = [("foreign", {}), ("own parent", {"parent": own})]
@@ -108,7 +108,8 @@ def test_every_route_with_an_id_refuses_other_tenants(app, capsys):
     rules = [r for r in all_rules if not missing_builders([r])]
     world = make_world()
     actors = {"enterprise": world["own"].users["enterprise"], "town": world["own"].users["town"],
-              "expert": world["expert"], "bureau": world["bureau"], "admin": world["admin"]}
+              "expert": world["expert"], "certifier": world["certifier"], "bureau": world["bureau"],
+              "admin": world["admin"]}
     assert set(actors) == set(ROLES)
     walker = Walker(app, world)
     for role, user in actors.items():

@@ -48,8 +48,14 @@ def make_tenant(label: str, jurisdiction_code: str) -> Tenant:
 
 
 def make_world() -> dict:
-    """Tenant A (古城街道) and tenant B (杜桥镇), plus an expert, a bureau officer and an administrator."""
-    return {"own": make_tenant("甲", "331082001"), "foreign": make_tenant("乙", "331082112"),
+    """Tenant A (古城街道) and tenant B (杜桥镇), plus an expert, a certification body's auditor (of a body no
+    application is assigned to), a bureau officer and an administrator."""
+    from registry.models import CertificationBody
+
+    body = CertificationBody(code="WALK-BODY", name="安全巡检认证机构")
+    db.session.add(body)
+    db.session.flush()
+    return {"certifier": f.UserFactory(role="certifier", certification_body_id=body.id),"own": make_tenant("甲", "331082001"), "foreign": make_tenant("乙", "331082112"),
             "expert": f.UserFactory(role="expert"), "bureau": f.UserFactory(role="bureau"),
             "admin": f.UserFactory(role="admin")}
 
