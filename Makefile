@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app registry
 
-.PHONY: setup demo test browser services bench clean lock
+.PHONY: setup demo test browser services bench clean lock mutation
 
 # Installs exactly the locked versions, each checked against its sha256 (requirements-dev.lock: runtime + the
 # embedded Redis + test tools; production installs requirements.lock). The inputs are requirements*.txt:
@@ -52,6 +52,10 @@ soak: setup
 
 bench: setup
 	$(PY) -m bench.run_all
+
+# Mutation testing of the core (not CI; hours on the full list): MUTATION_TARGETS="registry/identifiers.py" for one.
+mutation: setup
+	MUTATION_TARGETS="$(MUTATION_TARGETS)" bash scripts/mutation.sh
 
 clean:
 	rm -rf instance .pytest_cache test-artifacts
