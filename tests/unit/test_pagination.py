@@ -21,3 +21,13 @@ def test_a_list_page_holds_its_slice_and_numbering():
     assert (shown.items, shown.total, shown.page, shown.pages, shown.first) == (list(range(40, 45)), 45, 3, 3, 40)
     assert pagination.of_list(list(range(45)), 9, 20).items == list(range(40, 45))  # past the end: the last page
     assert pagination.of_list(list(range(45)), 9, 20, keep_page=True).items == []  # an API's empty page
+
+
+def test_a_page_is_a_value():
+    """Pages are frozen (a view cannot change the count it was given) and not capped unless a service says so."""
+    from dataclasses import FrozenInstanceError
+
+    shown = pagination.of_list([1, 2, 3], 1, 2)
+    assert shown.capped is False
+    with pytest.raises(FrozenInstanceError):
+        shown.total = 0
