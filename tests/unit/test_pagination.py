@@ -31,3 +31,7 @@ def test_a_page_is_a_value():
     assert shown.capped is False
     with pytest.raises(FrozenInstanceError):
         shown.total = 0
+
+
+def test_an_api_page_below_the_first_is_the_first():
+    assert pagination.of_list(list(range(45)), 0, 20, keep_page=True).page == 1
