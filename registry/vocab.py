@@ -73,6 +73,8 @@ CREDIT_LIST_TYPES = Vocab(
     serious_dishonesty=_l("严重违法失信名单"), abnormal_operation=_l("经营异常名录"),
     quality_blacklist=_l("质量失信黑名单"),
 )
+# 亩均效益综合评价 classes (浙江: A 优先支持, B 提升发展, C 整治提升, D 限制发展).
+BENEFIT_GRADES = Vocab(A=_l("A类（优先支持）"), B=_l("B类（提升发展）"), C=_l("C类（整治提升）"), D=_l("D类（限制发展）"))
 INCIDENT_KINDS = Vocab(
     major_quality=_l("重大质量事故"), safety=_l("重大安全事故"), environmental=_l("重大环境事故"),
     failed_spot_check=_l("监督抽查不合格"), major_complaint=_l("重大有效投诉"),

@@ -182,5 +182,15 @@ class IncidentRecordFactory(Base):
     description = "监督抽查不合格"
 
 
+class BenefitGradeFactory(Base):
+    class Meta:
+        model = m.BenefitGrade
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    grade = "A"
+    authority = "临海市经济和信息化局"
+
+
 def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))

@@ -10,7 +10,8 @@ from registry import clock
 from registry.awards import files, flow, panels, screening, scoring
 from registry.awards.access import get_round, is_bureau
 from registry.awards.display import flash_errors, run_and_flash
-from registry.awards.forms import ActionForm, CsrfForm, DrawForm, EligibilityForm, SelfAssessmentForm, UploadForm
+from registry.awards.forms import (ActionForm, CsrfForm, DrawForm, EligibilityForm, RuleOverrideForm, SelfAssessmentForm,
+                                   UploadForm)
 from registry.awards.gbt19580 import CATEGORIES
 from registry.awards.models import AwardRound, StampedScan
 from registry.awards.views import _stage_labels, bp
@@ -62,7 +63,8 @@ def application_edit(application_id: int):
         abort(404)
     data = application.data or {}
     form = SelfAssessmentForm(data={**{f"self_{k}": v for k, v in (data.get("self_assessment") or {}).items()},
-                                    "declaration": bool(data.get("declaration"))})
+                                    "declaration": bool(data.get("declaration")),
+                                    "excellence_since": data.get("excellence_since")})
     upload = UploadForm()
     upload.slot.choices = [("report", files.SLOTS["report"]), ("evidence", files.SLOTS["evidence"])]
     if form.validate_on_submit():
@@ -71,6 +73,7 @@ def application_edit(application_id: int):
         if application.status not in ("draft", "returned"):
             abort(409)
         application.data = {**(application.data or {}), "declaration": bool(form.declaration.data),
+                            "excellence_since": form.excellence_since.data,
                             "self_assessment": {c.code: float(getattr(form, f"self_{c.code}").data) for c in CATEGORIES}}
         db.session.commit()
         flash("已保存。", "success")
@@ -134,7 +137,7 @@ def application_show(application_id: int):
     return render_template(
         "awards/application.html", application=application, entry=entry, seats=seats, draw=draw, review=review,
         actions=engine.allowed_actions(application, current_user), action_form=ActionForm(),
-        eligibility_form=EligibilityForm(), draw_form=DrawForm(), upload=upload, bureau=bureau,
+        eligibility_form=EligibilityForm(), override_form=RuleOverrideForm(), draw_form=DrawForm(), upload=upload, bureau=bureau,
         attachments=files.listing(application_id), history=history,
         # the panel is sealed to everyone but the bureau: an expert's row names the role, not the person
         people={i: u for i, u in applications.actors_of(history).items() if bureau or u.role != "expert"},
@@ -153,6 +156,21 @@ def eligibility_check(application_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
     run_and_flash(lambda: screening.run_check(entry.id, clock.now(), current_user), "已从登记库完成资格自动核查。")
+    return redirect(url_for(".application_show", application_id=application_id) + "#eligibility")
+
+
+@bp.route("/applications/<int:application_id>/eligibility/override", methods=["POST"])
+@login_required
+def eligibility_override(application_id: int):
+    """The bureau corrects one rule's outcome with a reason (the registry's evidence stays as found)."""
+    entry = flow.entry_of(load(application_id)) or abort(404)
+    form = RuleOverrideForm()
+    if not form.validate_on_submit():
+        flash("表单已过期，请刷新后重试。", "danger")
+    else:
+        run_and_flash(lambda: screening.override_rule(entry.id, current_user, form.rule.data,
+                                                      form.outcome.data == "passed", form.reason.data, clock.now()),
+                      "已更正该项核查结果，请重新确认审查结论。")
     return redirect(url_for(".application_show", application_id=application_id) + "#eligibility")
 
 

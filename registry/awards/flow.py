@@ -136,7 +136,7 @@ def enter_round(application, _actor, _values, now) -> None:
     data = application.data or {}
     rounds.build_entry(int(data["round_id"]), application.enterprise_id,
                        self_assessment=data.get("self_assessment") or {}, declaration=bool(data.get("declaration")),
-                       now=now, application_id=application.id)
+                       now=now, application_id=application.id, excellence_since=data.get("excellence_since"))
 
 
 def revoke_honour(application, _actor, values, _now) -> None:

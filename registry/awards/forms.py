@@ -56,6 +56,8 @@ def _score_fields(prefix: str, label_suffix: str = "") -> dict:
 
 SelfAssessmentForm = type("SelfAssessmentForm", (FlaskForm,), {
     **_score_fields("self_"),
+    "excellence_since": IntegerField(_l("导入卓越绩效管理模式的年份"), validators=[
+        Optional(), digits(), NumberRange(1980, 2100)], description=_l("资格审查按此计算推行卓越绩效管理的年限")),
     "declaration": BooleanField(_l("本企业承诺：所填信息和提交材料真实、准确、完整，如有虚假，愿承担相应责任。")),
 })
 
@@ -74,6 +76,13 @@ class ActionForm(FlaskForm):
     """One engine action; its fields (if any) are read by name from the request by the view."""
     reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
     version = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
+
+
+class RuleOverrideForm(FlaskForm):
+    """The bureau's correction of one eligibility rule's outcome."""
+    rule = StringField(validators=[DataRequired(), Length(max=40)])
+    outcome = SelectField(_l("更正为"), choices=[("passed", _l("通过")), ("failed", _l("不通过"))])
+    reason = TextAreaField(_l("更正理由"), validators=[Optional(), Length(max=2000)])
 
 
 class EligibilityForm(FlaskForm):

@@ -79,7 +79,9 @@ class AwardEntry(TimestampMixin, db.Model):
         ForeignKey("applications.id", ondelete="SET NULL"), unique=True)
     self_assessment: Mapped[dict] = mapped_column(JSON, default=dict)  # category code -> points
     declaration_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # 承诺书 accepted
-    # Eligibility: the automatic check's snapshot (rules, results, evidence) and the bureau's decision.
+    excellence_since: Mapped[int | None] = mapped_column(Integer)  # 导入卓越绩效管理模式的年份, as declared
+    # Eligibility: the automatic check's snapshot (rules, results, evidence, the bureau's per-rule corrections
+    # under "overrides") and the bureau's decision.
     eligibility: Mapped[dict | None] = mapped_column(JSON)
     eligibility_decision: Mapped[str | None] = mapped_column(String(16))  # eligible, ineligible
     eligibility_reason: Mapped[str | None] = mapped_column(Text)  # required when overriding the check

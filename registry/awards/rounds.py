@@ -156,7 +156,7 @@ def validate_entry(round_id: int, *, self_assessment: dict, declaration: bool, n
 
 
 def build_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
-                application_id: int | None = None) -> AwardEntry:
+                application_id: int | None = None, excellence_since: int | None = None) -> AwardEntry:
     """Validate and add the entry to the session without committing (the workflow engine's submit effect).
     Raises NotFound, ValidationFailed, Conflict (the enterprise already entered this round)."""
     _round, points = validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now)
@@ -165,21 +165,22 @@ def build_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, dec
     if exists:
         raise Conflict("该企业已在本批次申报。", existing_id=exists)
     entry = AwardEntry(round_id=round_id, enterprise_id=enterprise_id, application_id=application_id,
-                       self_assessment=points, declaration_at=now)
+                       self_assessment=points, declaration_at=now, excellence_since=excellence_since)
     db.session.add(entry)
     db.session.flush()
     return entry
 
 
 def add_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
-              application_id: int | None = None, actor_id: int | None = None) -> AwardEntry:
+              application_id: int | None = None, actor_id: int | None = None,
+              excellence_since: int | None = None) -> AwardEntry:
     """Enter an enterprise's nomination in a round and commit (see ``build_entry``). The caller checked that the
     actor may apply for the enterprise. Raises NotFound, ValidationFailed, Conflict."""
     validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now)
     begin_write()
     set_actor(db.session, actor_id)
     entry = build_entry(round_id, enterprise_id, self_assessment=self_assessment, declaration=declaration,
-                        now=now, application_id=application_id)
+                        now=now, application_id=application_id, excellence_since=excellence_since)
     db.session.commit()
     return entry
 

@@ -1,4 +1,5 @@
-"""The eligibility stage's use cases: run the registry check, the bureau's decision, late credit-listing flags."""
+"""The eligibility stage's use cases: run the registry check, the bureau's per-rule corrections and decision,
+late credit-listing flags."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,16 +18,16 @@ from registry.services.errors import ValidationFailed
 
 
 def run_check(entry_id: int, now: datetime, actor: User | None = None) -> AwardEntry:
-    """Run the rules on the entry's enterprise as of ``now`` and store the snapshot (clears an earlier decision
-    and credit flag: a new check needs a new decision). ``actor`` None: the system. Commits."""
+    """Run the rules on the entry's enterprise as of ``now`` and store the snapshot (clears an earlier decision,
+    per-rule corrections and credit flag: a new check needs a new decision). ``actor`` None: the system. Commits."""
     if actor is not None:
         require_bureau(actor)
     begin_write()
     entry = get_entry(None, entry_id)
-    results = eligibility.check(entry.enterprise, local_date(now))
+    results = eligibility.check(entry.enterprise, local_date(now), entry)
     set_actor(db.session, actor.id if actor else None)
     entry.eligibility = {"checked_at": now.isoformat(), "as_of": local_date(now).isoformat(),
-                         "passed": all(r["passed"] for r in results), "results": results,
+                         "level": entry.round.level, "passed": all(r["passed"] for r in results), "results": results,
                          "credit_record_ids": eligibility.known_credit_ids(entry.enterprise_id)}
     entry.eligibility_decision = entry.eligibility_reason = None
     entry.eligibility_decided_by_id = entry.eligibility_decided_at = None
@@ -35,9 +36,47 @@ def run_check(entry_id: int, now: datetime, actor: User | None = None) -> AwardE
     return entry
 
 
+def override_rule(entry_id: int, actor: User, rule: str, passed: bool, reason: str | None, now: datetime
+                  ) -> AwardEntry:
+    """The bureau corrects one rule's outcome (the registry is out of date, a certificate is being renewed, a
+    grade is not yet published...): the reason is required and kept beside the registry's evidence, which stays
+    as the check found it. Setting a rule back to what the check found removes the correction. Clears an earlier
+    decision (it was made on other grounds). Raises Forbidden, NotFound, ValidationFailed."""
+    require_bureau(actor)
+    entry = get_entry(actor, entry_id)
+    snapshot = entry.eligibility
+    errors: dict[str, list[str]] = {}
+    found = next((r for r in (snapshot or {}).get("results", []) if r["rule"] == rule), None)
+    if snapshot is None:
+        errors["rule"] = ["请先运行资格自动核查。"]
+    elif found is None:
+        errors["rule"] = ["本次核查没有该条件。"]
+    elif passed != found["passed"] and not (reason or "").strip():
+        errors["reason"] = ["更正核查结果时必须填写理由。"]
+    if errors:
+        raise ValidationFailed(errors)
+    begin_write()
+    entry = get_entry(actor, entry_id)
+    set_actor(db.session, actor.id)
+    overrides = dict(entry.eligibility.get("overrides") or {})
+    if passed == found["passed"]:
+        overrides.pop(rule, None)
+    else:
+        overrides[rule] = {"passed": passed, "reason": reason.strip(), "by_id": actor.id,
+                           "by": actor.display_name, "at": now.isoformat()}
+    updated = {**entry.eligibility, "overrides": overrides}
+    updated["passed"] = eligibility.outcome(updated)
+    entry.eligibility = updated
+    entry.eligibility_decision = entry.eligibility_reason = None
+    entry.eligibility_decided_by_id = entry.eligibility_decided_at = None
+    db.session.commit()
+    return entry
+
+
 def decide(entry_id: int, actor: User, decision: str, reason: str | None, now: datetime) -> AwardEntry:
-    """The bureau confirms the check or overrides it. A decision against the check's outcome, or any decision on
-    an entry flagged for a late credit listing, needs a reason. Raises Forbidden, NotFound, ValidationFailed."""
+    """The bureau confirms the check or overrides it. A decision against the check's outcome (with the per-rule
+    corrections), or any decision on an entry flagged for a late credit listing, needs a reason.
+    Raises Forbidden, NotFound, ValidationFailed."""
     require_bureau(actor)
     entry = get_entry(actor, entry_id)
     errors: dict[str, list[str]] = {}
@@ -46,7 +85,7 @@ def decide(entry_id: int, actor: User, decision: str, reason: str | None, now: d
     if entry.eligibility is None:
         errors["decision"] = ["请先运行资格自动核查。"]
     elif decision in ("eligible", "ineligible"):
-        overrides = (decision == "eligible") != entry.eligibility["passed"]
+        overrides = (decision == "eligible") != eligibility.outcome(entry.eligibility)
         if (overrides or entry.credit_flag_record_id) and not (reason or "").strip():
             errors["reason"] = ["结论与自动核查结果不一致（或有新增失信记录）时，必须填写理由。"]
     if errors:

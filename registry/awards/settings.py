@@ -29,9 +29,23 @@ def _leader_rules() -> dict[str, str]:
 
 SETTINGS = (
     # Eligibility (资格审查): which rules run, and their parameters.
-    declare("awards.eligibility.rules", list, ["years_in_operation", "credit", "incidents", "certification"],
+    declare("awards.eligibility.rules", list, ["years_in_operation", "excellence_practice", "no_recent_win",
+                                               "benefit_grade", "credit", "incidents", "certification"],
             N_("资格审查启用的规则"), options=_eligibility_rules),
     declare("awards.eligibility.min_years", int, 3, N_("最少经营年限（年）"), minimum=0, maximum=50),
+    declare("awards.eligibility.excellence_years", int, 3, N_("推行卓越绩效管理最少年限（年）"), minimum=0, maximum=20),
+    declare("awards.eligibility.recent_win_years", int, 5, N_("不得再次申报的获奖年限（年）"), minimum=0, maximum=20,
+            hint=N_("此年限内已获本级政府质量奖的，不得申报")),
+    # 提名奖 winners may apply again by default
+    declare("awards.eligibility.recent_win_types", list, ["quality_award"], N_("限制再次申报的奖项"),
+            options=_vocabulary("HONOUR_TYPES")),
+    declare("awards.eligibility.benefit_grades", list, ["A", "B"], N_("亩均效益评价须为以下等级之一"),
+            options=_vocabulary("BENEFIT_GRADES")),
+    # the grades are published a year late: the newest one no older than this counts
+    declare("awards.eligibility.benefit_max_age_years", int, 2, N_("亩均效益评价结果的最长时效（年）"), minimum=0,
+            maximum=10),
+    declare("awards.eligibility.benefit_org_types", list, ["enterprise"], N_("参加亩均效益评价的组织类型"),
+            options=_vocabulary("ORG_TYPES")),
     declare("awards.eligibility.credit_lookback_years", int, 3, N_("信用记录回溯年限（年）"), minimum=0, maximum=20),
     declare("awards.eligibility.credit_list_types", list,
             ["serious_dishonesty", "abnormal_operation", "quality_blacklist"], N_("阻止申报的信用名单类型"),
@@ -42,6 +56,12 @@ SETTINGS = (
             N_("阻止申报的事故类型"), options=_vocabulary("INCIDENT_KINDS")),
     declare("awards.eligibility.certificate_types", list, ["iso9001"], N_("须持有的认证（任一）"),
             options=_vocabulary("CERTIFICATION_TYPES")),
+    # Parameters a level sets differently (level -> {parameter: value}); the round's level picks them. The
+    # province's rules ask 5 years registered and 3 of 卓越绩效; the county's are the general ones above.
+    declare("awards.eligibility.by_level", dict, {"provincial": {"min_years": 5, "excellence_years": 3},
+                                                  "national": {"min_years": 5, "excellence_years": 3}},
+            N_("各级别评选的不同条件"),
+            hint=N_("JSON 对象：级别 → {条件参数: 值}，如 {\"provincial\": {\"min_years\": 5}}；未列出的参数按上方通用设置")),
     # Panel draw (随机抽取评审专家).
     declare("awards.panel.size", int, 5, N_("专家组人数"), minimum=1, maximum=30),
     declare("awards.panel.min_size", int, 5, N_("专家组最少人数"), minimum=1, maximum=30),

@@ -58,14 +58,14 @@ def _experts(rng: random.Random, firms: list[Enterprise]) -> int:
     return made
 
 
-def _nominate(applicant: User, round_id: int, share: float, now):
+def _nominate(applicant: User, round_id: int, share: float, now, excellence_since: int | None = None):
     from registry.awards import files, flow
     from registry.database import begin_write
     from workflows import engine
 
     application = flow.start_application(applicant, round_id, now)
     begin_write()
-    application.data = {**application.data, "declaration": True,
+    application.data = {**application.data, "declaration": True, "excellence_since": excellence_since,
                         "self_assessment": {k: round(v * share, 1) for k, v in MAX_POINTS.items()}}
     files.store(application.id, "report", "apply", "自评报告.pdf", io.BytesIO(REPORT), applicant.id, now)
     db.session.commit()
@@ -123,7 +123,8 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
                          "deliberation": closes + timedelta(days=90)})
     made = {"experts": experts, "rounds": 1, "nominations": 0}
     for step, firm in enumerate(firms):
-        application = _nominate(_applicant_for(firm, template), found.id, 0.78 + 0.04 * step, now)
+        application = _nominate(_applicant_for(firm, template), found.id, 0.78 + 0.04 * step, now,
+                                excellence_since=today.year - 4 - step)
         made["nominations"] += 1
         if step == 0:
             continue  # waits for the town's recommendation
@@ -131,7 +132,11 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         if step == 1:
             continue  # waits for the bureau's eligibility check
         entry = entry_of(application)
-        screening.run_check(entry.id, now, bureau)
+        checked = screening.run_check(entry.id, now, bureau).eligibility
+        for result in checked["results"]:  # the bureau corrects what the registry cannot show yet, with a reason
+            if not result["passed"]:
+                screening.override_rule(entry.id, bureau, result["rule"], True,
+                                        "演示：企业补充提交了证明材料，经核实符合该项条件", now)
         screening.decide(entry.id, bureau, "eligible", "演示：材料齐全，经核实符合申报条件", now)
         engine.apply(application.id, "pass_eligibility", bureau, now=now)
         panels.draw_panels(bureau, [entry.id], now, size=5, n_substitutes=2, seed=_seed_seating_demo_expert(entry))

@@ -1,11 +1,12 @@
-"""Demo credit listings (信用记录) on a handful of enterprises, some since removed, and incidents."""
+"""Demo credit listings (信用记录) on a handful of enterprises, some since removed, incidents, and the yearly
+亩均效益评价 grades of the industrial enterprises."""
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 
 from registry.demo import names
-from registry.models import CreditRecord, Enterprise, IncidentRecord
+from registry.models import BenefitGrade, CreditRecord, Enterprise, IncidentRecord
 
 _CREDIT = {
     "abnormal_operation": ("临海市市场监督管理局", ("未按规定期限公示年度报告。", "通过登记的住所或者经营场所无法联系。",
@@ -52,4 +53,20 @@ def build_incidents(rng: random.Random, enterprises: list[Enterprise], industry_
         product = rng.choice(names.products_for(e.name, industry_codes[e.industry_id]))
         text = _INCIDENTS[kind].format(year=day.year, product=product, item=rng.choice(_ITEMS))
         out.append(IncidentRecord(enterprise_id=e.id, occurred_on=day, kind=kind, description=text))
+    return out
+
+
+def build_benefit_grades(rng: random.Random, enterprises: list[Enterprise], years=(2023, 2024, 2025)
+                         ) -> list[BenefitGrade]:
+    """A grade per year for every enterprise above designated size (the evaluation covers industry), mostly A and B;
+    a firm's grade drifts by at most one class a year."""
+    out = []
+    for e in enterprises:
+        if not e.above_scale or e.org_type != "enterprise":
+            continue
+        grade = rng.choices("ABCD", weights=(3, 5, 2, 1))[0]
+        for year in years:
+            out.append(BenefitGrade(enterprise_id=e.id, year=year, grade=grade, authority="临海市经济和信息化局",
+                                    note="工业企业亩均效益综合评价"))
+            grade = "ABCD"[min(3, max(0, "ABCD".index(grade) + rng.choice((-1, 0, 0, 1))))]
     return out

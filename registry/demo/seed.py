@@ -55,6 +55,7 @@ def seed_demo(rng_seed: int = 20260, enterprise_count: int = 300) -> dict:
         "trademarks": intellectual_property.build_trademarks(rng, firms, industry_codes, cooperatives),
         "credit_records": compliance.build_credit_records(rng, firms, 14),
         "incidents": compliance.build_incidents(rng, firms, industry_codes, 24),
+        "benefit_grades": compliance.build_benefit_grades(rng, firms),
     }
     for kind, rows in batches.items():
         db.session.add_all(rows)

@@ -80,6 +80,7 @@ _EXAMPLES = {
     "credit-records": {"list_type": "abnormal_operation", "listed_on": date(2023, 1, 10),
                        "authority": "临海市市场监督管理局", "reason": "未按时公示年度报告"},
     "incidents": {"occurred_on": date(2023, 5, 1), "kind": "failed_spot_check", "description": "监督抽查不合格"},
+    "benefit-grades": {"year": 2024, "grade": "A", "authority": "临海市经济和信息化局", "note": "亩均效益综合评价"},
 }
 _RECORD_EXAMPLE_OWNER = {"uscc": "91350100M000100Y43", "enterprise_name": "临海市示例机械有限公司"}
 

@@ -1,5 +1,6 @@
 """Every model, re-exported so Alembic and callers see one namespace."""
 from registry.models.accounts import ROLES, ApiToken, User, UserSession  # noqa: F401
+from registry.models.benefit import BenefitGrade  # noqa: F401
 from registry.models.catalogues import (CertificationBody, GreenProductDomain, Industry,  # noqa: F401
                                         Jurisdiction)
 from registry.models.certifications import Certification  # noqa: F401

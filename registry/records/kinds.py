@@ -18,9 +18,9 @@ from sqlalchemy import select
 from registry.i18n import source_text
 from registry.identifiers import IdentifierError, parse_patent_number, parse_standard_number, parse_trademark
 from registry.extensions import db
-from registry.models import Certification, CreditRecord, GreenProductDomain, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
+from registry.models import BenefitGrade, Certification, CreditRecord, GreenProductDomain, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
 from registry.records.fields import FieldSpec as F
-from registry.vocab import (CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES,
+from registry.vocab import (BENEFIT_GRADES, CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES,
                             GI_ROUTES, GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
                             PROJECT_HONOUR_TYPES, PROJECT_ROLES, REVIEWED_HONOUR_YEARS, STANDARD_LEVELS,
                             STANDARD_STATUSES, Vocab)
@@ -289,5 +289,21 @@ INCIDENTS = RecordKind(
     enterprise_editable=False,
 )
 
+BENEFIT_GRADES_KIND = RecordKind(
+    slug="benefit-grades", label=_l("亩均效益评价"), model=BenefitGrade,
+    fields=(
+        F("year", _l("评价年度"), "int", required=True, minimum=2000, maximum=2100),
+        F("grade", _l("评价等级"), "choice", required=True, choices=BENEFIT_GRADES),
+        F("authority", _l("发布单位"), max_length=200, hint=_l("如 临海市经济和信息化局")),
+        F("note", _l("备注"), "text"),
+    ),
+    check=_no_rules,
+    duplicate=lambda e, v: select(BenefitGrade).where(
+        BenefitGrade.enterprise_id == e, BenefitGrade.year == v.get("year")),
+    describe=lambda g: f"{g.year} {BENEFIT_GRADES.label(g.grade)}",
+    order_by=(BenefitGrade.year.desc(),),
+    enterprise_editable=False,
+)
+
 KINDS: dict[str, RecordKind] = {k.slug: k for k in (STANDARDS, CERTIFICATIONS, HONOURS, PATENTS, TRADEMARKS,
-                                                     CREDIT_RECORDS, INCIDENTS)}
+                                                     CREDIT_RECORDS, INCIDENTS, BENEFIT_GRADES_KIND)}

@@ -14,6 +14,7 @@ VALID_RECORDS: dict[str, dict] = {
     "trademarks": {"reg_number": "12345678", "nice_class": 7, "mark": "临海", "registered_on": "2019-01-01"},
     "credit-records": {"list_type": "abnormal_operation", "listed_on": "2023-01-10", "authority": "临海市市场监督管理局"},
     "incidents": {"occurred_on": "2023-05-01", "kind": "failed_spot_check", "description": "监督抽查不合格"},
+    "benefit-grades": {"year": 2024, "grade": "A", "authority": "临海市经济和信息化局"},
 }
 
 # A one-field change per kind for PATCH: (field, new value, value expected back).
@@ -25,6 +26,7 @@ PATCHES: dict[str, tuple[str, object, object]] = {
     "trademarks": ("mark", "临海牌", "临海牌"),
     "credit-records": ("removed_on", "2023-06-01", "2023-06-01"),
     "incidents": ("description", "已整改", "已整改"),
+    "benefit-grades": ("grade", "B", "B"),
 }
 
 # One field per kind that a bad value makes invalid: (field, bad value).
@@ -36,6 +38,7 @@ INVALID_FIELD: dict[str, tuple[str, object]] = {
     "trademarks": ("nice_class", 46),
     "credit-records": ("list_type", "nope"),
     "incidents": ("kind", "nope"),
+    "benefit-grades": ("grade", "E"),
 }
 
 

@@ -8,7 +8,7 @@ from tests.api.payloads import INVALID_FIELD, PATCHES, VALID_RECORDS
 from tests.factories import EnterpriseFactory, jurisdiction
 
 ALL = list(KINDS)
-BUREAU_ONLY = ["credit-records", "incidents"]  # recorded by the authorities, read-only to the enterprise
+BUREAU_ONLY = ["credit-records", "incidents", "benefit-grades"]  # recorded by the authorities, read-only to the enterprise
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from registry.awards import rounds, screening
 from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import Expert, ExpertTie
 from registry.extensions import db
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import BenefitGradeFactory, CertificationFactory, EnterpriseFactory, UserFactory
 
 NOW = dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.timezone.utc)  # 10:00 in Linhai
 
@@ -32,10 +32,10 @@ def award_round(bureau):
 
 @pytest.fixture
 def make_entry(award_round):
-    def _make(enterprise=None, **kw):
+    def _make(enterprise=None, excellence_since=2018, **kw):
         enterprise = enterprise or EnterpriseFactory(**kw)
         return rounds.add_entry(award_round.id, enterprise.id, self_assessment=self_assessment(),
-                                declaration=True, now=NOW)
+                                declaration=True, now=NOW, excellence_since=excellence_since)
     return _make
 
 
@@ -55,6 +55,14 @@ def make_experts():
         db.session.commit()
         return out
     return _make
+
+
+def qualified(enterprise):
+    """Give the enterprise what the default rules ask of the registry: a valid ISO 9001 and an A-class grade."""
+    CertificationFactory(enterprise=enterprise, cert_type="iso9001", issued_on=dt.date(2024, 1, 1),
+                         expires_on=dt.date(2027, 1, 1))
+    BenefitGradeFactory(enterprise=enterprise, year=2025, grade="A")
+    return enterprise
 
 
 def eligible(entry, bureau):

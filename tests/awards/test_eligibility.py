@@ -9,7 +9,7 @@ from registry import settings
 from registry.awards import eligibility, screening
 from registry.extensions import db
 from registry.services.errors import ValidationFailed
-from tests.awards.conftest import NOW
+from tests.awards.conftest import NOW, qualified
 from tests.factories import CertificationFactory, CreditRecordFactory, EnterpriseFactory, IncidentRecordFactory
 
 AS_OF = dt.date(2026, 3, 10)
@@ -72,14 +72,11 @@ def test_certification_valid_passes_with_the_certificate_expired_fails():
 
 
 def test_bureau_confirms_or_overrides_with_a_reason(make_entry, bureau):
-    good = EnterpriseFactory()
-    CertificationFactory(enterprise=good, cert_type="iso9001", issued_on=dt.date(2024, 1, 1),
-                         expires_on=dt.date(2027, 1, 1))
-    entry = make_entry(good)
+    entry = make_entry(qualified(EnterpriseFactory()))
     assert screening.run_check(entry.id, NOW).eligibility["passed"]
     assert screening.decide(entry.id, bureau, "eligible", None, NOW).eligibility_decision == "eligible"
 
-    failing = make_entry(EnterpriseFactory())  # no ISO 9001
+    failing = make_entry(qualified(EnterpriseFactory()), excellence_since=2025)  # one year of 卓越绩效
     assert not screening.run_check(failing.id, NOW).eligibility["passed"]
     with pytest.raises(ValidationFailed) as err:
         screening.decide(failing.id, bureau, "eligible", "", NOW)

@@ -76,7 +76,7 @@ def test_award_journey(app):
                   content_type="multipart/form-data")
     assert fake.status_code == 302 and "内容与扩展名不符" in e.get(edit).get_data(as_text=True)
     scores = {f"self_{k}": round(v * 0.85, 1) for k, v in MAX_POINTS.items()}
-    r = e.post(edit, {**scores, "declaration": "y", "submit_now": "1"})
+    r = e.post(edit, {**scores, "excellence_since": today.year - 6, "declaration": "y", "submit_now": "1"})
     assert app_version(application_id).stage == "recommend"
 
     t = Session(app, town)
@@ -88,6 +88,14 @@ def test_award_journey(app):
     b.post(f"{page}/eligibility/check", form_page=page)
     html = b.get(page).get_data(as_text=True)
     assert "ISO 9001" in html and "认证证书 #" in html
+    assert f"申报书填报：{today.year - 6} 年导入卓越绩效管理模式" in html
+    assert "亩均效益评价" in html and "以来未登记" in html  # the firm has no grade in the registry
+    b.post(f"{page}/eligibility", {"decision": "eligible"}, form_page=page)
+    assert app_version(application_id).stage == "eligibility"  # against the check: a reason is needed
+    b.post(f"{page}/eligibility/override", {"rule": "benefit_grade", "outcome": "passed",
+                                            "reason": "经信局 2025 年度评价为 A 类，结果尚未导入"}, form_page=page)
+    html = b.get(page).get_data(as_text=True)
+    assert "经信局 2025 年度评价为 A 类，结果尚未导入" in html and "更正为通过" in html
     b.post(f"{page}/eligibility", {"decision": "eligible"}, form_page=page)
     assert app_version(application_id).stage == "document_review"
     # The decision says what it confirmed: every rule of the check with its evidence, on the page and in history.

@@ -14,7 +14,7 @@ from tests.conftest import Auth
 
 KINDS = {"enterprises": m.Enterprise, "standards": m.Standard, "standard_drafters": m.StandardDrafter,
          "certifications": m.Certification, "honours": m.Honour, "patents": m.Patent, "trademarks": m.Trademark,
-         "credit_records": m.CreditRecord, "incidents": m.IncidentRecord}
+         "credit_records": m.CreditRecord, "incidents": m.IncidentRecord, "benefit_grades": m.BenefitGrade}
 
 
 def _count(model) -> int:

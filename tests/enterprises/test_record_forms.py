@@ -29,6 +29,8 @@ CASES = {
                        {"removed_on": "2024-06-01"}, lambda r: str(r.removed_on)),
     "incidents": ({"occurred_on": "2024-03-01", "kind": "failed_spot_check", "description": "监督抽查不合格"},
                   {"description": "复检合格"}, lambda r: r.description),
+    "benefit-grades": ({"year": "2024", "grade": "A", "authority": "临海市经济和信息化局"},
+                       {"grade": "B"}, lambda r: r.grade),
 }
 
 
@@ -116,7 +118,7 @@ def test_enterprise_user_edits_own_records_but_not_credit_or_incidents(client, a
     auth.login(user)
     eid = user.enterprise_id
     assert submit(client, f"/enterprises/{eid}/patents/new", CASES["patents"][0]).status_code == 302
-    for slug in ("credit-records", "incidents"):
+    for slug in ("credit-records", "incidents", "benefit-grades"):
         assert client.get(f"/enterprises/{eid}/{slug}/new").status_code == 403
         token = csrf_from_home(client)
         assert client.post(f"/enterprises/{eid}/{slug}/new", data={**CASES[slug][0], "csrf_token": token}).status_code == 403

@@ -27,7 +27,8 @@ assert {p[0] for p in PAYLOADS} == set(FORMULA_TRIGGERS)
 
 RECORD_FACTORIES = {"standards": f.StandardDrafterFactory, "certifications": f.CertificationFactory,
                     "honours": f.HonourFactory, "patents": f.PatentFactory, "trademarks": f.TrademarkFactory,
-                    "credit-records": f.CreditRecordFactory, "incidents": f.IncidentRecordFactory}
+                    "credit-records": f.CreditRecordFactory, "incidents": f.IncidentRecordFactory,
+                    "benefit-grades": f.BenefitGradeFactory}
 
 
 def _text_specs(specs):

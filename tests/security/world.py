@@ -21,7 +21,7 @@ MISSING_ID = 2_000_000_000  # a valid <int> that no row has
 RECORD_FACTORIES = {
     "standards": f.StandardDrafterFactory, "certifications": f.CertificationFactory, "honours": f.HonourFactory,
     "patents": f.PatentFactory, "trademarks": f.TrademarkFactory, "credit-records": f.CreditRecordFactory,
-    "incidents": f.IncidentRecordFactory,
+    "incidents": f.IncidentRecordFactory, "benefit-grades": f.BenefitGradeFactory,
 }
 _PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 
