@@ -23,6 +23,7 @@ def upgrade():
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("grade", sa.String(length=1), nullable=False),
         sa.Column("authority", sa.String(length=200), nullable=True),
+        sa.Column("published_on", sa.Date(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),

@@ -5,7 +5,9 @@ enterprise and evaluation year. Award eligibility reads the grade of the year it
 """
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -20,4 +22,5 @@ class BenefitGrade(EnterpriseRecordMixin, TimestampMixin, db.Model):
     year: Mapped[int] = mapped_column(Integer)  # the evaluation year (评价年度)
     grade: Mapped[str] = mapped_column(String(1))  # registry.vocab.BENEFIT_GRADES
     authority: Mapped[str | None] = mapped_column(String(200))  # who published it
+    published_on: Mapped[date | None] = mapped_column(Date)  # when the results were published (公布日期)
     note: Mapped[str | None] = mapped_column(Text)

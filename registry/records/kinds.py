@@ -295,6 +295,7 @@ BENEFIT_GRADES_KIND = RecordKind(
         F("year", _l("评价年度"), "int", required=True, minimum=2000, maximum=2100),
         F("grade", _l("评价等级"), "choice", required=True, choices=BENEFIT_GRADES),
         F("authority", _l("发布单位"), max_length=200, hint=_l("如 临海市经济和信息化局")),
+        F("published_on", _l("公布日期"), "date"),
         F("note", _l("备注"), "text"),
     ),
     check=_no_rules,

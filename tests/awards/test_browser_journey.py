@@ -150,6 +150,7 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert "已上传：自评报告.pdf（第 1 版）。" in flashes(firm_page)
         assert "自评报告.pdf" in firm_page.inner_text("main .card:has(form[enctype='multipart/form-data'])")
         fill_scores(firm_page, "self_", 0.85)
+        firm_page.fill("#excellence_since", str(today.year - 5))
         firm_page.check("#declaration")
         shot(firm_page, "award-journey-04-self-assessment")
         click_and_wait(firm_page, firm_page.get_by_role("button", name="保存并提交申报"))
@@ -177,6 +178,17 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert "已从登记库完成资格自动核查。" in flashes(bureau)
         eligibility = bureau.inner_text("#eligibility")
         assert "ISO 9001" in eligibility and "通过" in eligibility and "认证证书 #" in eligibility
+        assert f"申报书填报：{today.year - 5} 年导入卓越绩效管理模式" in eligibility
+        # No 亩均效益 grade in the registry yet: the bureau corrects that one rule, with its reason.
+        grade_row = bureau.locator("tr.aw-rule[data-rule=benefit_grade]")
+        assert "不通过" in grade_row.inner_text() and "以来未登记" in grade_row.inner_text()
+        grade_row.locator("summary").click()
+        grade_row.locator("textarea[name=reason]").fill("经信局已公布上年度评价为 A 类，登记库待导入")
+        click_and_wait(bureau, grade_row.get_by_role("button", name="更正为通过"))
+        assert "已更正该项核查结果" in flashes(bureau)
+        grade_row = bureau.locator("tr.aw-rule[data-rule=benefit_grade]")
+        assert "经信局已公布上年度评价为 A 类" in grade_row.inner_text()
+        assert "核查结论（含市局更正）：符合" in bureau.inner_text("#eligibility")
         bureau.select_option("#decision", "eligible")
         shot(bureau, "award-journey-07-eligibility-check")
         click_and_wait(bureau, bureau.get_by_role("button", name="确认审查结论"))

@@ -10,7 +10,7 @@ from registry.models import Enterprise
 from registry.records.kinds import KINDS
 from registry.services import enterprises as enterprise_service
 from registry.services import records as record_service
-from tests.factories import (CertificationFactory, CreditRecordFactory, EnterpriseFactory, HonourFactory,
+from tests.factories import (BenefitGradeFactory, CertificationFactory, CreditRecordFactory, EnterpriseFactory, HonourFactory,
                              IncidentRecordFactory, PatentFactory, StandardDrafterFactory, StandardFactory,
                              TrademarkFactory, industry, jurisdiction, make_uscc)
 
@@ -43,6 +43,7 @@ def _build_registry() -> None:
                      gi_status="applied", gi_applied_on=date(2022, 6, 1), gi_route="trademark")
     CreditRecordFactory(enterprise=b, removed_on=date(2023, 6, 30), reason="未公示年报")
     IncidentRecordFactory(enterprise=a)
+    BenefitGradeFactory(enterprise=a, year=2024, grade="B", published_on=date(2025, 6, 30), note="亩均效益综合评价")
 
 
 def _snapshot(user) -> dict:
