@@ -104,9 +104,18 @@ def decide(entry_id: int, actor: User, decision: str, reason: str | None, now: d
 
 
 def confirmed_rules(snapshot: dict) -> list[dict]:
-    """The check's rules as the decision confirms them: label, outcome and the evidence texts of each."""
-    return [{"rule": r["rule"], "label": r["label"], "passed": r["passed"], "detail": r["detail"],
-             "evidence": [e["text"] for e in r.get("evidence", [])]} for r in snapshot.get("results", [])]
+    """The check's rules as the decision confirms them: label, outcome (the bureau's correction where it made one)
+    and the evidence texts of each, the correction's reason last."""
+    overrides = snapshot.get("overrides") or {}
+    out = []
+    for r in snapshot.get("results", []):
+        evidence = [e["text"] for e in r.get("evidence", [])]
+        corrected = overrides.get(r["rule"])
+        if corrected:
+            evidence.append(f"市局更正：{corrected['reason']}")
+        out.append({"rule": r["rule"], "label": r["label"], "passed": corrected["passed"] if corrected else r["passed"],
+                    "detail": r["detail"], "evidence": evidence})
+    return out
 
 
 def confirmation_text(entry: AwardEntry) -> str:

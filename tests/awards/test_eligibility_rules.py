@@ -115,7 +115,10 @@ def test_bureau_corrects_one_rule_with_a_reason_then_decides(make_entry, bureau,
     assert o["passed"] and o["reason"].startswith("2023 年起") and o["by_id"] == bureau.id
     failing = next(r for r in corrected["results"] if r["rule"] == "excellence_practice")
     assert not failing["passed"]  # the registry's finding stays as it was, the correction beside it
-    assert screening.decide(entry.id, bureau, "eligible", None, NOW).eligibility_decision == "eligible"
+    decided = screening.decide(entry.id, bureau, "eligible", None, NOW)
+    assert decided.eligibility_decision == "eligible"
+    confirmed = next(r for r in decided.eligibility["confirmed"] if r["rule"] == "excellence_practice")
+    assert confirmed["passed"] and confirmed["evidence"][-1] == "市局更正：2023 年起按卓越绩效准则自评，有历年自评报告"
 
     undone = screening.override_rule(entry.id, bureau, "excellence_practice", False, None, NOW)
     assert "excellence_practice" not in undone.eligibility["overrides"] and not undone.eligibility["passed"]
