@@ -61,7 +61,7 @@ SETTINGS = (
     declare("awards.eligibility.by_level", dict, {"provincial": {"min_years": 5, "excellence_years": 3},
                                                   "national": {"min_years": 5, "excellence_years": 3}},
             N_("各级别评选的不同条件"),
-            hint=N_("JSON 对象：级别 → {条件参数: 值}，如 {\"provincial\": {\"min_years\": 5}}；未列出的参数按上方通用设置")),
+            hint=N_("JSON 对象，如 {\"provincial\": {\"min_years\": 5}}（省级评选须成立满 5 年）；未列出的参数按上方通用设置")),
     # Panel draw (随机抽取评审专家).
     declare("awards.panel.size", int, 5, N_("专家组人数"), minimum=1, maximum=30),
     declare("awards.panel.min_size", int, 5, N_("专家组最少人数"), minimum=1, maximum=30),

@@ -195,8 +195,8 @@ def test_award_journey_in_the_browser(browser, live_server, shot):
         assert current_stage(bureau) == "材料评审"
         assert "符合申报条件" in bureau.inner_text("#eligibility")
         confirmed = bureau.inner_text("#eligibility-confirmed")
-        assert "确认了 4 项条件" in confirmed and "ISO 9001" in confirmed
-        assert "资格审查结论：符合申报条件。已核查 4 项条件" in flashes(bureau)
+        assert "确认了 7 项条件" in confirmed and "ISO 9001" in confirmed
+        assert "资格审查结论：符合申报条件。已核查 7 项条件" in flashes(bureau)
         shot(bureau, "award-journey-07b-eligibility-confirmed")
 
         # 5. The bureau draws the panel on the round page (5 seats, 2 substitutes).

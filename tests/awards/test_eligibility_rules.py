@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from registry.awards import eligibility, rounds, screening, settings
+from registry import settings
+from registry.awards import eligibility, rounds, screening
 from registry.extensions import db
 from registry.services.errors import Forbidden, ValidationFailed
 from tests.awards.conftest import NOW, qualified, self_assessment

@@ -101,10 +101,10 @@ def test_award_journey(app):
     # The decision says what it confirmed: every rule of the check with its evidence, on the page and in history.
     html = b.get(page).get_data(as_text=True)
     confirmed = re.search(r'id="eligibility-confirmed">(.*?)</p>', html, re.S).group(1)
-    assert "确认了 4 项条件" in confirmed and "管理体系认证（通过" in confirmed and "ISO 9001" in confirmed
+    assert "确认了 7 项条件" in confirmed and "管理体系认证（通过" in confirmed and "ISO 9001" in confirmed
     from workflows.models import Transition
     step = db.session.query(Transition).filter_by(application_id=application_id, action="pass_eligibility").one()
-    assert step.reason.startswith("资格审查结论：符合申报条件。已核查 4 项条件") and "ISO 9001" in step.reason
+    assert step.reason.startswith("资格审查结论：符合申报条件。已核查 7 项条件") and "ISO 9001" in step.reason
 
     b.post(f"{page}/draw", {"size": 5, "substitutes": 2}, form_page=page)
     entry = db.session.query(AwardEntry).one()
