@@ -10,8 +10,8 @@ from registry import clock
 from registry.awards import files, flow, panels, scoring
 from registry.awards.access import expert_of, seat_of
 from registry.awards.display import flash_errors
-from registry.awards.forms import DeclareForm, ScoreForm
-from registry.awards.gbt19580 import CATEGORIES
+from registry.awards.forms import DeclareForm, ItemScoreForm, ScoreForm
+from registry.awards.gbt19580 import BANDS, CATEGORIES, PERCENT_STEP, field_name, maxima
 from registry.awards.models import AwardEntry, PanelMember
 from registry.awards.views import _stage_labels, bp
 from registry.extensions import db
@@ -85,14 +85,15 @@ def expert_review(entry_id: int):
 
     application = db.session.get(Application, entry.application_id) if entry.application_id else None
     review = REVIEW_OF_STAGE.get(application.stage) if application else None
-    form = ScoreForm()
+    scheme = entry.round.scoring_scheme
+    form = ItemScoreForm() if scheme == "items" else ScoreForm()
     state = scoring.state(entry_id, review) if review else None
     owed = set((state or {}).get("pending", {}).get(seat.expert_id, []))
-    for c in CATEGORIES:  # only the categories still owed are inputs (after a spread, just those)
-        if c.code not in owed:
-            del form[f"score_{c.code}"]
+    for code in maxima(scheme):  # only the codes still owed are inputs (after a spread, just those)
+        if code not in owed:
+            del form[field_name(code)]
     if review and owed and form.validate_on_submit():
-        points = {c.code: float(form[f"score_{c.code}"].data) for c in CATEGORIES if c.code in owed}
+        points = {code: float(form[field_name(code)].data) for code in maxima(scheme) if code in owed}
         try:
             out = scoring.submit(entry_id, current_user, review, points, clock.now(), comment=form.comment.data)
         except ValidationFailed as exc:
@@ -107,5 +108,6 @@ def expert_review(entry_id: int):
         return redirect(url_for(".expert_review", entry_id=entry_id))
     sheets = scoring.visible_sheets(entry_id, current_user, review) if review else None
     return render_template("awards/review.html", seat=seat, entry=entry, application=application, review=review,
-                           form=form, owed=owed, sheets=sheets, categories=CATEGORIES, state=state,
+                           form=form, owed=owed, sheets=sheets, categories=CATEGORIES, state=state, scheme=scheme,
+                           bands=BANDS, percent_step=PERCENT_STEP,
                            attachments=files.listing(application.id) if application else [], stages=_stage_labels())

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from registry.awards.gbt19580 import CATEGORIES
+from registry.awards.gbt19580 import CATEGORIES, ITEMS, PERCENT_STEP, field_name
 from registry.awards.models import LEVELS
 from registry.forms.validators import digits
 from registry.routing import MAX_ID
@@ -34,6 +34,8 @@ class RoundForm(FlaskForm):
     shortlist_min_score = DecimalField(_l("入围最低分（材料评审）"), places=1,
                                        validators=[Optional(), digits(), NumberRange(0, 1000)])
     shortlist_max = IntegerField(_l("入围最多个数"), validators=[Optional(), digits(), NumberRange(1, 500)])
+    scoring_scheme = SelectField(_l("专家评分方式"), default="categories", choices=[
+        ("categories", _l("按 7 个类目打分")), ("items", _l("按 GB/T 19580 的 23 个评分项及评分指南百分比打分"))])
     issuer = StringField(_l("授予机关"), validators=[Optional(), Length(max=200)], default="临海市人民政府")
     # The round's last day per stage (rounds.DEADLINE_STAGES); empty: the stage's working-day limit applies.
     deadline_recommend = DateField(_l("推荐截止日期"), validators=[Optional()])
@@ -63,6 +65,14 @@ SelfAssessmentForm = type("SelfAssessmentForm", (FlaskForm,), {
 
 ScoreForm = type("ScoreForm", (FlaskForm,), {
     **_score_fields("score_"),
+    "comment": TextAreaField(_l("评审意见"), validators=[Optional(), Length(max=4000)]),
+})
+
+# By item: the percentage the scoring guide's band gives each of the 23 items (the service turns it into points).
+ItemScoreForm = type("ItemScoreForm", (FlaskForm,), {
+    **{field_name(i.code): IntegerField(f"{i.code} {i.label}（{i.points}分）", validators=[
+        InputRequired(), digits(), NumberRange(0, 100)], render_kw={"min": 0, "max": 100, "step": PERCENT_STEP})
+       for i in ITEMS},
     "comment": TextAreaField(_l("评审意见"), validators=[Optional(), Length(max=4000)]),
 })
 

@@ -23,6 +23,7 @@ COMMITTEE_ROLES = ("chair", "vice_chair", "member")
 OBJECTION_SOURCES = ("online", "paper")  # filed on the public page; received on paper, entered by the bureau
 TIE_KINDS = ("employer", "former_employer", "consultant", "legal_rep", "declared")
 REVIEW_STAGES = ("document", "presentation", "site")
+SCORING_SCHEMES = ("categories", "items")  # = registry.awards.gbt19580.SCHEMES: 7 categories or 23 items
 
 
 class AwardRound(TimestampMixin, db.Model):
@@ -42,6 +43,8 @@ class AwardRound(TimestampMixin, db.Model):
     notice_days: Mapped[int] = mapped_column(Integer, default=7)
     notice_working_days: Mapped[bool] = mapped_column(Boolean, default=False)
     presentation_enabled: Mapped[bool] = mapped_column(Boolean, default=False)  # 陈述答辩 switched on
+    # What experts score: the 7 categories (points) or GB/T 19580's 23 items (percentage bands); fixed at opening.
+    scoring_scheme: Mapped[str] = mapped_column(String(16), default="categories", server_default="categories")
     issuer: Mapped[str | None] = mapped_column(String(200))  # who confers the award, copied onto the Honour
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     notice_starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -186,7 +189,7 @@ class Score(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("award_entries.id", ondelete="CASCADE"))
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(16))  # REVIEW_STAGES
-    category: Mapped[str] = mapped_column(String(32))  # registry.awards.gbt19580 category code
+    category: Mapped[str] = mapped_column(String(32))  # gbt19580 category code, or item code ("4.1.2") by item
     points: Mapped[float] = mapped_column(Float)
     attempt: Mapped[int] = mapped_column(Integer, default=1)  # 1, then 2.. after a spread sent it back
     comment: Mapped[str | None] = mapped_column(Text)

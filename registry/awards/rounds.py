@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from registry import settings
 from registry.awards.access import get_round, require_bureau
 from registry.awards.gbt19580 import check_points
-from registry.awards.models import AWARD_TYPES, LEVELS, AwardEntry, AwardRound
+from registry.awards.models import AWARD_TYPES, LEVELS, SCORING_SCHEMES, AwardEntry, AwardRound
 from registry.clock import aware, local_date
 from registry.database import begin_write
 from registry.extensions import db
@@ -68,21 +68,25 @@ def _check_round(*, name: str, level: str, call_opens_on: date, call_closes_on: 
 
 def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: date, call_closes_on: date,
                quotas: dict[str, int], notice_days: int | None = None, notice_working_days: bool | None = None,
-               presentation_enabled: bool = False, issuer: str | None = None,
+               presentation_enabled: bool = False, issuer: str | None = None, scoring_scheme: str = "categories",
                stage_deadlines: dict[str, date | str | None] | None = None,
                shortlist_min_score: float | None = None, shortlist_max: int | None = None) -> AwardRound:
-    """Create a round open for applications. Raises Forbidden, ValidationFailed (field -> messages)."""
+    """Create a round open for applications; ``scoring_scheme`` says whether experts score the 7 categories or the
+    23 items of GB/T 19580. Raises Forbidden, ValidationFailed (field -> messages)."""
     require_bureau(actor)
     days = settings.get("awards.notice.days") if notice_days is None else notice_days
     clean_quotas, deadlines, errors = _check_round(
         name=name, level=level, call_opens_on=call_opens_on, call_closes_on=call_closes_on, quotas=quotas,
         notice_days=days, presentation_enabled=presentation_enabled, stage_deadlines=stage_deadlines or {},
         shortlist_min_score=shortlist_min_score, shortlist_max=shortlist_max)
+    if scoring_scheme not in SCORING_SCHEMES:
+        errors["scoring_scheme"] = ["请选择评分方式。"]
     if errors:
         raise ValidationFailed(errors)
     begin_write()
     set_actor(db.session, actor.id)
     found = AwardRound(
+        scoring_scheme=scoring_scheme,
         shortlist_min_score=None if shortlist_min_score is None else float(shortlist_min_score),
         shortlist_max=None if shortlist_max is None else int(shortlist_max),
         name=name.strip(), level=level, year=year, call_opens_on=call_opens_on, call_closes_on=call_closes_on,
@@ -101,8 +105,8 @@ def update_round(actor: User, round_id: int, now: datetime, *, name: str, call_o
                  shortlist_max: int | None = None) -> AwardRound:
     """Change a round's settings until its list goes to public notice. Applications already at a stage whose
     last day changed are due on the new day (reminders and escalation follow it). The level, the year and whether
-    there is a presentation stage are fixed when the round opens: entries and panels depend on them; the shortlist
-    limits until the shortlist is confirmed.
+    there is a presentation stage and the scoring scheme are fixed when the round opens: entries, panels and
+    scores depend on them; the shortlist limits until the shortlist is confirmed.
     Raises Forbidden, NotFound, Conflict (round in notice or finalised), ValidationFailed."""
     require_bureau(actor)
     found = get_round(round_id)

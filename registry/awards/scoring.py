@@ -1,6 +1,9 @@
 """Scoring use cases: an expert submits a sheet for a review stage; when every seated expert has, the stage
-settles (aggregate) or sends wide-spread categories back for re-scoring. Experts see others' scores only
-after submitting their own; applicants see aggregates only, never names."""
+settles (aggregate) or sends wide-spread categories (or items) back for re-scoring. Experts see others' scores
+only after submitting their own; applicants see aggregates only, never names.
+
+A round scores either the 7 categories or the 23 items of GB/T 19580 (``AwardRound.scoring_scheme``); the sheet's
+codes, maxima, the trimmed mean and the spread check all follow the round's scheme."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from registry import settings
-from registry.awards import aggregation, panels
+from registry.awards import aggregation, gbt19580, panels
 from registry.awards.access import get_entry, seat_of
-from registry.awards.gbt19580 import BY_CODE, MAX_POINTS, check_points
+from registry.awards.gbt19580 import check_percentages, check_points
 from registry.awards.models import REVIEW_STAGES, AwardEntry, Score
 from registry.database import begin_write
 from registry.extensions import db
@@ -30,9 +33,17 @@ def live_scores(entry_id: int, stage: str) -> list[Score]:
         Score.entry_id == entry_id, Score.stage == stage, Score.superseded_at.is_(None)).order_by(Score.id)))
 
 
+def scheme_of(entry_id: int) -> str:
+    entry = db.session.get(AwardEntry, entry_id)
+    return entry.round.scoring_scheme if entry is not None else "categories"
+
+
 def state(entry_id: int, stage: str) -> dict:
-    """Where a stage's scoring stands: seated experts, who still owes which categories, each category's current
-    attempt (one more than the last when all its scores were superseded), the aggregate so far."""
+    """Where a stage's scoring stands: the round's scheme, seated experts, who still owes which categories (or
+    items), each code's current attempt (one more than the last when all its scores were superseded), the
+    aggregate so far (by item, ``result`` is rolled up into categories with the items under ``items``)."""
+    scheme = scheme_of(entry_id)
+    maxima = gbt19580.maxima(scheme)
     seated = [m.expert_id for m in panels.members(entry_id, seated_only=True)]
     rows = db.session.scalars(select(Score).where(Score.entry_id == entry_id, Score.stage == stage)).all()
     have: dict[int, set[str]] = defaultdict(set)
@@ -49,14 +60,18 @@ def state(entry_id: int, stage: str) -> dict:
             if s.expert_id in seated:
                 values[s.category].append(s.points)
     attempts = {c: (n if live_at_last[c] else n + 1) for c, n in last.items()}
-    pending = {e: sorted(set(MAX_POINTS) - have[e]) for e in seated if set(MAX_POINTS) - have[e]}
-    return {"seated": seated, "pending": pending, "attempts": attempts,
-            "complete": bool(seated) and not pending, "result": aggregation.sheet(values, MAX_POINTS, rules())}
+    pending = {e: sorted(set(maxima) - have[e]) for e in seated if set(maxima) - have[e]}
+    result = aggregation.sheet(values, maxima, rules())
+    return {"scheme": scheme, "seated": seated, "pending": pending, "attempts": attempts,
+            "complete": bool(seated) and not pending,
+            "result": gbt19580.roll_up(result) if scheme == "items" else result}
 
 
 def submit(entry_id: int, user: User, stage: str, points: dict, now: datetime, comment: str | None = None) -> dict:
-    """Record the expert's points for the categories they still owe at this stage (all 7 at first; only the
-    re-scored ones after a spread). Settles the stage when every seated expert is done. Returns ``state``.
+    """Record the expert's sheet for what they still owe at this stage (all of it at first; only the re-scored
+    codes after a spread). ``points``: category code -> points when the round scores categories; item code ->
+    the percentage given (0..100 in steps of 5, stored as the item's points) when it scores items. Settles the
+    stage when every seated expert is done. Returns ``state``.
     Raises NotFound (not seated / not declared), ValidationFailed (field -> message), Conflict."""
     if stage not in REVIEW_STAGES:
         raise ValidationFailed({"stage": ["未知的评审环节。"]})
@@ -71,8 +86,11 @@ def submit(entry_id: int, user: User, stage: str, points: dict, now: datetime, c
     owed = current["pending"].get(seat.expert_id)
     if not owed:
         raise Conflict("您已提交本环节的评分。")
-    clean, errors = check_points({k: v for k, v in points.items() if k in owed}, field_prefix="score_")
-    errors = {k: v for k, v in errors.items() if k.removeprefix("score_") in owed}
+    if current["scheme"] == "items":
+        clean, errors = check_percentages({code: points.get(code) for code in owed})
+    else:
+        clean, errors = check_points({k: v for k, v in points.items() if k in owed}, field_prefix="score_")
+        errors = {k: v for k, v in errors.items() if k.removeprefix("score_") in owed}
     if errors:
         raise ValidationFailed(errors)
     for code in owed:
@@ -90,7 +108,7 @@ def submit(entry_id: int, user: User, stage: str, points: dict, now: datetime, c
 def _settle(entry: AwardEntry, stage: str, current: dict, now: datetime) -> dict:
     """All seated experts are done: send wide categories back (superseding their scores), or record the total."""
     limit = int(settings.get("awards.scoring.max_attempts"))
-    again = [c for c in current["result"]["rescore"] if current["attempts"].get(c, 1) < limit]
+    again = [c for c in current["result"]["rescore"] if current["attempts"].get(c, 1) < limit]  # codes of the sheet
     if again:
         db.session.execute(update(Score).where(
             Score.entry_id == entry.id, Score.stage == stage, Score.category.in_(again),
@@ -123,4 +141,4 @@ def visible_sheets(entry_id: int, user: User, stage: str) -> dict:
                 by_expert[s.expert_id][s.category] = s.points
         others = list(by_expert.values())
     return {"mine": mine, "others": others, "submitted": done and bool(mine),
-            "labels": {c: BY_CODE[c].label for c in MAX_POINTS}}
+            "labels": {c: gbt19580.label_of(c) for c in gbt19580.maxima(scheme_of(entry_id))}}

@@ -103,6 +103,7 @@ def round_new():
                         "quality_award_nomination": form.quota_nomination.data or 0},
                 notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
                 presentation_enabled=form.presentation_enabled.data, issuer=form.issuer.data or None,
+                scoring_scheme=form.scoring_scheme.data,
                 stage_deadlines=form.stage_deadlines(), **_shortlist_values(form))
         except ValidationFailed as exc:
             _form_errors(form, exc)
@@ -134,7 +135,7 @@ def round_edit(round_id: int):
         flash("拟表彰名单公示后，批次设置不能再修改。", "danger")
         return redirect(url_for(".round_show", round_id=round_id))
     form = RoundForm(obj=None if request.method == "POST" else _round_values(found))
-    del form.level, form.year, form.presentation_enabled  # fixed when the round opened
+    del form.level, form.year, form.presentation_enabled, form.scoring_scheme  # fixed when the round opened
     if form.validate_on_submit():
         try:
             rounds.update_round(
