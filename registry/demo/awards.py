@@ -118,6 +118,7 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         bureau, name=f"第五届临海市政府质量奖（{today.year}年度）", level="linhai", year=today.year,
         call_opens_on=today - timedelta(days=10), call_closes_on=closes,
         quotas={"quality_award": 2, "quality_award_nomination": 1}, issuer="临海市人民政府",
+        scoring_scheme="items",  # the seated demo expert scores GB/T 19580's 23 items on the guide's bands
         stage_deadlines={"recommend": closes + timedelta(days=10), "eligibility": closes + timedelta(days=20),
                          "document_review": closes + timedelta(days=45), "site_review": closes + timedelta(days=75),
                          "deliberation": closes + timedelta(days=90)})

@@ -1,16 +1,16 @@
 """award eligibility as the rules write it: benefit_grades (亩均效益评价 per enterprise and year) and
 award_entries.excellence_since (导入卓越绩效管理模式的年份, as the application declares it)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-04 15:40:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
