@@ -53,7 +53,7 @@ def item_entry(item_round, make_experts, bureau):
 
 def percentages(pct, **override):
     out = {i.code: pct for i in ITEMS}
-    out.update({code.replace("_", "."): value for code, value in override.items()})
+    out.update({code.lstrip("_").replace("_", "."): value for code, value in override.items()})
     return out
 
 
