@@ -67,7 +67,7 @@ def test_item_sheet_on_desktop_and_phone(page, phone_page, shot):
     confirm_if_asked(phone_page)
     phone_page.wait_for_load_state("networkidle")
     assert "评分已提交。" in phone_page.inner_text("body")
-    assert "专家组评分（匿名）" in phone_page.inner_text("main")
+    assert "当前环节：现场评审" in phone_page.inner_text("main")  # the last sheet settled the document review
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone_page, "award-items-03-submitted-phone")
     db.session.expire_all()
