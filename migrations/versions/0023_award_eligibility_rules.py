@@ -1,16 +1,16 @@
 """award eligibility as the rules write it: benefit_grades (亩均效益评价 per enterprise and year) and
 award_entries.excellence_since (导入卓越绩效管理模式的年份, as the application declares it)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-04 15:40:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021'
-down_revision = '0020'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

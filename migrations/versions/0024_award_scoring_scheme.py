@@ -1,15 +1,15 @@
 """award_rounds.scoring_scheme: experts score the 7 categories (as before) or GB/T 19580's 23 items
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-04 16:20:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0022'
-down_revision = '0021'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
