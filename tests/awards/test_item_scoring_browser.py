@@ -70,7 +70,7 @@ def test_item_sheet_on_desktop_and_phone(page, phone_page, shot):
     assert "当前环节：现场评审" in phone_page.inner_text("main")  # the last sheet settled the document review
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone_page, "award-items-03-submitted-phone")
-    db.session.expire_all()
+    db.session.rollback()  # a fresh read: the live server wrote the scores
     assert db.session.get(type(entry), entry.id).review_scores["document"] == 700.0
 
     sign_in(page, bureau.email)
