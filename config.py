@@ -90,6 +90,8 @@ class BaseConfig:
     SMTP_PORT = 8025
     SMTP_SENDER = "registry@linhai.example"
     SMTP_TIMEOUT = 10.0
+    # The address people open the registry at: e-mail and webhook messages link to the page they are about with it.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # Development mail sink: e-mail is written as .eml files under INSTANCE_DIR/mail (listed on the admin's
     # 开发邮箱 page) instead of being sent. On in development (make demo); MAIL_SINK=0/1 overrides; never in production.
     MAIL_SINK = False
@@ -260,7 +262,7 @@ def load_config(overrides: dict | None = None) -> dict:
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         settings["SQLALCHEMY_DATABASE_URI"] = url
     for key in ("REDIS_URL", "SECRET_KEY", "AUDIT_HMAC_KEY", "INSTANCE_DIR", "UPLOAD_DIR", "EXPORT_DIR",
-                "SMTP_HOST", "SMTP_SENDER", "CELERY_QUEUE"):
+                "SMTP_HOST", "SMTP_SENDER", "CELERY_QUEUE", "PUBLIC_BASE_URL"):
         if env.get(key):
             settings[key] = env[key]
     if env.get("SMTP_PORT"):

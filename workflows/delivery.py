@@ -13,7 +13,7 @@ from registry import outbound
 from registry.extensions import db
 from registry.models import User
 from registry.text import one_line
-from workflows import mailsink
+from workflows import links, mailsink
 from workflows.models import Notification, NotificationPreference
 
 SMS_LIMIT = 70  # characters of one SMS in Chinese (UCS-2), the 【签名】 included
@@ -69,7 +69,7 @@ def _email(address: str, note: Notification) -> None:
     message["From"] = config["SMTP_SENDER"]
     message["To"] = address
     message["X-Registry-Effect"] = f"{note.effect_key}:email"
-    message.set_content(f"{note.body}\n\n— 临海市质量强市登记与评审平台")
+    message.set_content(email_text(note))
     if mailsink.enabled():  # development: the letter lands in INSTANCE_DIR/mail, shown on the admin pages
         mailsink.deliver(message, f"{note.effect_key}:email")
         return
@@ -77,8 +77,17 @@ def _email(address: str, note: Notification) -> None:
         smtp.send_message(message)
 
 
+def email_text(note: Notification) -> str:
+    """The e-mail's text: the message, the address of the page it is about, the platform's name."""
+    link = links.absolute(note.link)
+    opening = f"\n\n查看并办理：{link}" if link else ""
+    return f"{note.body}{opening}\n\n— 临海市质量强市登记与评审平台"
+
+
 def _webhook(url: str, note: Notification) -> None:
-    body = {"msgtype": "text", "text": {"content": f"{note.title}\n{note.body}"},
+    link = links.absolute(note.link)
+    content = f"{note.title}\n{note.body}" + (f"\n{link}" if link else "")
+    body = {"msgtype": "text", "text": {"content": content}, "url": link,
             "effect_key": f"{note.effect_key}:webhook", "application_id": note.application_id}
     response = outbound.post_json(url, body, timeout=current_app.config["WEBHOOK_TIMEOUT"])
     if 300 <= response.status_code < 400:  # never followed: a redirect could point anywhere, retrying cannot help

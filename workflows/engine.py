@@ -22,6 +22,7 @@ from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFa
 from registry.text import clean
 from workflows import actors, chain, definitions, dispatch, stageruns
 from workflows.models import Application, Transition
+from workflows.links import application_path
 from workflows.notify import notify, recipients_except
 from workflows.spec import (CLOSED_STATUSES, DONE, DRAFT, IN_PROGRESS, NEXT, RETURNED, STATUS_LABELS, Action, Field,
                             Stage, Workflow)
@@ -215,7 +216,8 @@ def _notify(application, workflow, stage, target, action, to_status, actor, tran
     if transition.reason:
         body += f"\n理由：{transition.reason}"
     return notify(recipients_except(people, actor), key=f"t{transition.id}", kind="transition", title=title,
-                  body=body, now=now, application_id=application.id, transition_id=transition.id)
+                  body=body, now=now, link=application_path(application), application_id=application.id,
+                  transition_id=transition.id)
 
 
 def _clean_fields(fields: tuple[Field, ...], payload: dict) -> dict:

@@ -13,6 +13,16 @@ from workflows.delivery import sms_available
 from workflows.models import Notification, NotificationPreference, Outbox
 
 SEND_TASK = "workflows.send_notification"
+# Every kind of message the system sends. Each carries the link to the page it is about (tests/workflows/
+# test_notification_links.py sends one of each and opens the link as its recipient).
+KINDS = frozenset({
+    "transition",  # an application moved (to the applicant and whoever acts next)
+    "reminder",  # a stage's deadline is near (to whoever has not acted)
+    "escalation",  # a stage's deadline has passed (to the bureau and whoever has not acted)
+    "surveillance",  # a certificate's yearly surveillance is due
+    "expiry",  # a certificate expires soon
+    "assignment",  # an expert was seated on an award panel: declare conflicts, then score
+})
 # The after-commit publish normally runs the job at once; the relay only steps in when that did not happen.
 RELAY_GRACE = timedelta(seconds=30)
 
@@ -28,12 +38,18 @@ def channels_for(pref: NotificationPreference | None) -> list[str]:
     return found
 
 
-def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now: datetime,
+def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now: datetime, link: str,
            application_id: int | None = None, transition_id: int | None = None) -> list[tuple[int, str]]:
-    """Add notifications for ``users`` under effect key ``{key}:u{user}`` (caller commits).
+    """Add notifications for ``users`` under effect key ``{key}:u{user}`` (caller commits). ``link``: the path of
+    the page the message is about, one every recipient may open (``workflows.links``).
 
-    Returns the (outbox id, task) pairs to publish after commit.
+    Returns the (outbox id, task) pairs to publish after commit. Raises ValueError for an unknown kind or a link
+    that is not a path of this site.
     """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}: add it to workflows.notify.KINDS")
+    if not link.startswith("/") or link.startswith("//"):
+        raise ValueError(f"a notification links to a path of this site, not {link!r}")
     users = list({u.id: u for u in users}.values())
     if not users:
         return []
@@ -43,7 +59,8 @@ def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now
     notes = []
     for user in users:
         note = Notification(effect_key=f"{key}:u{user.id}", user_id=user.id, application_id=application_id,
-                            transition_id=transition_id, kind=kind, title=title[:200], body=body, created_at=now)
+                            transition_id=transition_id, kind=kind, title=title[:200], body=body, link=link,
+                            created_at=now)
         db.session.add(note)
         notes.append(note)
     db.session.flush()

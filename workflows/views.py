@@ -62,7 +62,9 @@ def workflow_label(application) -> str:
 @bp.app_template_global()
 def application_url(application) -> str:
     """Where an application is handled: its workflow's own page (the award's pages for an award nomination)."""
-    return url_for(engine.definition_of(application).page_endpoint, application_id=application.id)
+    from workflows.links import application_path
+
+    return application_path(application)
 
 
 @bp.app_template_global()
@@ -201,7 +203,8 @@ def inbox_page():
     bulk = _bulk_actions(current_user)
     return render_template("workflows/inbox.html", items=items, total=total, page=page,
                            pages=pagination.page_count(total, 20), filters=filters, stages=stages,
-                           jurisdictions=jurisdictions, bulk=bulk, action_form=ActionForm())
+                           jurisdictions=jurisdictions, bulk=bulk, action_form=ActionForm(),
+                           task_view=current_user.role in inbox.TASK_SOURCES)
 
 
 def _bulk_actions(user) -> dict | None:
@@ -280,20 +283,20 @@ def notifications():
             for name, problems in getattr(exc, "errors", {}).items():
                 getattr(form, name).errors = list(problems)
     notes = messages.recent(current_user)
-    targets = applications.by_ids(current_user, {n.application_id for n in notes if n.application_id})
-    return render_template("workflows/notifications.html", form=form, notes=notes, targets=targets,
+    return render_template("workflows/notifications.html", form=form, notes=notes,
+                           links={n.id: messages.link_of(current_user, n) for n in notes},
                            unread=messages.unread_count(current_user))
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
 def notification_read(notification_id: int):
-    """Mark a message read; with ``open`` go on to its application. (CSRFProtect checks every POST.)"""
+    """Mark a message read; with ``open`` go on to the page it is about. (CSRFProtect checks every POST.)"""
     note = messages.mark_read(current_user, notification_id)
-    if request.form.get("open") and note.application_id:
-        found = applications.by_ids(current_user, {note.application_id}).get(note.application_id)
-        if found is not None:
-            return redirect(application_url(found))
+    if request.form.get("open"):
+        target = messages.link_of(current_user, note)
+        if target is not None:
+            return redirect(target)
     return redirect(url_for("workflows.notifications"))
 
 

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from registry import clock
-from registry.awards import files, flow, panels, scoring
+from registry.awards import expert_tasks, files, flow, panels, scoring
 from registry.awards.access import expert_of, seat_of
 from registry.awards.display import flash_errors
+from registry.awards.expert_tasks import REVIEW_OF_STAGE
 from registry.awards.forms import DeclareForm, ItemScoreForm, ScoreForm
 from registry.awards.gbt19580 import BANDS, CATEGORIES, PERCENT_STEP, field_name, maxima
 from registry.awards.models import AwardEntry, PanelMember
@@ -17,7 +18,14 @@ from registry.awards.views import _stage_labels, bp
 from registry.extensions import db
 from registry.services.errors import DomainError, ValidationFailed
 
-REVIEW_OF_STAGE = {"document_review": "document", "presentation": "presentation", "site_review": "site"}
+
+
+@bp.record_once
+def _expert_tasks(_state) -> None:
+    """An expert's 待办 (inbox, home page) are their panel seats' declarations and score sheets."""
+    from workflows.services.inbox import TASK_SOURCES
+
+    TASK_SOURCES["expert"] = expert_tasks.pending
 
 
 def _seat_or_404(entry_id: int) -> PanelMember:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
 from registry import clock
+from registry.clock import LOCAL_TZ
 from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import Expert, ExpertTie
 from registry.demo.names import person_name
@@ -92,6 +93,112 @@ def _seed_seating_demo_expert(entry) -> str:
     return "demo-0"
 
 
+def _last_year_firms(exclude: list[Enterprise]) -> list[Enterprise]:
+    """Three above-scale firms with a valid ISO 9001 like real winners, in towns whose reviewer is a printed account
+    (not the ones nominated this year)."""
+    from registry.models import Certification
+
+    today = clock.today()
+    certified = select(Certification.enterprise_id).where(Certification.cert_type == "iso9001",
+                                                          Certification.status == "valid",
+                                                          Certification.expires_on > today)
+    return list(db.session.scalars(select(Enterprise).where(
+        Enterprise.above_scale.is_(True), Enterprise.id.not_in([f.id for f in exclude]),
+        Enterprise.id.in_(certified),
+        Enterprise.jurisdiction_id.in_(select(User.jurisdiction_id).where(User.role == "town")))
+        .order_by(Enterprise.id).limit(3)))
+
+
+def _town_reviewer(firm: Enterprise, fallback: User) -> User:
+    """The town reviewer of the firm's jurisdiction (a quiet demo account like the enterprises' own)."""
+    user = db.session.scalar(select(User).where(User.role == "town", User.jurisdiction_id == firm.jurisdiction_id)
+                             .order_by(User.id))
+    if user is None:
+        user = User(email=f"demo-town-{firm.jurisdiction.code}@linhai.example",
+                    display_name=f"{firm.jurisdiction.name}审核员", role="town", jurisdiction_id=firm.jurisdiction_id,
+                    password_hash=fallback.password_hash)
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def _seated_users(entry_id: int) -> list[User]:
+    from registry.awards import panels
+
+    return [db.session.get(User, seat.expert.user_id) for seat in panels.members(entry_id, seated_only=True)
+            if seat.expert.user_id]
+
+
+def _finished_round(bureau: User, town_of, template: User, firms: list[Enterprise], today) -> dict:
+    """Last year's round run to the end through the real services, each step at its own past time: nominations,
+    recommendation, eligibility, a drawn panel that declares and scores the document and site reviews, the
+    committee, the public notice and its close, which puts the honours on the winners' records.
+
+    Only one thing is staged: the engine's submission guard reads the real clock, so while the nominations are
+    submitted the call window also covers today; it is set back to last year's dates before the committee sits."""
+    from registry.awards import committee, flow, notice, panels, rounds, scoring, screening, shortlist
+    from registry.awards.flow import entry_of
+    from registry.demo.applications import _applicant_for
+    from workflows import engine
+
+    def at(day, hour=10):  # 10:00 Beijing time on a day of last year's round
+        return datetime.combine(day, time(hour), LOCAL_TZ).astimezone(timezone.utc)
+
+    opens = today.replace(month=1, day=1) - timedelta(days=300)
+    closes = opens + timedelta(days=30)
+    found = rounds.open_round(
+        bureau, name=f"第四届临海市政府质量奖（{opens.year}年度）", level="linhai", year=opens.year,
+        call_opens_on=opens, call_closes_on=today + timedelta(days=1),
+        quotas={"quality_award": 1, "quality_award_nomination": 1}, issuer="临海市人民政府")
+    entries = []
+    for step, firm in enumerate(firms):
+        application = _nominate(_applicant_for(firm, template), found.id, 0.86 - 0.05 * step, at(opens + timedelta(days=5)))
+        engine.apply(application.id, "recommend", town_of(firm), now=at(opens + timedelta(days=12)))
+        entries.append(entry_of(application))
+    found.call_closes_on = closes  # the staged window ends: last year's call closed on its own day
+    db.session.commit()
+    checked = at(closes + timedelta(days=5))
+    for entry in entries:
+        screening.run_check(entry.id, checked, bureau)
+        screening.decide(entry.id, bureau, "eligible", "演示：经核实符合申报条件", checked)
+        engine.apply(entry.application_id, "pass_eligibility", bureau, now=checked)
+    panels.draw_panels(bureau, [e.id for e in entries], at(closes + timedelta(days=8)), size=5, n_substitutes=1,
+                       seed="demo-last-year")
+    for step, entry in enumerate(entries):
+        experts = _seated_users(entry.id)
+        for user in experts:
+            panels.declare(entry.id, user, conflict=False, reason=None, now=at(closes + timedelta(days=9)))
+        for i, user in enumerate(experts):
+            points = {k: round(v * (0.84 - 0.05 * step + 0.005 * i), 1) for k, v in MAX_POINTS.items()}
+            scoring.submit(entry.id, user, "document", points, at(closes + timedelta(days=20)))
+        flow.advance(entry.application_id, at(closes + timedelta(days=20), 16))
+    shortlist.decide(found.id, bureau, {e.id for e in entries}, at(closes + timedelta(days=25)))
+    flow.advance_round(found.id, at(closes + timedelta(days=25), 16))
+    for step, entry in enumerate(entries):
+        for i, user in enumerate(_seated_users(entry.id)):
+            points = {k: round(v * (0.88 - 0.05 * step + 0.005 * i), 1) for k, v in MAX_POINTS.items()}
+            scoring.submit(entry.id, user, "site", points, at(closes + timedelta(days=40)))
+        flow.advance(entry.application_id, at(closes + timedelta(days=40), 16))
+    sitting = at(closes + timedelta(days=55))
+    members = [{"name": "陈市长", "affiliation": "临海市人民政府", "role": "chair"}] + [
+        {"name": f"评审委员会委员{i + 1}", "affiliation": "临海市质量强市工作领导小组", "role": "member"} for i in range(6)]
+    committee.decide(found.id, bureau, committee.suggestion(found.id), sitting, met_on=sitting.date(), members=members,
+                     votes={e.id: (6, 1, 0) for e in committee.ranking(found.id)}, resolution="经表决，同意列入拟表彰名单。")
+    notice.publish(found.id, bureau, sitting)
+    flow.advance_round(found.id, sitting)
+    db.session.refresh(found)
+    ended = clock.parse_now(found.notice_ends_at)
+    flow.close_notices(ended + timedelta(hours=10))
+    notice.approve(found.id, bureau, number=f"临政发〔{opens.year}〕12号", decided_on=clock.local_date(ended) + timedelta(days=5),
+                   now=ended + timedelta(days=5))
+    flow.advance_round(found.id, ended + timedelta(days=5, hours=1))
+    from registry.awards.models import AwardEntry
+
+    honours = db.session.scalars(select(AwardEntry.honour_id).where(AwardEntry.round_id == found.id,
+                                                                    AwardEntry.honour_id.is_not(None))).all()
+    return {"finished_rounds": 1, "honours_granted": len(honours)}
+
+
 def seed_demo_award(rng_seed: int = 20260) -> dict:
     """Create the demo pool, round and nominations once; return what was made (empty when already done)."""
     from registry.awards import panels, rounds, screening
@@ -113,6 +220,8 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         Enterprise.id != template.enterprise_id).order_by(Enterprise.id.desc()).limit(3)))
     experts = _experts(rng, firms)
     now, today = clock.now(), clock.today()
+    made_before = _finished_round(bureau, lambda firm: _town_reviewer(firm, town), template,
+                                  _last_year_firms(firms), today)
     closes = today + timedelta(days=20)
     found = rounds.open_round(
         bureau, name=f"第五届临海市政府质量奖（{today.year}年度）", level="linhai", year=today.year,
@@ -122,7 +231,7 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         stage_deadlines={"recommend": closes + timedelta(days=10), "eligibility": closes + timedelta(days=20),
                          "document_review": closes + timedelta(days=45), "site_review": closes + timedelta(days=75),
                          "deliberation": closes + timedelta(days=90)})
-    made = {"experts": experts, "rounds": 1, "nominations": 0}
+    made = {"experts": experts, "rounds": 2, "nominations": 0, **made_before}
     for step, firm in enumerate(firms):
         application = _nominate(_applicant_for(firm, template), found.id, 0.78 + 0.04 * step, now,
                                 excellence_since=today.year - 4 - step)
@@ -141,6 +250,10 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         screening.decide(entry.id, bureau, "eligible", "演示：材料齐全，经核实符合申报条件", now)
         engine.apply(application.id, "pass_eligibility", bureau, now=now)
         panels.draw_panels(bureau, [entry.id], now, size=5, n_substitutes=2, seed=_seed_seating_demo_expert(entry))
+        # One seated expert has declared and owes scores; the printed demo expert still has the declaration to make.
+        scorer = next((u for u in _seated_users(entry.id) if u.email != DEMO_EXPERTS[0]), None)
+        if scorer is not None:
+            panels.declare(entry.id, scorer, conflict=False, reason=None, now=now)
     db.session.add(Setting(key=MARKER_KEY, value=made))
     db.session.commit()
     return made

@@ -41,6 +41,7 @@ def seed_demo_showcase() -> dict:
     # From here on every demo account also takes e-mail, which in development lands in the mail sink: the first
     # action a visitor takes shows up on the 开发邮箱 page (seeding itself queues no mail for the worker).
     made["mailboxes"] = _email_everyone()
+    made["letters"] = _deliver_demo_mail()
     db.session.add(Setting(key=MARKER_KEY, value=made))
     db.session.commit()
     return made
@@ -55,6 +56,28 @@ def _email_everyone() -> int:
     db.session.add_all(NotificationPreference(user_id=u.id, email_enabled=True) for u in users)
     db.session.flush()
     return len(users)
+
+
+def _deliver_demo_mail() -> int:
+    """Every message the demo wrote so far as an e-mail in the development mailbox, so the 开发邮箱 page is not empty
+    on first sign-in: one e-mail outbox row per message (the effect key ``notify`` gives it), each delivered at once
+    through the worker's own use case. Only with the mail sink on (make demo): demo addresses reach no real server."""
+    from workflows import mailsink
+    from workflows.models import Notification, Outbox
+    from workflows.notify import SEND_TASK
+    from workflows.services import outbox
+
+    if not mailsink.enabled():
+        return 0
+    now = clock.now()
+    queued = set(db.session.scalars(select(Outbox.effect_key).where(Outbox.effect_key.like("%:email"))))
+    rows = [Outbox(effect_key=f"{note.effect_key}:email", task=SEND_TASK, created_at=now, next_attempt_at=now,
+                   payload={"notification_id": note.id, "channel": "email"})
+            for note in db.session.scalars(select(Notification).order_by(Notification.id))
+            if f"{note.effect_key}:email" not in queued]
+    db.session.add_all(rows)
+    db.session.commit()
+    return sum(1 for row in rows if outbox.run(row.id, now) == "done")
 
 
 def _enterprise_account(enterprise_id: int) -> User | None:
@@ -100,14 +123,28 @@ def example_accounts() -> list[dict]:
     if certifier is not None:
         _items, total = inbox(certifier)
         add(certifier, f"认证机构待办 {total} 件（受理、产品检验、工厂审核、评价与决定；只见本机构受理的申请）")
-    seats = db.session.execute(select(PanelMember, Expert).join(Expert, Expert.id == PanelMember.expert_id)
-                               .where(PanelMember.active.is_(True), PanelMember.role != "substitute")
-                               .order_by(PanelMember.entry_id, PanelMember.position)).all()
-    for seat, expert in seats:
-        user = db.session.get(User, expert.user_id) if expert.user_id else None
-        task = "待声明利益冲突" if seat.declared_no_conflict_at is None else "待评分"
-        add(user, f"评审专家组{'组长' if seat.role == 'leader' else '成员'}：{task}（政府质量奖材料评审）")
+    from registry.awards.expert_tasks import pending
+
+    seated = db.session.scalars(select(User).join(Expert, Expert.user_id == User.id).join(
+        PanelMember, PanelMember.expert_id == Expert.id).where(PanelMember.active.is_(True))
+        .order_by(PanelMember.entry_id, PanelMember.position)).unique().all()
+    now = clock.now()
+    for user in seated:  # the experts with work now: a declaration to make or scores to give
+        tasks = pending(user, now)
+        if tasks:
+            words = "、".join(f"{t['enterprise_name']}{'待声明利益冲突' if t['kind'] == 'declare' else '待评分'}"
+                             for t in tasks)
+            add(user, f"评审专家：{words}（待办和首页列出，含办理期限）")
     finished = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised"))
+    if finished is not None:
+        from registry.awards.models import AwardEntry
+
+        winner = db.session.scalar(select(AwardEntry).where(
+            AwardEntry.round_id == finished.id, AwardEntry.honour_id.is_not(None)).order_by(AwardEntry.rank))
+        if winner is not None:
+            add(_enterprise_account(winner.enterprise_id),
+                f"{finished.name}获奖企业：荣誉已记入本企业质量档案，申报页有评审得分、公示和表彰记录")
+        add(by_email("shiju@linhai.example"), f"政府质量奖：{finished.name}已走完全程（审议、公示、表彰），本届在材料评审")
     admin = by_email("admin@linhai.example")
     add(admin, "开发邮箱（系统发出的全部邮件）、消息投递、用户与系统设置" +
         ("；已表彰的往届政府质量奖" if finished else ""))

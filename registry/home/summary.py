@@ -9,12 +9,16 @@ from registry.extensions import db
 from registry.models import User
 
 
+UPCOMING = 5
+
+
 @dataclass(frozen=True)
 class HomeSummary:
     waiting: int | None  # None: this role has no inbox
     overdue: int | None
     unread: int
     applications: int | None  # enterprise accounts: their own applications
+    upcoming: tuple = ()  # the first few 待办 (inbox items), soonest due first
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -28,6 +32,6 @@ def home_summary(user: User) -> HomeSummary:
         mine = db.session.scalar(select(func.count(Application.id)).where(
             Application.enterprise_id == user.enterprise_id)) or 0
         return HomeSummary(None, None, unread, mine)
-    _items, waiting = inbox(user, per_page=1)
+    upcoming, waiting = inbox(user, per_page=UPCOMING)
     _items, overdue = inbox(user, Filters(overdue_only=True), per_page=1)
-    return HomeSummary(waiting, overdue, unread, None)
+    return HomeSummary(waiting, overdue, unread, None, tuple(upcoming))

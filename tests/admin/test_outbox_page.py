@@ -141,7 +141,7 @@ class FlakyWebhook(LocalHttpReceiver):
 def _notify_and_publish(users, title) -> list[int]:
     """Notify ``users`` as a transition would (outbox rows written with the change), commit, publish."""
     jobs = notify.notify(users, key=f"test:{uuid.uuid4().hex[:8]}", kind="transition", title=title, body="正文",
-                         now=datetime.now(timezone.utc))
+                         now=datetime.now(timezone.utc), link="/applications")
     db.session.commit()
     dispatch.publish(jobs)
     return [row_id for row_id, _task in jobs]

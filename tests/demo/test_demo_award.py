@@ -16,14 +16,20 @@ from workflows.models import Application
 def test_demo_award_gives_each_account_work_once():
     seed_demo()
     seed_demo_applications()
-    assert seed_demo_award() == {"experts": 24, "rounds": 1, "nominations": 3}
-    found = db.session.scalar(select(AwardRound))
-    assert found.status == "open" and set(found.stage_deadlines) == {
+    assert seed_demo_award() == {"experts": 24, "rounds": 2, "nominations": 3, "finished_rounds": 1,
+                                 "honours_granted": 2}
+    found = db.session.scalar(select(AwardRound).where(AwardRound.status == "open"))
+    assert set(found.stage_deadlines) == {
         "recommend", "eligibility", "document_review", "site_review", "deliberation"}
     stages = sorted(db.session.scalars(select(Application.stage).join(
-        AwardEntry, AwardEntry.application_id == Application.id)))
+        AwardEntry, AwardEntry.application_id == Application.id).where(AwardEntry.round_id == found.id)))
     assert stages == ["document_review", "eligibility", "recommend"]
-    (draw,) = db.session.scalars(select(PanelDraw)).all()
+    # Last year's round ran to the end: two honoured (approved), the third not selected.
+    done = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised"))
+    outcomes = sorted(db.session.execute(select(Application.stage, Application.status).join(
+        AwardEntry, AwardEntry.application_id == Application.id).where(AwardEntry.round_id == done.id)).all())
+    assert outcomes == [("approved", "done"), ("approved", "done"), ("deliberation", "rejected")]
+    (draw,) = db.session.scalars(select(PanelDraw).where(PanelDraw.round_id == found.id)).all()
     assert panels.verify(draw.id)  # a real draw: it replays from its record
     demo_expert = db.session.scalar(select(Expert).join(User, User.id == Expert.user_id)
                                     .where(User.email == "zhuanjia1@linhai.example"))

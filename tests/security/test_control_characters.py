@@ -106,8 +106,8 @@ def test_a_stored_title_with_a_line_break_is_mailed_and_a_delivery_that_raises_i
     db.session.commit()
     now = datetime.now(timezone.utc)
     prefix = f"ctl{now.timestamp()}"
-    jobs = notify([good, bad], key=prefix, kind="test", title="申请：齿轮\r\nBcc: x@evil.example", body="正文",
-                  now=now)
+    jobs = notify([good, bad], key=prefix, kind="transition", title="申请：齿轮\r\nBcc: x@evil.example", body="正文",
+                  now=now, link="/applications")
     db.session.commit()
     dispatch.publish(jobs)
     good_key, bad_key = f"{prefix}:u{good.id}:email", f"{prefix}:u{bad.id}:email"
@@ -132,7 +132,8 @@ def test_a_stored_title_with_a_line_break_is_mailed_and_a_delivery_that_raises_i
     assert (row.status, row.attempts) == ("dead", 3)
     assert not any(m["X-Registry-Effect"] == bad_key for m in smtp.messages)
     # Others keep flowing after it.
-    more = notify([later_user], key=prefix + "b", kind="test", title="后续", body="正文", now=clock)
+    more = notify([later_user], key=prefix + "b", kind="transition", title="后续", body="正文", now=clock,
+                  link="/applications")
     db.session.commit()
     dispatch.publish(more)
     wait_for(lambda: f"{prefix}b:u{later_user.id}:email" in smtp.effect_keys(), "a later row delivered")

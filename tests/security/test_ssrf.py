@@ -154,8 +154,8 @@ def _deliver(users_urls: list, sms: bool = False) -> list[Outbox]:
         db.session.add(NotificationPreference(user_id=user.id, email_enabled=False, webhook_enabled=bool(url),
                                               webhook_url=url or None, sms_enabled=sms, mobile="13812345678"))
     db.session.commit()
-    jobs = notify([u for u, _ in users_urls], key=f"ssrf{now.timestamp()}", kind="test", title="标题", body="正文",
-                  now=now)
+    jobs = notify([u for u, _ in users_urls], key=f"ssrf{now.timestamp()}", kind="transition", title="标题", body="正文",
+                  now=now, link="/applications")
     db.session.commit()
     dispatch.publish(jobs)
     return [db.session.get(Outbox, row_id) for row_id, _ in jobs]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import and_, false, func, or_, select
 
@@ -14,6 +15,12 @@ from registry.services.errors import Conflict, DomainError
 from workflows import actors, calendar, definitions, engine
 from workflows.models import Application
 from workflows.spec import IN_PROGRESS, RETURNED
+
+# Roles whose 待办 are not applications at a stage but tasks another area keeps (an expert's panel seats: the
+# conflict declaration, then the scores): role -> function(user, now) -> task dicts with ``kind``, ``task``,
+# ``application``, ``title``, ``enterprise_name``, ``path_args`` (endpoint, values), ``stage_label``, ``due_at``,
+# ``paused``. The owning area registers it when the app is built (registry.awards.expert_views).
+TASK_SOURCES: dict[str, Callable[[User, datetime], list[dict]]] = {}
 
 _RELATION_OF_ROLE = {ROLE_TOWN: "town", ROLE_BUREAU: "bureau", ROLE_ADMIN: "bureau", ROLE_EXPERT: "expert",
                      ROLE_ENTERPRISE: "applicant", ROLE_CERTIFIER: "certifier"}
@@ -66,8 +73,12 @@ def inbox_query(user: User, filters: Filters = Filters(), now: datetime | None =
 
 
 def inbox(user: User, filters: Filters = Filters(), page: int = 1, per_page: int = 20, now: datetime | None = None):
-    """(items, total) where items are dicts with the application, its due date and overdue flag."""
+    """(items, total) where items are dicts with the application (or None), ``title``, ``enterprise_name``, ``url``
+    (None: the application's page), ``task`` (None: the stage is the task), the due date and the overdue flag."""
     now = now or clock.now()
+    source = TASK_SOURCES.get(user.role)
+    if source is not None:
+        return _tasks(source(user, now), filters, page, per_page, now)
     query = inbox_query(user, filters, now)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(query.limit(per_page).offset((max(page, 1) - 1) * per_page)).unique().all()
@@ -84,8 +95,30 @@ def inbox(user: User, filters: Filters = Filters(), page: int = 1, per_page: int
         workflow = engine.definition_of(application)
         items.append({"application": application, "due_at": due, "working_days_left": left,
                       "overdue": due is not None and due < now and not application.paused,
-                      "stage_label": workflow.stage(application.stage).label, "workflow_label": workflow.label})
+                      "stage_label": workflow.stage(application.stage).label, "workflow_label": workflow.label,
+                      "title": application.title, "enterprise_name": application.enterprise.name, "url": None,
+                      "task": None})
     return items, total
+
+
+def _tasks(tasks: list[dict], filters: Filters, page: int, per_page: int, now: datetime):
+    """A task source's items in the inbox's shape, filtered (search words, overdue only) and paged."""
+    from workflows.links import path_for
+
+    known = calendar.overrides()
+    items = []
+    for task in tasks:
+        due = task["due_at"]
+        overdue = due is not None and due < now and not task["paused"]
+        if filters.overdue_only and not overdue:
+            continue
+        if filters.q and filters.q.strip()[:50] not in f"{task['title']} {task['enterprise_name']}":
+            continue
+        endpoint, values = task["path_args"]
+        left = calendar.working_days_between(clock.local_date(now), clock.local_date(due), known) if due else None
+        items.append({**task, "url": path_for(endpoint, **values), "working_days_left": left, "overdue": overdue})
+    start = (max(page, 1) - 1) * per_page
+    return items[start:start + per_page], len(items)
 
 
 def bulk_act(user: User, action: str, versions: dict[int, int], reason: str | None = None) -> dict[int, str]:

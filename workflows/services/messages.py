@@ -21,6 +21,20 @@ def recent(user: User, limit: int = 50, unread_only: bool = False) -> list[Notif
     return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
 
 
+def link_of(user: User, note: Notification) -> str | None:
+    """The path the message leads to: its own link (a path of this site), or for a message from before links
+    were stored, the page of its application if the user may still see it; None when there is none."""
+    if note.link and note.link.startswith("/") and not note.link.startswith("//"):
+        return note.link
+    if note.application_id:
+        from workflows.links import application_path
+        from workflows.services.applications import by_ids
+
+        found = by_ids(user, {note.application_id}).get(note.application_id)
+        return application_path(found) if found is not None else None
+    return None
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0

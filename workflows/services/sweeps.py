@@ -19,6 +19,7 @@ from registry.models import Certification, User
 from registry.services.errors import DomainError
 from workflows import actors, definitions, dispatch, engine
 from workflows.models import Application, Notification, StageRun, Transition
+from workflows.links import application_path
 from workflows.notify import notify
 from workflows.spec import IN_PROGRESS
 
@@ -61,6 +62,7 @@ def send_reminders(now: datetime, limit: int = 500) -> int:
         people = _waiting_on(application, run)
         jobs = notify(people, key=_once_per_deadline("remind", run), kind="reminder",
                       title=f"办理提醒：{application.title} 即将到期", now=now, application_id=application.id,
+                      link=application_path(application),
                       body=f"请在 {_local(run.due_at)} 前办理。")
         db.session.commit()
         dispatch.publish(jobs)
@@ -84,6 +86,7 @@ def escalate_overdue(now: datetime, limit: int = 500) -> int:
         people = bureau + _waiting_on(application, run)
         jobs = notify(people, key=_once_per_deadline("escalate", run), kind="escalation",
                       title=f"超期督办：{application.title}({stage.label})", now=now, application_id=application.id,
+                      link=application_path(application),
                       body=f"办理期限 {_local(run.due_at)} 已过，请尽快处理。")
         db.session.commit()
         dispatch.publish(jobs)
@@ -169,7 +172,8 @@ def sweep_certificates(now: datetime) -> int:
                 continue
             people = actors.holders("applicant", application) + actors.holders("bureau", application) \
                 + actors.holders("certifier", application)  # the body audits and re-certifies
-            jobs = notify(people, key=key, kind=kind, title=title, body=body, now=now, application_id=application.id)
+            jobs = notify(people, key=key, kind=kind, title=title, body=body, now=now, application_id=application.id,
+                          link=application_path(application))
             db.session.commit()
             dispatch.publish(jobs)
             sent += 1
