@@ -104,10 +104,11 @@ def main():
         latency(app, ids[ACTIONS:ACTIONS + LATENCY_SAMPLES], town_id, bureau_id, url, redis_server, queue, tmp,
                 received)
         with app.app_context():
-            from workflows import chain
+            from workflows.services import invariants
 
-            problems = chain.verify()
-            print(f"history chain intact after the run: {problems == []}")
+            problems = invariants.check()
+            print(f"invariants after the run (legal states, history, chain, notifications, outbox drained): "
+                  f"{'all hold' if not problems else problems[:10]}")
             db.session.remove()
             db.engine.dispose()
     redis_server.stop()

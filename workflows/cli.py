@@ -63,3 +63,20 @@ def verify_chain_command():
     if problems:
         raise SystemExit(1)
     click.echo("history chain intact")
+
+
+@workflows_cli.command("check")
+@click.option("--outbox-may-wait", is_flag=True, help="Do not count outbox rows still pending or sending "
+                                                      "(the worker is still delivering).")
+def check_command(outbox_may_wait):
+    """Check what must hold of the workflow data at a quiet moment (after a load run, after a restore): legal
+    states with history agreeing, the history chain, notifications tied to their history, no outbox row left
+    behind. Exit status 1 when anything is wrong."""
+    from workflows.services import invariants
+
+    problems = invariants.check(outbox_drained=not outbox_may_wait)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise SystemExit(1)
+    click.echo("workflow data consistent")
