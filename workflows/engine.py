@@ -24,8 +24,8 @@ from workflows import actors, chain, definitions, dispatch, stageruns
 from workflows.models import Application, Transition
 from workflows.links import application_path
 from workflows.notify import notify, recipients_except
-from workflows.spec import (CLOSED_STATUSES, DONE, DRAFT, IN_PROGRESS, NEXT, RETURNED, STATUS_LABELS, Action, Field,
-                            Stage, Workflow)
+from workflows.spec import (CLOSED_STATUSES, DONE, DRAFT, ID_KINDS, IN_PROGRESS, NEXT, RETURNED, STATUS_LABELS, Action,
+                            Field, Stage, Workflow)
 
 CONFLICT_MESSAGE = "已被他人处理"
 
@@ -123,7 +123,7 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
     reason = (reason or "").strip()[:2000] or None
     if action.needs_reason and not reason:
         raise ValidationFailed({"reason": ["请填写理由。"]})
-    values = _clean_fields(action.fields, payload)
+    values = clean_fields(action.fields, payload, application.enterprise_id, actor)
     if action.guard is not None:
         problem = action.guard(application, actor, values)
         if problem:
@@ -220,18 +220,24 @@ def _notify(application, workflow, stage, target, action, to_status, actor, tran
                   transition_id=transition.id)
 
 
-def _clean_fields(fields: tuple[Field, ...], payload: dict) -> dict:
+def clean_fields(fields: tuple[Field, ...], payload: dict, enterprise_id: int, actor: User | None) -> dict:
+    """The fields' values from ``payload``, converted; an id field's value also passes its check (whether an
+    application of ``enterprise_id`` may name that id). Raises ValidationFailed naming every field refused."""
     values, errors = {}, {}
     for f in fields:
         raw = payload.get(f.name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.required:  # a standard is picked from a list
-                errors[f.name] = [f"{'请选择' if f.kind == 'standard' else '请填写'}{f.label}。"]
+                errors[f.name] = [f"{'请选择' if f.kind in ID_KINDS else '请填写'}{f.label}。"]
             continue
         try:
             values[f.name] = _convert(f.kind, raw)
         except (TypeError, ValueError):
             errors[f.name] = [f"{f.label}格式不正确。"]
+            continue
+        problem = f.check(enterprise_id, actor, values[f.name]) if f.check is not None else None
+        if problem:
+            errors[f.name] = [problem]
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -240,8 +246,8 @@ def _clean_fields(fields: tuple[Field, ...], payload: dict) -> dict:
 def _convert(kind: str, raw):
     if kind == "date":
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
-    if kind in ("int", "standard"):
-        value = to_int(raw)
+    if kind == "int" or kind in ID_KINDS:
+        value = to_int(raw, minimum=1) if kind in ID_KINDS else to_int(raw)
         if value is None:  # not an integer, or one no id column holds (an overflow in the query is a 500)
             raise ValueError(raw)
         return value

@@ -32,6 +32,13 @@ NEXT = "@next"  # Action.target: the next stage that is switched on
 Guard = Callable[[Any, Any, dict], "str | None"]
 # Effect: (application, actor or None, payload, now) -> None; runs inside the engine's transaction.
 Effect = Callable[[Any, Any, dict, Any], None]
+# IdCheck: (enterprise id of the application, actor or None, id) -> None if the application may name this id for
+# the field's purpose, else a user-facing message (the field's 422).
+IdCheck = Callable[[int, Any, int], "str | None"]
+
+# Kinds of Field that hold the id of a row elsewhere (a registry Standard, an award round...): every such field
+# names the check that decides which ids the application may name, and a field called ``*_id`` must be one.
+ID_KINDS = frozenset({"standard", "id"})
 
 
 @dataclass(frozen=True)
@@ -40,12 +47,19 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text, textarea, date, int, standard (a registry Standard id)
+    kind: str = "text"  # text, textarea, date, int; ids: standard (a registry Standard id), id (any other row's id)
     required: bool = True
     store: bool = True
     # A list to pick from: ``choices() -> [(value, label)]`` (pages show a select; the action's effect or guard
     # still checks the value, as anything from outside).
     choices: Callable[[], list[tuple[str, str]]] | None = None
+    check: IdCheck | None = None  # id kinds: which ids may be named (the engine and the create form ask it)
+
+    def __post_init__(self):
+        if self.name.endswith("_id") and self.kind not in ID_KINDS:
+            raise ValueError(f"field {self.name}: an id field takes an id kind ({sorted(ID_KINDS)})")
+        if self.kind in ID_KINDS and self.check is None:
+            raise ValueError(f"field {self.name}: an id field names the check of the ids it accepts")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from registry.services.errors import Conflict, DomainError, ValidationFailed
 from workflows import actors, engine
 from workflows.definitions.pinzibiao_stages import ROUTES
 from workflows.forms import ActionForm, ApplicationForm, NewApplicationForm, PreferenceForm, UploadForm
+from workflows.definitions import pinzibiao_rules
 from workflows.services import applications, attachments, inbox, messages, preferences
 from workflows.spec import STATUS_LABELS
 
@@ -79,9 +80,11 @@ def workflow_action_label(application, action_name: str) -> str:
 
 
 def _standard_choices(enterprise_id: int | None):
-    """The standards an application of the enterprise may name (its own 浙江制造 standards), after "none yet"."""
-    rows = applications.standards_for(enterprise_id) if enterprise_id else []
-    return [("", _("（尚无，拟制定）"))] + [(str(s.id), f"{s.number} {s.title}") for s in rows]
+    """The 浙江制造 standards an application of the enterprise may name, after "none yet": its own, then published
+    ones others drafted (marked: the bureau confirms that such a standard covers the product)."""
+    rows = pinzibiao_rules.nameable_standards(enterprise_id) if enterprise_id else []
+    return [("", _("（尚无，拟制定）"))] + [
+        (str(s.id), f"{s.number} {s.title}" + ("" if own else _("（他人起草，须经市局确认覆盖本产品）"))) for s, own in rows]
 
 
 def _fields(form: ApplicationForm) -> dict:

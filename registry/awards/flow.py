@@ -44,6 +44,20 @@ def stage_due_date(application_id: int, stage_name: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def round_problem(enterprise_id: int, _actor, round_id: int) -> str | None:
+    """Why an award application of ``enterprise_id`` may not name round ``round_id`` (None: it may): the round
+    exists, its call is open today, and the enterprise has not entered it (the definition's ``round_id`` check)."""
+    found = db.session.get(AwardRound, round_id)
+    if found is None:
+        return "未找到该评选批次。"
+    if not found.call_open_on(clock.local_date(clock.now())):
+        return "当前不在该批次的申报期内。"
+    if db.session.scalar(select(AwardEntry.id).where(AwardEntry.round_id == round_id,
+                                                     AwardEntry.enterprise_id == enterprise_id)):
+        return "该企业已在本批次申报。"
+    return None
+
+
 # Guards: (application, actor, values) -> None when the action may proceed, else the message shown.
 
 def ready_to_submit(application, _actor, _values) -> str | None:

@@ -74,21 +74,16 @@ def _applicant_for(enterprise: Enterprise, template: User) -> User:
     return user
 
 
-def _own_zzb_standard(enterprise: Enterprise) -> Standard | None:
-    return db.session.scalar(
-        select(Standard).join(StandardDrafter).where(StandardDrafter.enterprise_id == enterprise.id,
-                                                     Standard.level == "group_zzb", Standard.status.in_(_IN_FORCE))
-        .order_by(Standard.id).limit(1))
-
-
-def _published_zzb_standard(enterprise: Enterprise) -> Standard:
-    standard = _own_zzb_standard(enterprise)
-    if standard is None:  # an application may name only its enterprise's own standards: make it a drafter of one
-        standard = db.session.scalar(select(Standard).where(Standard.level == "group_zzb",
-                                                            Standard.status.in_(_IN_FORCE)))
-        db.session.add(StandardDrafter(standard_id=standard.id, enterprise_id=enterprise.id, role="participant"))
-        db.session.flush()
-    return standard
+def _zzb_standard_for(enterprise: Enterprise, borrowed: bool) -> tuple[Standard, bool]:
+    """A published 浙江制造 standard for the enterprise's application, and whether the enterprise drafted it: its own
+    when it has one (unless ``borrowed``), else one drafted by others (the bureau then confirms that it covers the
+    product: certification against an existing standard)."""
+    drafted = select(StandardDrafter.standard_id).where(StandardDrafter.enterprise_id == enterprise.id)
+    published = select(Standard).where(Standard.level == "group_zzb", Standard.status.in_(_IN_FORCE)).order_by(Standard.id)
+    own = None if borrowed else db.session.scalar(published.where(Standard.id.in_(drafted)).limit(1))
+    if own is not None:
+        return own, True
+    return db.session.scalar(published.where(Standard.id.not_in(drafted)).limit(1)), False
 
 
 def _certificate_dates(n: int) -> tuple[date, date]:
@@ -139,7 +134,12 @@ def seed_demo_applications() -> dict:
             if action == "choose_body":
                 payload = {"certification_body_id": certifier.certification_body_id}
             if action == "link_standard":
-                payload = {"standard_id": _published_zzb_standard(enterprise).id}
+                standard, own = _zzb_standard_for(enterprise, borrowed=made.get("certified", 0) == 1)
+                applications.act(actors[who], app.id, action, payload={"standard_id": standard.id})
+                if not own:  # certification against a standard others drafted: the bureau confirms it fits
+                    applications.act(bureau, app.id, "confirm_standard",
+                                     reason=f"经核查，{standard.number}《{standard.title}》覆盖申请产品，按该标准认证。")
+                continue
             if action == "issue_certificate":
                 issued, expires = _certificate_dates(made.get("certified", 0))
                 payload = {"cert_number": f"CZJM-DEMO-{serial:04d}", "issued_on": issued.isoformat(), "expires_on": expires.isoformat()}

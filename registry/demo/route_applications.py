@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from registry import clock
-from registry.demo.applications import DUQIAO, _applicant_for, _published_zzb_standard
+from registry.demo.applications import DUQIAO, _applicant_for, _zzb_standard_for
 from registry.extensions import db
 from registry.models import Enterprise, Jurisdiction, Setting, User
 from workflows.models import Application
@@ -25,6 +25,7 @@ _PLAN = [
                                                                    ("bureau", "site_check_passed"),
                                                                    ("bureau", "issue_certificate")]),
     ("pinzibiao_declaration", "户外休闲家具", None, _FRONT + [("bureau", "link_standard"),
+                                                           ("bureau", "confirm_standard"),
                                                            ("bureau", "standard_published"),
                                                            ("applicant", "declare")]),
 ]
@@ -33,7 +34,7 @@ _PLAN = [
 def _payload(action: str, enterprise: Enterprise, serial: int) -> dict:
     today = clock.today()
     if action == "link_standard":
-        return {"standard_id": _published_zzb_standard(enterprise).id}
+        return {"standard_id": _zzb_standard_for(enterprise, borrowed=True)[0].id}  # others': the bureau confirms
     if action == "declare":
         return {"declared_on": (today - timedelta(days=3)).isoformat(),
                 "declaration_url": f"https://www.cpzbz.cn/declaration/demo-{serial:03d}",
@@ -68,7 +69,8 @@ def seed_demo_route_applications() -> dict:
             "self_assessment": "对照标准逐项自评，关键指标均达到或优于标准要求；近三年无质量安全事故，无严重失信记录。"})
         actors = {"applicant": applicant, "town": town, "bureau": bureau}
         for who, action in steps:
-            applications.act(actors[who], app.id, action, payload=_payload(action, firm, serial))
+            applications.act(actors[who], app.id, action, payload=_payload(action, firm, serial),
+                             reason="经核查，该标准覆盖申请产品。" if action == "confirm_standard" else None)
         made[route] = made.get(route, 0) + 1
     db.session.add(Setting(key=MARKER_KEY, value=made))
     db.session.commit()

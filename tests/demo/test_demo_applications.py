@@ -7,7 +7,7 @@ from registry.demo import seed_demo
 from registry.demo.applications import seed_demo_applications
 from registry.extensions import db
 from registry.models import Certification
-from workflows.models import Application
+from workflows.models import Application, Transition
 
 
 def test_demo_applications_cover_the_stages_once():
@@ -24,6 +24,14 @@ def test_demo_applications_cover_the_stages_once():
     assert {"draft", "returned", "in_progress", "done"} <= statuses
     demo_certs = db.session.scalar(select(func.count()).where(Certification.number.like("CZJM-DEMO-%")))
     assert demo_certs == 2
+    # a certified firm without a standard of its own (and the second one always) is certified against a standard
+    # others drafted, which the bureau confirmed covers its product before standard drafting was passed
+    confirmed = db.session.scalars(select(Transition).where(Transition.action == "confirm_standard")).all()
+    assert len(confirmed) >= 1
+    for row in confirmed:
+        moved = db.session.scalar(select(Transition).where(Transition.application_id == row.application_id,
+                                                           Transition.action == "standard_published"))
+        assert row.reason and moved is not None and moved.id > row.id
     assert seed_demo_applications() == {}
     assert db.session.scalar(select(func.count(Application.id))) == 16
 

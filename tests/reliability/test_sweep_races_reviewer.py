@@ -21,8 +21,7 @@ from registry import clock
 from registry.extensions import db
 from registry.models import User
 from registry.services.errors import Conflict
-from tests.factories import StandardFactory
-from tests.workflows.conftest import place
+from tests.workflows.conftest import own_standard, place
 from workflows import chain, engine
 from workflows.models import Application, Transition
 from workflows.services import sweeps
@@ -75,7 +74,7 @@ def _race(app, application_id: int, person_id: int, action: str, delay: float) -
 
 
 def test_sweep_and_reviewer_on_one_stage_run_give_one_decision(app, cast, draft):
-    standard = StandardFactory(status="published")
+    standard = own_standard(cast.enterprise, status="published")  # its own: the sweep needs no confirmation
     outcomes, errors, wrong = Counter(), [], []
     for i in range(ROUNDS):
         application_id = draft(product=f"产品{i}").id

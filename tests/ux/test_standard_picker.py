@@ -1,5 +1,5 @@
-"""Issue 12 item 4: pickers of the city's standards offer only what applies (the applicant's own 浙江制造 standards,
-searchable) and the rule holds in the service; a field picked from a list says 请选择, not 请填写 (every such field)."""
+"""Issue 12 item 4: pickers of the city's standards offer only what applies (the 浙江制造 standards the application
+may name, its own first, searchable) and the rule holds in the service; a field picked from a list says 请选择, not 请填写 (every such field)."""
 from __future__ import annotations
 
 import pytest
@@ -15,14 +15,20 @@ from workflows import engine
 from workflows.services import applications
 
 
-def test_new_application_lists_only_the_applicants_own_zzb_standards(client, auth, cast):
-    mine = own_standard(cast.enterprise, number="T/ZZB 5001-2025", title="本企业的齿轮标准")
-    StandardDrafterFactory(standard=StandardFactory(number="T/ZZB 5002-2025", title="别家企业的标准"))
+def test_new_application_lists_only_the_zzb_standards_it_may_name(client, auth, cast):
+    """Its own 浙江制造 standards first, then published ones others drafted (marked: the bureau confirms those);
+    never others' unpublished ones or other levels (issue 9 item 3)."""
+    mine = own_standard(cast.enterprise, number="T/ZZB 5001-2025", title="本企业的齿轮标准", status="drafting")
+    theirs = StandardDrafterFactory(standard=StandardFactory(number="T/ZZB 5000-2025", title="别家企业的标准")).standard
+    StandardDrafterFactory(standard=StandardFactory(number="T/ZZB 5002-2025", title="别家起草中的标准",
+                                                    status="drafting", published_on=None))
     own_standard(cast.enterprise, number="GB/T 5003-2025", level="national", title="本企业参与的国家标准")
     auth.login(cast.applicant)
     html = client.get("/applications/new").get_data(as_text=True)
     assert f'value="{mine.id}"' in html and "本企业的齿轮标准" in html
-    assert "别家企业的标准" not in html and "本企业参与的国家标准" not in html
+    assert f'value="{theirs.id}"' in html and "别家企业的标准（他人起草，须经市局确认覆盖本产品）" in html
+    assert html.index("本企业的齿轮标准") < html.index("别家企业的标准")
+    assert "别家起草中的标准" not in html and "本企业参与的国家标准" not in html
 
 
 def test_a_long_list_gets_a_search_box(client, auth, cast):
@@ -33,11 +39,11 @@ def test_a_long_list_gets_a_search_box(client, auth, cast):
     assert 'data-filter-options="#standard_id"' in html
 
 
-def test_the_service_refuses_another_enterprises_standard(cast, draft):
-    other = StandardFactory(title="别家企业的标准")
+def test_the_service_refuses_another_enterprises_unpublished_standard(cast, draft):
+    other = StandardFactory(title="别家企业的标准", status="drafting", published_on=None)
     with pytest.raises(ValidationFailed) as refused:
         applications.start(cast.applicant, "pinzibiao", None, {"product": "齿轮", "standard_id": other.id})
-    assert "本企业参与起草" in refused.value.errors["standard_id"][0]
+    assert "他人起草的标准须已发布" in refused.value.errors["standard_id"][0]
     application = draft()
     place(application.id, "standard_drafting", "in_progress")
     with pytest.raises(ValidationFailed):

@@ -8,6 +8,7 @@ import pytest
 
 from registry.extensions import db
 from registry.services.errors import Forbidden, NotFound
+from tests.factories import StandardFactory
 from tests.workflows.conftest import own_standard, place
 from workflows import definitions, engine
 from workflows.models import Application, Transition
@@ -23,6 +24,7 @@ EXPECTED = {
     **{("pool_review", a): {B} for a in ("accept", "return", "reject")},
     ("pool_review", "resubmit"): {A}, ("pool_review", "withdraw"): {A},
     ("standard_drafting", "link_standard"): {A, B}, ("standard_drafting", "standard_published"): {B, S},
+    ("standard_drafting", "confirm_standard"): {B},
     ("standard_drafting", "reject"): {B}, ("standard_drafting", "withdraw"): {A},
     # the standard's provincial batch: the bureau records each step; a refused 立项 returns it to the applicant
     ("standard_drafting", "record_standard_step"): {B}, ("standard_drafting", "refuse_initiation"): {B},
@@ -83,7 +85,9 @@ def _cases():
 
 @pytest.mark.parametrize("stage,action,status", _cases())
 def test_every_stage_action_role(cast, draft, stage, action, status):
-    standard = own_standard(cast.enterprise, status="published")
+    # the bureau confirms a standard others drafted; every other action works on the enterprise's own
+    standard = StandardFactory(status="published") if action == "confirm_standard" else \
+        own_standard(cast.enterprise, status="published")
     application = draft()
     application_id = application.id
     application.standard_id = standard.id
@@ -97,6 +101,8 @@ def test_every_stage_action_role(cast, draft, stage, action, status):
         db.session.get(Application, application_id).data = dict(initial_data)  # each persona from the same start
         db.session.commit()
         before = db.session.get(Application, application_id)
+        before.data = {k: v for k, v in before.data.items() if k != "confirmed_standard_id"}  # unconfirmed again
+        db.session.commit()
         before_state = (before.stage, before.status, before.version)
         transitions = db.session.query(Transition).count()
         user = None if persona == "system" else getattr(cast, persona)

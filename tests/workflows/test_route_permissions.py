@@ -8,6 +8,7 @@ import pytest
 
 from registry.extensions import db
 from registry.services.errors import Forbidden, NotFound
+from tests.factories import StandardFactory
 from tests.workflows.conftest import own_standard, place
 from workflows import definitions, engine
 from workflows.models import Application, Transition
@@ -34,6 +35,7 @@ EXPECTED = {
     "pinzibiao_declaration": {
         **SHARED_FRONT,
         ("standard_drafting", "link_standard"): {A, B}, ("standard_drafting", "standard_published"): {B, S},
+        ("standard_drafting", "confirm_standard"): {B},
         ("standard_drafting", "reject"): {B}, ("standard_drafting", "withdraw"): {A},
         ("standard_drafting", "record_standard_step"): {B}, ("standard_drafting", "refuse_initiation"): {B},
         ("standard_drafting", "resubmit"): {A},
@@ -77,7 +79,9 @@ def _cases():
 def test_every_stage_action_role(cast, name, stage, action, status):
     from workflows.services import applications
 
-    standard = own_standard(cast.enterprise, status="published")
+    # the bureau confirms a standard others drafted; every other action works on the enterprise's own
+    standard = StandardFactory(status="published") if action == "confirm_standard" else \
+        own_standard(cast.enterprise, status="published")
     application = applications.start(cast.applicant, name, None, FIELDS)
     application_id = application.id
     application.standard_id = standard.id
@@ -89,6 +93,8 @@ def test_every_stage_action_role(cast, name, stage, action, status):
         db.session.get(Application, application_id).data = dict(initial_data)  # each persona from the same start
         db.session.commit()
         before = db.session.get(Application, application_id)
+        before.data = {k: v for k, v in before.data.items() if k != "confirmed_standard_id"}  # unconfirmed again
+        db.session.commit()
         before_state = (before.stage, before.status, before.version)
         transitions = db.session.query(Transition).count()
         user = None if persona == "system" else getattr(cast, persona)

@@ -32,7 +32,8 @@ from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import AwardEntry, AwardRound
 from registry.extensions import db
 from registry.services.errors import DomainError, ValidationFailed
-from tests.factories import EnterpriseFactory, HonourFactory, StandardFactory, UserFactory, jurisdiction
+from tests.factories import EnterpriseFactory, HonourFactory, UserFactory, jurisdiction
+from tests.workflows.conftest import own_standard
 from workflows import actors, chain, definitions, engine
 from workflows.models import Application, Attachment, StageRun, Transition
 from workflows.services import applications
@@ -74,7 +75,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             "system": None,
         }
         self.applicants: dict[int, object] = {}  # application id -> its applicant (award: one enterprise each)
-        self.standard_id = StandardFactory(status="published").id
+        self.standard_id = own_standard(enterprise, status="published").id  # the 品字标 applicant drafted it
         self.ids: list[int] = []
         self.violations: list[str] = []
 

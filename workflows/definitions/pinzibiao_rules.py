@@ -1,4 +1,11 @@
-"""Guards and effects of the 品字标 workflow: the registry side of its actions (standards, certificates)."""
+"""Guards and effects of the 品字标 workflow: the registry side of its actions (standards, certificates).
+
+The standard an application names (at creation, on its draft, by 关联标准) is a 浙江制造 (T/ZZB) standard that is
+not withdrawn: one the applicant's enterprise drafted (lead or participant) links directly, and once published the
+standard-drafting stage completes by itself; one drafted by others must be published (certification against an
+existing standard) and lets the application past standard drafting only after the bureau's 确认标准 (recorded in
+the history, with its reason) that it covers the product.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -9,10 +16,59 @@ from registry import settings
 from registry.clock import local_date
 from registry.vocab import STANDARD_STATUSES
 from registry.extensions import db
-from registry.models import Certification, CertificationBody, Standard
+from registry.models import Certification, CertificationBody, Standard, StandardDrafter
 from registry.services.errors import ValidationFailed
 
 PUBLISHED = ("published", "in_force")
+ZZB = "group_zzb"
+CONFIRMED = "confirmed_standard_id"  # application.data: the standard the bureau confirmed covers the product
+
+
+def drafted_by(enterprise_id: int, standard_id: int) -> bool:
+    return db.session.scalar(select(StandardDrafter.id).where(StandardDrafter.enterprise_id == enterprise_id,
+                                                              StandardDrafter.standard_id == standard_id)) is not None
+
+
+def nameable_standards(enterprise_id: int) -> list[tuple[Standard, bool]]:
+    """The standards an application of ``enterprise_id`` may name, with whether the enterprise drafted each: its own
+    T/ZZB standards (not withdrawn), then others' published ones, each by number (500 at most)."""
+    own = {i for i in db.session.scalars(select(StandardDrafter.standard_id)
+                                         .where(StandardDrafter.enterprise_id == enterprise_id))}
+    rows = db.session.scalars(select(Standard).where(
+        Standard.level == ZZB, (Standard.id.in_(own) & (Standard.status != "withdrawn")) | Standard.status.in_(PUBLISHED))
+        .order_by(Standard.number).limit(500))
+    found = [(s, s.id in own) for s in rows]
+    return sorted(found, key=lambda pair: not pair[1])
+
+
+def standard_problem(enterprise_id: int, _actor, standard_id: int) -> str | None:
+    """Why an application of ``enterprise_id`` may not name ``standard_id`` (None: it may)."""
+    standard = db.session.get(Standard, standard_id)
+    if standard is None:
+        return "未找到该标准。"
+    if standard.level != ZZB:
+        return "只能选择“浙江制造”（T/ZZB）标准。"
+    if standard.status == "withdrawn":
+        return "该标准已废止。"
+    if standard.status not in PUBLISHED and not drafted_by(enterprise_id, standard_id):
+        return "他人起草的标准须已发布才能关联；本企业参与起草的，请先在企业的标准记录中登记。"
+    return None
+
+
+def needs_confirmation(application, _actor, _values) -> str | None:
+    """Guard of 确认标准: a published standard others drafted is linked and not yet confirmed."""
+    if application.standard_id is None:
+        return "尚未关联“浙江制造”标准。"
+    if drafted_by(application.enterprise_id, application.standard_id):
+        return "关联的是本企业起草的标准，无需确认。"
+    if (application.data or {}).get(CONFIRMED) == application.standard_id:
+        return "已确认该标准覆盖本产品。"
+    status = db.session.scalar(select(Standard.status).where(Standard.id == application.standard_id))
+    return None if status in PUBLISHED else "关联的标准尚未发布。"
+
+
+def confirm_standard(application, _actor, _values, _now) -> None:
+    application.data = {**(application.data or {}), CONFIRMED: application.standard_id}
 
 
 def ready_to_submit(application, _actor, _values) -> str | None:
@@ -31,17 +87,17 @@ def standard_published(application, _actor, _values) -> str | None:
     if application.standard_id is None:
         return "尚未关联“浙江制造”标准。"
     status = db.session.scalar(select(Standard.status).where(Standard.id == application.standard_id))
-    return None if status in PUBLISHED else "关联的标准尚未发布。"
+    if status not in PUBLISHED:
+        return "关联的标准尚未发布。"
+    if not drafted_by(application.enterprise_id, application.standard_id) and \
+            (application.data or {}).get(CONFIRMED) != application.standard_id:
+        return "关联的是他人起草的标准，须经市局确认该标准覆盖本产品。"
+    return None
 
 
 def link_standard(application, _actor, values, _now) -> None:
-    from workflows.services.applications import check_standard
-
-    problem = check_standard(application.enterprise_id, values["standard_id"])
-    if problem:
-        raise ValidationFailed({"standard_id": [problem]})
-    standard = db.session.get(Standard, values["standard_id"])
-    application.standard_id = standard.id
+    """The field's check (``standard_problem``) passed in the engine."""
+    application.standard_id = values["standard_id"]
 
 
 def body_choices() -> list[tuple[str, str]]:
@@ -50,6 +106,12 @@ def body_choices() -> list[tuple[str, str]]:
                               .where(CertificationBody.active.is_(True))
                               .order_by(CertificationBody.sort_order, CertificationBody.id))
     return [(str(body_id), name) for body_id, name in rows]
+
+
+def body_problem(_enterprise_id: int, _actor, body_id: int) -> str | None:
+    """Why ``body_id`` may not be chosen as the application's certification body (None: it may)."""
+    body = db.session.get(CertificationBody, body_id)
+    return None if body is not None and body.active else "请从目录中选择启用的认证机构。"
 
 
 def assign_body(application, _actor, values, _now) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from registry.i18n import N_
 from workflows.definitions import route_rules
-from workflows.definitions.pinzibiao_stages import apply_stage, pool_review, recognition_stages, town_recommendation
+from workflows.definitions.pinzibiao_stages import (apply_stage, existing_standard, pool_review, recognition_stages,
+                                                    town_recommendation)
 from workflows.spec import Field, Workflow
 
 PINZIBIAO_SERVICE_V1 = Workflow(
     name="pinzibiao_service", version=1, label=N_("品字标浙江服务认定"),
     fields=(Field("product", N_("服务名称")), Field("standard_proposal", N_("执行标准"), required=False),
-            Field("self_assessment", N_("自评价"), kind="textarea")),
+            Field("self_assessment", N_("自评价"), kind="textarea"), existing_standard()),
     stages=(apply_stage(route_rules.ready_for_recognition), town_recommendation(), pool_review(), *recognition_stages("pinzibiao_service")),
 )
 

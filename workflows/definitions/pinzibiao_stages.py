@@ -35,6 +35,12 @@ def pool_review() -> Stage:
                  reviewer_actions({BUREAU}, act("accept", N_("同意入库"), {BUREAU}, target=NEXT)), time_limit_days=10)
 
 
+def existing_standard() -> Field:
+    """The 浙江制造 standard an application names when it is created or drafted (``rules.standard_problem``)."""
+    return Field("standard_id", N_("已有“浙江制造”标准"), kind="standard", required=False, store=False,
+                 check=rules.standard_problem)
+
+
 def standard_drafting() -> Stage:
     """标准研制: the 浙江制造 standard is made in a provincial batch (批次): 立项 → 起草 → 征求意见 → 评审 → 发布, the
     bureau recording each step's date; 立项 can be refused, which returns the application to the enterprise. The
@@ -43,7 +49,10 @@ def standard_drafting() -> Stage:
                    Field("batch", N_("批次（立项时填写，如 2026年第一批）"), required=False, store=False))
     return Stage("standard_drafting", N_("标准研制"), frozenset({APPLICANT, BUREAU}),
                  (act("link_standard", N_("关联标准"), {APPLICANT, BUREAU}, style="plain",
-                      fields=(Field("standard_id", N_("标准"), kind="standard"),), effects=(rules.link_standard,)),
+                      fields=(Field("standard_id", N_("标准"), kind="standard", check=rules.standard_problem),),
+                      effects=(rules.link_standard,)),
+                  act("confirm_standard", N_("确认标准覆盖本产品"), {BUREAU}, style="plain", needs_reason=True,
+                      guard=rules.needs_confirmation, effects=(rules.confirm_standard,)),
                   act("record_standard_step", N_("记录标准研制进度"), {BUREAU}, style="plain",
                       fields=(Field("standard_step", N_("环节"), choices=rules.standard_step_choices, store=False),
                               *step_fields),
@@ -75,8 +84,8 @@ def body_choice() -> Stage:
     from here the body's ``certifier`` accounts see the application."""
     return Stage("body_choice", N_("申请认证"), frozenset({APPLICANT}),
                  (act("choose_body", N_("向认证机构提交认证申请"), {APPLICANT, BUREAU}, target=NEXT,
-                      fields=(Field("certification_body_id", N_("认证机构"), kind="int", choices=rules.body_choices,
-                                    store=False),),
+                      fields=(Field("certification_body_id", N_("认证机构"), kind="id", choices=rules.body_choices,
+                                    store=False, check=rules.body_problem),),
                       effects=(rules.assign_body,)),
                   withdraw()),
                  time_limit_days=20)

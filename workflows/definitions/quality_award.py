@@ -29,7 +29,7 @@ def _review(name: str, label: str, done: str, done_label: str, guard, limit_days
 
 QUALITY_AWARD_V1 = Workflow(
     name="quality_award", version=1, label=N_("政府质量奖申报"),
-    fields=(Field("round_id", N_("申报批次"), kind="int"),),
+    fields=(Field("round_id", N_("申报批次"), kind="id", check=rules.round_problem),),
     due_date=rules.stage_due_date,  # the round's stage deadlines, where it sets them
     page_endpoint="awards.application_show",  # scores, eligibility evidence and panels live on the award's page
     stages=(

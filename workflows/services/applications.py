@@ -1,7 +1,7 @@
 """Use cases of an application's owner and readers: start, save a draft, act (through the engine), read."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,71 +10,45 @@ from sqlalchemy.exc import IntegrityError
 from registry import clock, settings
 from registry.database import begin_write
 from registry.extensions import db
-from registry.models import Enterprise, Standard, User
+from registry.models import Enterprise, User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from registry.text import clean
 from workflows import actors, calendar, definitions, engine
 from workflows.models import Application, Transition
-from workflows.spec import DRAFT, RETURNED
+from workflows.spec import DRAFT, ID_KINDS, RETURNED
 
 EDITABLE_STATUSES = (DRAFT, RETURNED)
 
 
-def standards_for(enterprise_id: int, q: str | None = None) -> list[Standard]:
-    """The 浙江制造 (T/ZZB) standards an application of ``enterprise_id`` may name: those the enterprise drafted
-    (lead or participant), by number; ``q`` narrows them by number or title."""
-    from registry.models import StandardDrafter
-
-    query = (select(Standard).join(StandardDrafter, StandardDrafter.standard_id == Standard.id)
-             .where(StandardDrafter.enterprise_id == enterprise_id, Standard.level == "group_zzb"))
-    if q and q.strip():
-        text = q.strip()
-        query = query.where(Standard.number.contains(text, autoescape=True) | Standard.title.contains(
-            text, autoescape=True))
-    return list(db.session.scalars(query.order_by(Standard.number).limit(500)))
-
-
-def check_standard(enterprise_id: int, standard_id: int) -> str | None:
-    """Why ``standard_id`` cannot be named by an application of ``enterprise_id`` (None: it can)."""
-    if db.session.get(Standard, standard_id) is None:
-        return "未找到该标准。"
-    if standard_id not in {s.id for s in standards_for(enterprise_id)}:
-        return "只能选择本企业参与起草的“浙江制造”标准；如标准已发布但不在列表中，请先在企业的标准记录中登记。"
-    return None
-
-
-def _clean_data(workflow_name: str, fields: dict, enterprise_id: int | None = None
-                ) -> tuple[str, dict, int | None]:
-    """Validate the applicant's fields against the definition; returns (title, data, standard_id)."""
+def _clean_data(workflow_name: str, fields: dict, enterprise_id: int, actor: User) -> tuple[str, dict, dict]:
+    """Validate the applicant's fields against the definition; returns (title, data, ids): an id field's value
+    (e.g. ``standard_id``) passes its check for an application of ``enterprise_id`` and is in ``ids`` (also in
+    ``data`` when the field is stored)."""
     try:
         workflow = definitions.get(workflow_name)
     except KeyError:
         raise ValidationFailed({"workflow": ["未知的申报类型。"]}) from None
-    data, errors = {}, {}
+    data, ids, errors = {}, {}, {}
     for f in workflow.fields:
         value = fields.get(f.name)
+        if f.kind in ID_KINDS:
+            try:
+                ids.update(engine.clean_fields((replace(f, required=False),), {f.name: value}, enterprise_id, actor))
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
+            if f.store and f.name in ids:
+                data[f.name] = ids[f.name]
+            continue
         value = "" if value is None else clean(str(value), multiline=f.kind == "textarea").strip()
         if len(value) > 5000:
             errors[f.name] = [f"{f.label}过长。"]
         data[f.name] = value
-    standard_id = fields.get("standard_id") or None
-    if standard_id is not None:
-        try:
-            standard_id = int(standard_id)
-        except (TypeError, ValueError):
-            errors["standard_id"] = ["标准编号无效。"]
-            standard_id = None
-        else:
-            problem = check_standard(enterprise_id, standard_id) if enterprise_id else (
-                None if db.session.get(Standard, standard_id) else "未找到该标准。")
-            if problem:
-                errors["standard_id"] = [problem]
     title = (data.get("product") or "").strip()[:200]
     if not title:
         errors["product"] = ["请填写产品名称。"]
     if errors:
         raise ValidationFailed(errors)
-    return title, data, standard_id
+    return title, data, ids
 
 
 def start(user: User, workflow_name: str, enterprise_id: int | None, fields: dict,
@@ -90,7 +64,7 @@ def start(user: User, workflow_name: str, enterprise_id: int | None, fields: dic
         raise Forbidden("只有企业用户或市局工作人员可以发起申请。")
     if not enterprise_id or db.session.get(Enterprise, int(enterprise_id)) is None:
         raise NotFound("未找到该企业。")
-    title, data, standard_id = _clean_data(workflow_name, fields, int(enterprise_id))
+    title, data, ids = _clean_data(workflow_name, fields, int(enterprise_id), user)
     begin_write()
     if idempotency_key:
         existing = db.session.scalar(select(Application).where(Application.created_by_id == user.id,
@@ -101,7 +75,7 @@ def start(user: User, workflow_name: str, enterprise_id: int | None, fields: dic
     try:
         application = engine.start(workflow_name, int(enterprise_id), user, title=title, data=data,
                                    idempotency_key=idempotency_key)
-        application.standard_id = standard_id
+        application.standard_id = ids.get("standard_id")
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -124,7 +98,11 @@ def save_draft(user: User, application_id: int, version: int, fields: dict) -> A
         raise Forbidden("只有申请企业可以修改申请内容。")
     if application.status not in EDITABLE_STATUSES or application.version != version:
         raise Conflict(engine.CONFLICT_MESSAGE)
-    title, data, standard_id = _clean_data(application.workflow, fields, application.enterprise_id)
+    title, data, ids = _clean_data(application.workflow, fields, application.enterprise_id, user)
+    standard_id = ids.get("standard_id")
+    first_stage = engine.definition_of(application).first.name
+    if standard_id is not None and standard_id != application.standard_id and application.stage != first_stage:
+        raise ValidationFailed({"standard_id": ["申请受理后，标准在“标准研制”阶段通过“关联标准”更改。"]})
     application.title = title
     application.data = {**(application.data or {}), **data}
     if standard_id is not None:
