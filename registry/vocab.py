@@ -67,6 +67,8 @@ PATENT_STATUSES = Vocab(pending=_l("审查中"), granted=_l("已授权"), lapsed
 
 GI_STATUSES = Vocab(cultivating=_l("培育中"), applied=_l("已申请"), registered=_l("已注册"))
 # How a geographical indication is protected: as a 证明商标/集体商标 (CNIPA trademark) or as a 地理标志产品 (保护申请).
+# A 地理标志产品保护 application (registry.models.GiProduct): cultivated, applied for, approved by announcement.
+GI_PRODUCT_STATUSES = Vocab(cultivating=_l("培育中"), applied=_l("已申请"), registered=_l("已批准保护"))
 GI_ROUTES = Vocab(trademark=_l("地理标志证明商标/集体商标"), product_protection=_l("地理标志产品保护"))
 
 CREDIT_LIST_TYPES = Vocab(

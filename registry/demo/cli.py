@@ -5,7 +5,7 @@ import click
 
 _LABELS = {"enterprises": "企业", "standards": "标准", "standard_drafters": "标准起草单位", "certifications": "认证证书",
            "honours": "荣誉", "patents": "专利", "trademarks": "商标", "credit_records": "信用记录",
-           "incidents": "事故/抽查记录", "benefit_grades": "亩均效益评价"}
+           "incidents": "事故/抽查记录", "benefit_grades": "亩均效益评价", "gi_products": "地理标志产品保护"}
 
 
 @click.command("seed-demo")

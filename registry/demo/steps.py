@@ -8,4 +8,6 @@ from __future__ import annotations
 
 
 def STEPS() -> list:  # noqa: N802  (reads as the table it is)
-    return []
+    from registry.demo.gi_products import add_gi_products
+
+    return [add_gi_products]

@@ -77,6 +77,8 @@ _EXAMPLES = {
                 "granted_on": date(2019, 3, 1), "status": "granted"},
     "trademarks": {"reg_number": "30000001", "nice_class": 7, "mark": "临海牌", "registered_on": date(2021, 4, 1),
                    "expires_on": date(2031, 3, 31), "madrid": False, "geographical_indication": False},
+    "gi-products": {"product_name": "临海蜜桔", "status": "applied", "cultivation_started_on": date(2021, 3, 1),
+                    "applied_on": date(2022, 5, 10), "authority": "国家知识产权局"},
     "credit-records": {"list_type": "abnormal_operation", "listed_on": date(2023, 1, 10),
                        "authority": "临海市市场监督管理局", "reason": "未按时公示年度报告"},
     "incidents": {"occurred_on": date(2023, 5, 1), "kind": "failed_spot_check", "description": "监督抽查不合格"},

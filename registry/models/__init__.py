@@ -14,3 +14,4 @@ from registry.models.settings import Setting  # noqa: F401
 from registry.models.standards import Standard, StandardDrafter  # noqa: F401
 from registry.models.trademarks import Trademark  # noqa: F401
 from registry.models.heartbeat import Heartbeat  # noqa: F401
+from registry.models.gi_products import GiProduct  # noqa: F401

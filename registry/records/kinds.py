@@ -18,10 +18,11 @@ from sqlalchemy import select
 from registry.i18n import source_text
 from registry.identifiers import IdentifierError, parse_patent_number, parse_standard_number, parse_trademark
 from registry.extensions import db
-from registry.models import BenefitGrade, Certification, CreditRecord, GreenProductDomain, Honour, IncidentRecord, Patent, StandardDrafter, Trademark
+from registry.models import (BenefitGrade, Certification, CreditRecord, GiProduct, GreenProductDomain, Honour,
+                             IncidentRecord, Patent, StandardDrafter, Trademark)
 from registry.records.fields import FieldSpec as F
 from registry.vocab import (BENEFIT_GRADES, CERTIFICATION_STATUSES, CERTIFICATION_TYPES, CREDIT_LIST_TYPES, ENTERPRISE_ROLES,
-                            GI_ROUTES, GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
+                            GI_PRODUCT_STATUSES, GI_ROUTES, GI_STATUSES, HONOUR_LEVELS, HONOUR_TYPES, INCIDENT_KINDS, PATENT_STATUSES, PATENT_TYPES,
                             PROJECT_HONOUR_TYPES, PROJECT_ROLES, REVIEWED_HONOUR_YEARS, STANDARD_LEVELS,
                             STANDARD_STATUSES, Vocab)
 
@@ -155,6 +156,15 @@ def _check_trademark(values: dict, errors: Errors) -> None:
     _after(values, errors, "gi_cultivation_started_on", "gi_applied_on", "地理标志申请日期不能早于培育开始日期。")
 
 
+def _check_gi_product(values: dict, errors: Errors) -> None:
+    if values.get("status") == "cultivating" and not values.get("cultivation_started_on"):
+        errors.setdefault("cultivation_started_on", []).append("培育中的地理标志产品请填写培育开始日期。")
+    if values.get("status") in ("applied", "registered") and not values.get("applied_on"):
+        errors.setdefault("applied_on", []).append("已申请或已批准的地理标志产品请填写申请日期。")
+    _after(values, errors, "cultivation_started_on", "applied_on", "申请日期不能早于培育开始日期。")
+    _after(values, errors, "applied_on", "approved_on", "批准日期不能早于申请日期。")
+
+
 def _check_credit(values: dict, errors: Errors) -> None:
     _after(values, errors, "listed_on", "removed_on", "移出日期不能早于列入日期。")
 
@@ -257,6 +267,22 @@ TRADEMARKS = RecordKind(
     order_by=(Trademark.registered_on.desc(),),
 )
 
+GI_PRODUCTS = RecordKind(
+    slug="gi-products", label=_l("地理标志产品保护"), model=GiProduct,
+    fields=(
+        F("product_name", _l("产品名称"), required=True, max_length=200, hint=_l("如 临海蜜桔；无商标注册号")),
+        F("status", _l("状态"), "choice", required=True, choices=GI_PRODUCT_STATUSES),
+        F("cultivation_started_on", _l("培育开始日期"), "date"), F("applied_on", _l("申请日期"), "date"),
+        F("approved_on", _l("批准日期"), "date"), F("announcement", _l("批准公告号"), max_length=64),
+        F("authority", _l("受理机关"), max_length=200),
+    ),
+    check=_check_gi_product,
+    duplicate=lambda e, v: select(GiProduct).where(GiProduct.enterprise_id == e,
+                                                   GiProduct.product_name == v.get("product_name")),
+    describe=lambda g: f"{g.product_name}（{GI_PRODUCT_STATUSES.label(g.status)}）",
+    order_by=(GiProduct.applied_on.desc(),),
+)
+
 CREDIT_RECORDS = RecordKind(
     slug="credit-records", label=_l("信用记录"), model=CreditRecord,
     fields=(
@@ -307,4 +333,4 @@ BENEFIT_GRADES_KIND = RecordKind(
 )
 
 KINDS: dict[str, RecordKind] = {k.slug: k for k in (STANDARDS, CERTIFICATIONS, HONOURS, PATENTS, TRADEMARKS,
-                                                     CREDIT_RECORDS, INCIDENTS, BENEFIT_GRADES_KIND)}
+                                                     GI_PRODUCTS, CREDIT_RECORDS, INCIDENTS, BENEFIT_GRADES_KIND)}

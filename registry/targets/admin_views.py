@@ -134,3 +134,14 @@ def official_difference(code: str, year: int):
 def value_attachment(value_id: int):
     path, name = catalogue.attachment(current_user, value_id)
     return send_download(path, name)
+
+
+@bp.get("/green-domains/unmapped")
+@login_required
+def unmapped_green_domains():
+    from registry.targets.green_domains import still_valid, unmapped
+
+    items = unmapped(current_user)
+    day = today()
+    return render_template("targets/green_unmapped.html", items=items, day=day,
+                           valid={i.certification.id for i in items if still_valid(i, day)})

@@ -27,7 +27,8 @@ from sqlalchemy import Date, Select, String, and_, case, cast, exists, extract, 
 from sqlalchemy.orm import aliased
 
 from registry.i18n import N_
-from registry.models import Certification, Enterprise, GreenProductDomain, Honour, Standard, StandardDrafter, Trademark
+from registry.models import (Certification, Enterprise, GiProduct, GreenProductDomain, Honour, Standard, StandardDrafter,
+                             Trademark)
 from registry.targets import settings as rule_settings
 from registry.targets.sqlfuncs import year_end
 
@@ -231,8 +232,10 @@ def trademarks(which: str):
             conditions = [Trademark.geographical_indication.is_(True)]
         else:
             start, conditions = Trademark.registered_on, []
+        if which == "gi":
+            key = _tagged("t", Trademark.id)
         expires = Trademark.expires_on if which == "registered" else _no_date()
-        return (
+        query = (
             select(key.label("key"), literal("trademark").label("source"), Trademark.id.label("record_id"),
                    *_enterprise_columns(Trademark.enterprise_id),
                    Trademark.gi_status.label("kind_code"), Trademark.reg_number.label("number"),
@@ -240,8 +243,28 @@ def trademarks(which: str):
                    _no_date().label("end"), expires.label("expires"))
             .select_from(Trademark).join(Enterprise, Enterprise.id == Trademark.enterprise_id).where(*conditions)
         )
+        if which != "gi":
+            return query
+        both = query.union_all(_gi_products()).subquery("gi_facts")
+        return select(*both.c)  # a plain select, so counting can still filter on enterprise_id
 
     return facts
+
+
+def _gi_products() -> Select:
+    """地理标志产品保护 applications (no trademark number), each once, in the year of the earlier of its cultivation
+    start and its application (approval date when neither is recorded), as gi facts beside the trademarks."""
+    cultivated, applied = GiProduct.cultivation_started_on, GiProduct.applied_on
+    start = case((and_(cultivated.is_not(None), or_(applied.is_(None), cultivated < applied)), cultivated),
+                 else_=func.coalesce(applied, GiProduct.approved_on))
+    return (
+        select(_tagged("g", GiProduct.id).label("key"), literal("gi_product").label("source"),
+               GiProduct.id.label("record_id"), *_enterprise_columns(GiProduct.enterprise_id),
+               GiProduct.status.label("kind_code"), GiProduct.announcement.label("number"),
+               GiProduct.product_name.label("title"), start.label("start"), extract("year", start).label("year"),
+               _no_date().label("end"), _no_date().label("expires"))
+        .select_from(GiProduct).join(Enterprise, Enterprise.id == GiProduct.enterprise_id)
+    )
 
 
 def _build() -> dict[str, Rule]:
@@ -301,8 +324,9 @@ def _build() -> dict[str, Rule]:
              ("honours:zhejiang_export_brand",)),
         Rule("registered_trademarks", N_("登记库内当日有效的注册商标（件）"), N_("商标"), CUMULATIVE, trademarks("registered"),
              ("trademarks:all",)),
-        Rule("gi_trademarks", N_("2021-2025 年开始培育或申请的地理标志（证明商标/集体商标及地理标志产品保护），"
-                                 "每个地理标志计一次，按培育开始日与申请日中较早者计入当年"), N_("地理标志"), NEW,
+        Rule("gi_trademarks", N_("2021-2025 年开始培育或申请的地理标志（证明商标/集体商标及地理标志产品保护，"
+                                 "含无商标注册号的地理标志产品保护申请），每个地理标志计一次，按培育开始日与申请日中"
+                                 "较早者计入当年"), N_("地理标志"), NEW,
              trademarks("gi"), ("trademarks:gi",)),
         Rule("madrid_trademarks", N_("2021-2025 年取得的马德里商标国际注册，一件国际注册计一次（不论类别数）"),
              N_("国际注册"), NEW, trademarks("madrid"), ("trademarks:madrid",)),

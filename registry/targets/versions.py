@@ -71,6 +71,8 @@ def tokens_for(obj, deleted: bool = False, created: bool = False) -> set[str]:
         if _values(obj, "geographical_indication") & {True}:
             tokens.add("trademarks:gi")
         return tokens
+    if table == "gi_products":  # 地理标志产品保护 applications count with the GI trademarks
+        return {"trademarks:gi"}
     if table == "settings":
         return {"settings:targets"} if str(getattr(obj, "key", "")).startswith("targets.") else set()
     if table == "green_product_domains":  # a renamed or added domain changes which certificates count

@@ -101,6 +101,8 @@ def describe(item: dict) -> tuple[str, str, str]:
         return "认证证书", item["number"], item["title"] or (item["kind_code"] or "")
     if source == "first_certificate":
         return f"企业（{CERTIFICATION_TYPES.label(item['kind_code'])}）", item["number"], ""
+    if source == "gi_product":
+        return "地理标志产品保护", item["number"] or "", item["title"] or ""
     return "商标", item["number"], item["title"] or ""
 
 

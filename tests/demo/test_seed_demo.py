@@ -14,7 +14,8 @@ from tests.conftest import Auth
 
 KINDS = {"enterprises": m.Enterprise, "standards": m.Standard, "standard_drafters": m.StandardDrafter,
          "certifications": m.Certification, "honours": m.Honour, "patents": m.Patent, "trademarks": m.Trademark,
-         "credit_records": m.CreditRecord, "incidents": m.IncidentRecord, "benefit_grades": m.BenefitGrade}
+         "credit_records": m.CreditRecord, "incidents": m.IncidentRecord, "benefit_grades": m.BenefitGrade,
+         "gi_products": m.GiProduct}
 
 
 def _count(model) -> int:

@@ -24,6 +24,8 @@ CASES = {
     "trademarks": ({"reg_number": "12345678", "nice_class": "7", "mark": "临海牌", "registered_on": "2015-01-07",
                     "expires_on": "2025-01-06", "madrid": "y", "madrid_registered_on": "2016-01-01"},
                    {"mark": "新临海牌"}, lambda r: r.mark),
+    "gi-products": ({"product_name": "临海蜜桔", "status": "applied", "applied_on": "2023-04-01"},
+                    {"announcement": "2024年第5号"}, lambda r: r.announcement),
     "credit-records": ({"list_type": "abnormal_operation", "listed_on": "2024-01-10", "authority": "临海市市场监督管理局",
                         "reason": "未按规定报送年报"},
                        {"removed_on": "2024-06-01"}, lambda r: str(r.removed_on)),

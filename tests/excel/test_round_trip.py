@@ -44,6 +44,12 @@ def _build_registry() -> None:
     CreditRecordFactory(enterprise=b, removed_on=date(2023, 6, 30), reason="未公示年报")
     IncidentRecordFactory(enterprise=a)
     BenefitGradeFactory(enterprise=a, year=2024, grade="B", published_on=date(2025, 6, 30), note="亩均效益综合评价")
+    from registry.models import GiProduct
+
+    db.session.add(GiProduct(enterprise_id=b.id, product_name="临海蜜桔", status="applied",
+                             cultivation_started_on=date(2021, 3, 1), applied_on=date(2022, 5, 10),
+                             authority="国家知识产权局"))
+    db.session.commit()
 
 
 def _snapshot(user) -> dict:

@@ -101,6 +101,15 @@ def build_registry(seed: int = 7, enterprises: int = 40) -> dict:
                          gi_applied_on=_maybe(rng, 0.7, random_date(rng, lo, hi)) if gi else None,
                          gi_route=rng.choice(["trademark", "product_protection"]) if gi else None,
                          gi_cultivation_started_on=_maybe(rng, 0.5, random_date(rng, lo, hi)) if gi else None)
+    from registry.models import GiProduct
+
+    for n in range(12):  # 地理标志产品保护 applications without a trademark number
+        status = rng.choice(["cultivating", "applied", "registered"])
+        db.session.add(GiProduct(enterprise_id=rng.choice(ents).id, product_name=f"临海特产{n}", status=status,
+                                 cultivation_started_on=_maybe(rng, 0.6, random_date(rng, lo, hi)),
+                                 applied_on=_maybe(rng, 0.7, random_date(rng, lo, hi)),
+                                 approved_on=_maybe(rng, 0.3, random_date(rng, lo, hi))))
+    db.session.commit()
     return {"enterprises": ents, "towns": towns[:6], "industries": industries[:4]}
 
 

@@ -96,6 +96,14 @@ def trademark_sql(which, day, year, jid, iid):
                  "t.gi_cultivation_started_on < t.gi_applied_on) THEN t.gi_cultivation_started_on "
                  "ELSE COALESCE(t.gi_applied_on, t.registered_on) END)")
         cond = f"t.geographical_indication = :yes AND {first} BETWEEN :lo AND :hi AND {first} <= :on"
+        # plus the 地理标志产品保护 applications without a trademark number (their own table), the same way
+        product_first = ("(CASE WHEN g.cultivation_started_on IS NOT NULL AND (g.applied_on IS NULL OR "
+                         "g.cultivation_started_on < g.applied_on) THEN g.cultivation_started_on "
+                         "ELSE COALESCE(g.applied_on, g.approved_on) END)")
+        products = ("SELECT COUNT(*) FROM gi_products g JOIN enterprises e ON e.id = g.enterprise_id WHERE "
+                    f"{product_first} BETWEEN :lo AND :hi AND {product_first} <= :on" + _filters(jid, iid))
+        return (f"SELECT ({base + cond + _filters(jid, iid)}) + ({products})",
+                {"yes": True, "lo": lo, "hi": hi, "on": day})
     return base + cond + _filters(jid, iid), {"yes": True, "lo": lo, "hi": hi, "on": day}
 
 

@@ -52,3 +52,27 @@ def test_a_gi_takes_the_trademark_route_by_default_and_cultivation_needs_its_dat
         _gi(bureau, owner, "60000013", gi_status="applied", gi_cultivation_started_on="2024-01-01",
             gi_applied_on="2023-01-01")
     assert "gi_applied_on" in err.value.errors
+
+
+def test_a_product_protection_application_without_a_trademark_number_counts_as_its_own_record():
+    bureau = UserFactory(role="bureau")
+    association = EnterpriseFactory(name="临海市西兰花产业协会")
+    records.create_record(bureau, association.id, "gi-products", {
+        "product_name": "临海西兰花", "status": "cultivating", "cultivation_started_on": "2022-06-01"})
+    records.create_record(bureau, association.id, "gi-products", {
+        "product_name": "临海蜜桔", "status": "applied", "cultivation_started_on": "2020-03-01",
+        "applied_on": "2023-05-01"})  # its GI work began before the plan: not 新增
+    records.create_record(bureau, association.id, "gi-products", {
+        "product_name": "涌泉蜜桔", "status": "registered", "applied_on": "2024-02-01", "approved_on": "2025-03-01"})
+    _gi(bureau, association, "60000021", gi_status="applied", gi_applied_on="2024-09-01")
+    got = counting.count(get_rule("gi_trademarks"), END)
+    assert got.total == 3
+    assert {y: got.by_year[y] for y in (2022, 2023, 2024)} == {2022: 1, 2023: 0, 2024: 2}
+    listed = counting.records(get_rule("gi_trademarks"), END)
+    assert sorted(item["title"] for item in listed) == ["临海60000021", "临海西兰花", "涌泉蜜桔"]
+    with pytest.raises(ValidationFailed) as err:  # cultivating needs its start date, applied its application date
+        records.create_record(bureau, association.id, "gi-products", {"product_name": "X", "status": "cultivating"})
+    assert "cultivation_started_on" in err.value.errors
+    with pytest.raises(ValidationFailed) as err:
+        records.create_record(bureau, association.id, "gi-products", {"product_name": "Y", "status": "applied"})
+    assert "applied_on" in err.value.errors
