@@ -18,7 +18,7 @@ from registry import clock
 from registry.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import EnterpriseFactory, StandardDrafterFactory, StandardFactory
-from tests.workflows.conftest import own_standard, place
+from tests.workflows.conftest import cast, own_standard, place  # noqa: F401  (cast: a fixture)
 from workflows import definitions, engine
 from workflows.models import Application, Transition
 from workflows.spec import ID_KINDS
@@ -75,8 +75,17 @@ def _refused_rounds(cast) -> dict[str, int]:
             "already entered": entered, "missing": 99999999}
 
 
+def _refused_bodies(_cast) -> dict[str, int]:
+    from registry.models import CertificationBody
+
+    retired = CertificationBody(code="RETIRED-WALK", name="已停用的认证机构", active=False)
+    db.session.add(retired)
+    db.session.commit()
+    return {"retired body": retired.id, "missing": 99999999}
+
+
 # The ids no application of the cast's enterprise may name, per id field name. A new id field needs a line here.
-REFUSED = {"standard_id": _refused_standards, "round_id": _refused_rounds}
+REFUSED = {"standard_id": _refused_standards, "round_id": _refused_rounds, "certification_body_id": _refused_bodies}
 
 
 def test_the_walk_finds_the_known_id_fields():
