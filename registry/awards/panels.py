@@ -54,10 +54,11 @@ def current_draw(entry_id: int) -> PanelDraw | None:
 
 
 def draw_panels(actor: User, entry_ids: list[int], now: datetime, *, reason: str | None = None,
-                size: int | None = None, n_substitutes: int | None = None, seed: str | None = None
-                ) -> list[PanelDraw]:
+                size: int | None = None, n_substitutes: int | None = None, seed: str | None = None,
+                round_id: int | None = None) -> list[PanelDraw]:
     """Draw and record panels for entries (one batch). An entry that already has a panel is redrawn, which needs
-    a reason and is refused once scoring has begun. Raises Forbidden, NotFound, ValidationFailed, Conflict."""
+    a reason and is refused once scoring has begun. ``round_id``: the round the request is about; every entry must
+    be of it. Raises Forbidden, NotFound, ValidationFailed, Conflict."""
     require_bureau(actor)
     size = size or settings.get("awards.panel.size")
     n_subs = settings.get("awards.panel.substitutes") if n_substitutes is None else n_substitutes
@@ -65,6 +66,8 @@ def draw_panels(actor: User, entry_ids: list[int], now: datetime, *, reason: str
     entries = [get_entry(actor, i) for i in sorted(set(entry_ids))]
     if not entries:
         raise ValidationFailed({"entry_ids": ["请选择要抽取专家的申报。"]})
+    if round_id is not None and any(e.round_id != round_id for e in entries):
+        raise ValidationFailed({"entry_ids": ["所选申报不属于本届评选。"]})
     previous = {e.id: current_draw(e.id) for e in entries}
     if any(previous.values()) and not (reason or "").strip():
         raise ValidationFailed({"reason": ["重新抽取必须填写理由。"]})

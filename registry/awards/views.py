@@ -211,7 +211,8 @@ def round_draw(round_id: int):
     ids = [int(i) for i in request.form.getlist("entry_ids") if i.isdigit()]
     if form.validate_on_submit():
         run_and_flash(lambda: panels.draw_panels(current_user, ids, clock.now(), reason=form.reason.data,
-                                                 size=form.size.data, n_substitutes=form.substitutes.data),
+                                                 size=form.size.data, n_substitutes=form.substitutes.data,
+                                                 round_id=round_id),
                       f"已为 {len(ids)} 个申报随机抽取专家组，抽取记录可复核。")
     else:
         flash("请填写专家组人数（不少于 5 人）和候补人数。", "danger")

@@ -318,3 +318,22 @@ def test_bureau_pages_create_edit_tie_and_show_form_errors(client, auth, bureau,
     history = client.get(show).get_data(as_text=True)
     assert "工作单位" in history and "临海市质检院" in history and "台州学院" in history and "市局王科长" in history
     assert csrf_token_from(history)
+
+
+def test_a_draw_for_one_round_refuses_an_entry_of_another(bureau, make_experts, make_entry, award_round, client):
+    """Issue 9 item 3: the entry ids posted to a round's draw must be that round's (the page's form names them)."""
+    make_experts(10)
+    entry = make_entry()
+    with pytest.raises(ValidationFailed) as err:
+        panels.draw_panels(bureau, [entry.id], NOW, seed="s", round_id=award_round.id + 1000)
+    assert "entry_ids" in err.value.errors
+    assert db.session.scalar(select(PanelDraw.id)) is None
+    auth = Auth(client)
+    auth.login(bureau)
+    other = f"/awards/rounds/{award_round.id + 1000}/draw"
+    page = client.get(f"/awards/rounds/{award_round.id}")
+    client.post(other, data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "entry_ids": [str(entry.id)],
+                             "size": "5", "substitutes": "2"})
+    assert db.session.scalar(select(PanelDraw.id)) is None
+    panels.draw_panels(bureau, [entry.id], NOW, seed="s", round_id=award_round.id)
+    assert db.session.scalar(select(PanelDraw.id)) is not None
