@@ -141,6 +141,9 @@ def _finished_round(bureau: User, town_of, template: User, firms: list[Enterpris
     from registry.demo.applications import _applicant_for
     from workflows import engine
 
+    if not firms:  # a small demo (seed-demo --enterprises 20) may have no firm fit to have won last year
+        return {"finished_rounds": 0, "honours_granted": 0}
+
     def at(day, hour=10):  # 10:00 Beijing time on a day of last year's round
         return datetime.combine(day, time(hour), LOCAL_TZ).astimezone(timezone.utc)
 
@@ -231,7 +234,7 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         stage_deadlines={"recommend": closes + timedelta(days=10), "eligibility": closes + timedelta(days=20),
                          "document_review": closes + timedelta(days=45), "site_review": closes + timedelta(days=75),
                          "deliberation": closes + timedelta(days=90)})
-    made = {"experts": experts, "rounds": 2, "nominations": 0, **made_before}
+    made = {"experts": experts, "rounds": 1 + made_before["finished_rounds"], "nominations": 0, **made_before}
     for step, firm in enumerate(firms):
         application = _nominate(_applicant_for(firm, template), found.id, 0.78 + 0.04 * step, now,
                                 excellence_since=today.year - 4 - step)
