@@ -33,7 +33,7 @@ def _objection_limit() -> str:
 
 
 @bp.route("/notices/<int:round_id>", methods=["GET", "POST"])
-@limiter.limit(_objection_limit, methods=["POST"])
+@limiter.limit(_objection_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 404)
 def notice_show(round_id: int):
     found = _public_round(round_id)
     listed = committee.proposed(round_id)
