@@ -11,6 +11,8 @@ def _allowed(kind: str) -> list[str]:
         from workflows.services.attachments import ALLOWED
     elif kind == "award":
         from registry.awards.files import ALLOWED
+    elif kind == "objection":
+        from registry.awards.objections import FILE_TYPES as ALLOWED  # noqa: N811
     elif kind == "targets":
         from registry.targets.catalogue import ATTACHMENT_TYPES as ALLOWED  # noqa: N811
     elif kind == "xlsx":

@@ -192,5 +192,16 @@ class BenefitGradeFactory(Base):
     authority = "临海市经济和信息化局"
 
 
+class GiProductFactory(Base):
+    class Meta:
+        model = m.GiProduct
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    product_name = factory.Sequence(lambda n: f"临海特产{n}")
+    status = "applied"
+    applied_on = dt.date(2023, 4, 1)
+    authority = "国家知识产权局"
+
+
 def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))

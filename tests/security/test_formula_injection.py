@@ -28,7 +28,7 @@ assert {p[0] for p in PAYLOADS} == set(FORMULA_TRIGGERS)
 RECORD_FACTORIES = {"standards": f.StandardDrafterFactory, "certifications": f.CertificationFactory,
                     "honours": f.HonourFactory, "patents": f.PatentFactory, "trademarks": f.TrademarkFactory,
                     "credit-records": f.CreditRecordFactory, "incidents": f.IncidentRecordFactory,
-                    "benefit-grades": f.BenefitGradeFactory}
+                    "benefit-grades": f.BenefitGradeFactory, "gi-products": f.GiProductFactory}
 
 
 def _text_specs(specs):

@@ -60,7 +60,7 @@ def test_record_post_and_patch_ignore_server_fields(client, bureau, slug):
     forged = {**FORGED, "enterprise_id": victim.id}
     if slug == "certifications":
         forged.pop("status")  # a real field of certificates (valid / suspended ...), validated as a choice
-    if slug in ("standards", "patents"):
+    if slug in ("standards", "patents", "gi-products"):  # gi-products: status is a real field (培育中, 已申请...)
         forged.pop("status")
     if slug == "standards":
         forged.pop("role")
