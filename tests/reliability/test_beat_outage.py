@@ -70,17 +70,19 @@ def test_one_sweep_after_beat_comes_back_applies_everything_once(app, cast, draf
     assert T1 < aware(run.remind_at)
 
     with WebhookSink() as webhook:
-        subscribe(cast.bureau, webhook.url, email=False)
+        subscribe(cast.bureau, webhook.url, email=False)  # the escalations
+        subscribe(cast.applicant, webhook.url, email=False)  # the moves: 申请认证 is the applicant's stage
         first = send(app, "workflows.sweep_deadlines", queue, now=T1.isoformat())
         wait_for(lambda: finished(celery_worker, first) == 1, 30, "the sweep", [celery_worker])
         after_one, autos_one = _snapshot(overdue + waiting)
         again = [send(app, "workflows.sweep_deadlines", queue, now=moment.isoformat())
                  for moment in (T1, T1 + timedelta(hours=1))]
         wait_for(lambda: all(finished(celery_worker, t) == 1 for t in again), 30, "the later sweeps", [celery_worker])
-        expected_keys = set(db.session.scalars(select(Notification.effect_key).where(
-            Notification.user_id == cast.bureau.id, Notification.created_at >= T1 - timedelta(minutes=1))))
-        expected_keys = {f"{key}:webhook" for key in expected_keys}
-        wait_for(lambda: expected_keys <= set(webhook.effect_keys()), 30, "the bureau's webhooks", [celery_worker])
+        sent = Counter(db.session.execute(select(Notification.user_id, Notification.effect_key).where(
+            Notification.user_id.in_((cast.bureau.id, cast.applicant.id)),
+            Notification.created_at >= T1 - timedelta(minutes=1))).all())
+        expected_keys = {f"{key}:webhook" for _user, key in sent}
+        wait_for(lambda: expected_keys <= set(webhook.effect_keys()), 30, "the webhooks", [celery_worker])
         after_three, autos_three = _snapshot(overdue + waiting)
         deliveries = Counter(webhook.effect_keys())
 
@@ -93,10 +95,12 @@ def test_one_sweep_after_beat_comes_back_applies_everything_once(app, cast, draf
     early = sum(n for (i, kind), n in after_three.items() if i == not_due or (i == in_window and kind == "escalation"))
     print(f"\nbeat down {T1 - T0}: {OVERDUE} deadlines passed, 1 reminder window opened, {WAITING_ON_STANDARD} "
           f"automatic moves due; after one sweep: missed = {missed}, then 3 sweeps in all: duplicates = "
-          f"{duplicates}, early = {early}; bureau webhooks delivered {len(deliveries)} (each {set(deliveries.values())})")
+          f"{duplicates}, early = {early}; webhooks delivered {len(deliveries)} (each {set(deliveries.values())})")
     assert (missed, duplicates, early) == (0, 0, 0)
     assert after_three == after_one and autos_three == autos_one == {i: 1 for i in waiting}
-    assert len(expected_keys) == OVERDUE + WAITING_ON_STANDARD  # an escalation each, a notice of each move
+    by_user = Counter(user for user, _key in sent)  # the bureau: an escalation each; the applicant: each move
+    assert (by_user[cast.bureau.id], by_user[cast.applicant.id]) == (OVERDUE, WAITING_ON_STANDARD)
+    assert len(expected_keys) == OVERDUE + WAITING_ON_STANDARD
     assert set(deliveries) == expected_keys
     assert db.session.scalar(select(func.count(StageRun.id)).where(
         StageRun.application_id.in_(overdue), StageRun.escalated_at.is_(None), StageRun.ended_at.is_(None))) == 0
