@@ -40,7 +40,10 @@ def test_seed_demo_shows_every_feature_and_says_who_holds_what(app, runner, monk
                                  .where(AwardEntry.round_id == finished.id)).all()
     assert sorted(h.honour_type for h in honours) == ["quality_award", "quality_award_nomination"]
     assert all(h.awarded_on < clock.today() for h in honours)
-    winner = db.session.scalar(select(User.email).where(User.enterprise_id == honours[0].enterprise_id))
+    # The winner is the enterprise holding the award itself (not the nomination); rows come back in no set order
+    # (PostgreSQL differs from SQLite), so the check names the honour and accepts any of that enterprise's accounts.
+    award = next(h for h in honours if h.honour_type == "quality_award")
+    winners = set(db.session.scalars(select(User.email).where(User.enterprise_id == award.enterprise_id)))
     assert db.session.scalar(select(func.count()).select_from(NotificationPreference)
                              .where(NotificationPreference.email_enabled.is_(True))) >= 8
 
@@ -56,7 +59,7 @@ def test_seed_demo_shows_every_feature_and_says_who_holds_what(app, runner, monk
     assert "被退回补正的申请" in out and "待声明利益冲突" in out and "年度监督提醒" in out and "证书到期提醒" in out
     assert "qiye@linhai.example" in out and "开发邮箱" in out
     assert f"{finished.name}获奖企业" in out and "待评分" in out
-    assert any(line.split()[0] == winner for line in lines if line.split())
+    assert any(line.split()[0] in winners for line in lines if line.split()), (winners, listed)
 
     again = runner.invoke(args=["seed-demo"])  # idempotent: nothing twice
     assert again.exit_code == 0
