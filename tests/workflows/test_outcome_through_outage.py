@@ -16,6 +16,14 @@ from workflows.models import Outbox
 from workflows.services import outbox
 
 
+@pytest.fixture(autouse=True)
+def no_worker(app, monkeypatch):
+    """Publish to a queue nobody consumes: the session's real worker (``celery_worker``, started by an earlier test
+    and alive until the session ends) would otherwise deliver the row before the test's own ``outbox.run`` does,
+    which then finds it taken ("skipped"). The queue's keys are dropped with the session's after the test."""
+    monkeypatch.setitem(app.config, "CELERY_QUEUE", f"{app.config['CELERY_QUEUE']}:outage-void")
+
+
 def _cut(statement: str) -> exc.OperationalError:
     return exc.OperationalError(statement, {}, Exception("server closed the connection unexpectedly"))
 
