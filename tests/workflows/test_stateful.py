@@ -31,6 +31,7 @@ from registry.awards import flow, rounds
 from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import AwardEntry, AwardRound
 from registry.extensions import db
+from registry.models import CertificationBody
 from registry.services.errors import DomainError, ValidationFailed
 from tests.factories import EnterpriseFactory, HonourFactory, UserFactory, jurisdiction
 from tests.workflows.conftest import own_standard
@@ -38,11 +39,11 @@ from workflows import actors, chain, definitions, engine
 from workflows.models import Application, Attachment, StageRun, Transition
 from workflows.services import applications
 
-WORKFLOWS = {name: definitions.get(name, 1) for name in ("pinzibiao", "quality_award")}
+WORKFLOWS = {name: definitions.get(name) for name in ("pinzibiao", "quality_award")}  # what start() uses
 ACTIONS = sorted({a.name for w in WORKFLOWS.values() for s in w.stages for a in s.actions})
 PERSONAS = ("applicant", "other_applicant", "town", "bureau", "expert", "system")
 EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "8"))
-STEPS = int(os.environ.get("STATEFUL_STEPS", "40"))
+STEPS = int(os.environ.get("STATEFUL_STEPS", "150"))  # the workflows grew (bodies, shortlist, approval): 40 no longer reached the end
 _SERIAL = itertools.count(1)
 # Which statuses each stage may hold (from the definitions' actions).
 LEGAL = {(w, s.name): {"in_progress", "returned", "rejected", "withdrawn"} for w, d in WORKFLOWS.items()
@@ -50,6 +51,11 @@ LEGAL = {(w, s.name): {"in_progress", "returned", "rejected", "withdrawn"} for w
 for _name in WORKFLOWS:
     LEGAL[(_name, "apply")] = {"draft", "withdrawn"}
 LEGAL[("pinzibiao", "certified")] = {"done", "suspended", "revoked"}
+for _name, _definition in WORKFLOWS.items():  # a status an action sets where it leaves the application
+    for _stage in _definition.stages:
+        for _action in _stage.actions:
+            if _action.status and _action.target in (None, _stage.name):
+                LEGAL[(_name, _stage.name)].add(_action.status)
 LEGAL[("quality_award", "approved")] = {"done", "revoked"}
 
 VISITED: dict[str, set[str]] = {name: set() for name in WORKFLOWS}
@@ -76,6 +82,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         }
         self.applicants: dict[int, object] = {}  # application id -> its applicant (award: one enterprise each)
         self.standard_id = own_standard(enterprise, status="published").id  # the 品字标 applicant drafted it
+        body = CertificationBody(code=f"SM-{enterprise.id}", name=f"状态机认证机构{enterprise.id}")
+        db.session.add(body)
+        db.session.commit()
+        self.body_id = body.id  # the certification body the applicant applies to
         self.ids: list[int] = []
         self.violations: list[str] = []
 
@@ -168,7 +178,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         fact_recorded = fact_missing >= 2 and self._record_fact(application, action.name)
         try:
             engine.apply(application_id, action.name, self._user(persona, application_id), reason="理由",
-                         version=application.version, payload=self._payload())
+                         version=application.version, payload=self._payload(action))
         except ValidationFailed as exc:
             reason = "; ".join(m for msgs in exc.errors.values() for m in msgs)
             REFUSALS[("progress", reason[:40])] += 1
@@ -177,10 +187,16 @@ class WorkflowMachine(RuleBasedStateMachine):
         except DomainError as exc:
             self.violations.append(f"{persona} refused {action.name} at {stage.name}: {exc}")
 
-    def _payload(self) -> dict:
-        return {"standard_id": self.standard_id, "cert_number": f"S-{next(_SERIAL)}", "issuer": "认证机构",
-                "issued_on": "2026-01-05", "surveyed_on": "2026-06-01", "revoke_reason": "撤销",
-                "evidence": "依据", "revoked_on": "2026-06-01"}
+    def _payload(self, action=None) -> dict:
+        """Values for an action's fields: the ones the rules check, then a plain value of each other field's kind."""
+        values = {"standard_id": self.standard_id, "certification_body_id": self.body_id,
+                  "cert_number": f"S-{next(_SERIAL)}", "issuer": "认证机构", "issued_on": "2026-01-05",
+                  "surveyed_on": "2026-06-01", "revoke_reason": "撤销", "evidence": "依据", "revoked_on": "2026-06-01"}
+        for f in (action.fields if action is not None else ()):
+            if f.name not in values:
+                choices = f.choices() if f.choices else None
+                values[f.name] = choices[0][0] if choices else {"date": "2026-06-01", "int": "1"}.get(f.kind, "内容")
+        return values
 
     def _record_fact(self, application, action: str) -> bool:
         """Record, as the award domain would, the fact this action's guard waits for; True when one was needed."""
@@ -203,6 +219,11 @@ class WorkflowMachine(RuleBasedStateMachine):
         elif action in ("to_notice", "not_selected"):
             entry.proposed = "quality_award" if action == "to_notice" else None
             found.status = "notice"
+        elif action in ("shortlisted", "not_shortlisted"):  # the bureau confirmed the round's shortlist
+            entry.shortlisted = action == "shortlisted"
+        elif action == "notice_closed":  # the notice ended with every objection answered
+            entry.proposed = entry.proposed or "quality_award"
+            found.status = "approval"
         elif action == "approve":
             entry.honour_id = HonourFactory(enterprise_id=entry.enterprise_id).id
         elif action == "objection_upheld":
@@ -226,7 +247,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert application.status in LEGAL[(application.workflow, application.stage)], \
                 (application.workflow, application.stage, application.status)
             rows = db.session.scalars(select(Transition).where(Transition.application_id == application.id)
-                                      .order_by(Transition.seq)).all()
+                                      .order_by(*Transition.in_order())).all()
             assert application.version == len(rows)
             assert (rows[-1].to_stage, rows[-1].to_status) == (application.stage, application.status)
             open_runs = db.session.scalar(select(func.count(StageRun.id)).where(
