@@ -13,14 +13,13 @@ from __future__ import annotations
 from registry.i18n import N_
 from workflows.definitions import pinzibiao_rules as rules
 from workflows.definitions.pinzibiao_stages import (BODY, CERTIFIER, apply_stage, body_choice, body_step,
-                                                    certificate_fields, existing_standard, holder_stage, pool_review,
-                                                    standard_drafting, town_recommendation)
+                                                    certificate_fields, holder_stage, pool_review, standard_drafting,
+                                                    standard_route_fields, town_recommendation)
 from workflows.spec import NEXT, Field, Stage, Workflow, act, withdraw
 
 PINZIBIAO_V1 = Workflow(
     name="pinzibiao", version=1, label=N_("品字标浙江制造培育认证"),
-    fields=(Field("product", N_("产品名称")), Field("standard_proposal", N_("拟制定标准名称"), required=False),
-            Field("self_assessment", N_("自评价"), kind="textarea"), existing_standard()),
+    fields=standard_route_fields(),
     stages=(
         apply_stage(),
         town_recommendation(),

@@ -11,15 +11,14 @@ from __future__ import annotations
 from registry.i18n import N_
 from workflows.definitions import route_rules as rules
 from workflows.definitions import pinzibiao_rules
-from workflows.definitions.pinzibiao_stages import (APPLICANT, BUREAU, apply_stage, certificate_fields,
-                                                    existing_standard, holder_stage, pool_review, standard_drafting,
+from workflows.definitions.pinzibiao_stages import (APPLICANT, BUREAU, apply_stage, certificate_fields, holder_stage,
+                                                    pool_review, standard_drafting, standard_route_fields,
                                                     town_recommendation)
 from workflows.spec import NEXT, Field, Stage, Workflow, act, resubmit, withdraw
 
 PINZIBIAO_DECLARATION_V1 = Workflow(
     name="pinzibiao_declaration", version=1, label=N_("品字标（标准+自我声明公开+信用保证）"),
-    fields=(Field("product", N_("产品名称")), Field("standard_proposal", N_("拟制定标准名称"), required=False),
-            Field("self_assessment", N_("自评价"), kind="textarea"), existing_standard()),
+    fields=standard_route_fields(),
     stages=(
         apply_stage(),
         town_recommendation(),

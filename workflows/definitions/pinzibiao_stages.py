@@ -41,6 +41,12 @@ def existing_standard() -> Field:
                  check=rules.standard_problem)
 
 
+def standard_route_fields() -> tuple[Field, ...]:
+    """What an application on a route through a 浙江制造 standard gives when it is created (制造 and 自我声明)."""
+    return (Field("product", N_("产品名称")), Field("standard_proposal", N_("拟制定标准名称"), required=False),
+            Field("self_assessment", N_("自评价"), kind="textarea"), existing_standard())
+
+
 def standard_drafting() -> Stage:
     """标准研制: the 浙江制造 standard is made in a provincial batch (批次): 立项 → 起草 → 征求意见 → 评审 → 发布, the
     bureau recording each step's date; 立项 can be refused, which returns the application to the enterprise. The
