@@ -1,6 +1,8 @@
 """Small SVG charts drawn on the server (no JavaScript, no external assets, no inline styles: CSP-safe)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 GREEN, AMBER, BLUE, GREY, LINE, RED = "#2e7d32", "#d08a00", "#1f5fa8", "#e5e9ef", "#9aa5b1", "#c0392b"
@@ -21,60 +23,61 @@ def share_bars(items: list[dict], title: str) -> Markup:
 
     ``items``: dicts with label, share (0..), expected_share (0..1 or None), on_pace (True/False/None).
     """
-    return Markup(_share_bars_wide(items, title) + _share_bars_narrow(items, title))
+    return Markup(_share_bars_drawn(items, title, _WIDE) + _share_bars_drawn(items, title, _NARROW))
 
 
-def _share_bars_narrow(items: list[dict], title: str) -> str:
-    bar_w, row_h, top = 300, 40, 22
-    width, height = bar_w + 56, top + row_h * len(items) + 6
-    scale = bar_w / 1.5
-    parts = [f'<svg class="chart narrow" viewBox="0 0 {width} {height}" width="100%" role="img" '
+@dataclass(frozen=True)
+class _BarLayout:
+    """Geometry of one drawing of the share bars: where the label goes (beside the bar, or above it) and sizes."""
+    css: str
+    label_w: int  # 0: the label sits above its bar
+    bar_w: int
+    row_h: int
+    top: int
+    spare_w: int  # room right of the bars for the percentage
+    spare_h: int
+    label_chars: int
+    label_y: int
+    bar_y: int
+    value_y: int
+    font: int
+    axis_font: int
+    axis_fill: str
+    axis_nudge: int  # the 100% label is drawn this far left of its line
+    line_gap: int  # the 100% line stops this far above the bottom
+
+
+_NARROW = _BarLayout("narrow", 0, 300, 40, 22, 56, 6, 26, 13, 18, 30, 13, 12, "#525b68", 16, 4)
+_WIDE = _BarLayout("wide", 230, 420, 24, 24, 70, 10, 16, 15, 4, 15, 12, 11, LINE, 14, 6)
+
+
+def _share_bars_drawn(items: list[dict], title: str, at: _BarLayout) -> str:
+    x0, beside = at.label_w, at.label_w > 0
+    width, height = x0 + at.bar_w + at.spare_w, at.top + at.row_h * len(items) + at.spare_h
+    scale = at.bar_w / 1.5
+    parts = [f'<svg class="chart {at.css}" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="14" font-size="12" fill="#525b68">0%</text>',
-             f'<text x="{scale - 16:.0f}" y="14" font-size="12" fill="#525b68">100%</text>']
+             f'<text x="{x0}" y="14" font-size="{at.axis_font}" fill="{at.axis_fill}">0%</text>',
+             f'<text x="{x0 + scale - at.axis_nudge:.0f}" y="14" font-size="{at.axis_font}" '
+             f'fill="{at.axis_fill}">100%</text>']
+    label_x = f'x="{x0 - 6}"' if beside else 'x="0"'
+    anchor = ' text-anchor="end"' if beside else ''
     for n, item in enumerate(items):
-        y = top + n * row_h
+        y = at.top + n * at.row_h
         share = max(0.0, min(item["share"] or 0.0, 1.5))
         colour = {True: GREEN, False: AMBER}.get(item.get("on_pace"), BLUE)
-        parts.append(f'<text x="0" y="{y + 13}" font-size="13" fill="#1f2933">{escape(_short(item["label"], 26))}'
-                     f'<title>{escape(item["label"])}</title></text>')
-        parts.append(f'<rect x="0" y="{y + 18}" width="{bar_w}" height="14" fill="{GREY}"/>')
-        parts.append(f'<rect x="0" y="{y + 18}" width="{share * scale:.1f}" height="14" fill="{colour}"/>')
+        parts.append(f'<text {label_x} y="{y + at.label_y}" font-size="{at.font}"{anchor} fill="#1f2933">'
+                     f'{escape(_short(item["label"], at.label_chars))}<title>{escape(item["label"])}</title></text>')
+        parts.append(f'<rect x="{x0}" y="{y + at.bar_y}" width="{at.bar_w}" height="14" fill="{GREY}"/>')
+        parts.append(f'<rect x="{x0}" y="{y + at.bar_y}" width="{share * scale:.1f}" height="14" fill="{colour}"/>')
         if item.get("expected_share") is not None:
-            x = min(item["expected_share"], 1.5) * scale
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 15}" y2="{y + 35}" stroke="{RED}" stroke-width="2"/>')
-        parts.append(f'<text x="{bar_w + 5}" y="{y + 30}" font-size="13" fill="#1f2933">'
-                     f'{_num((item["share"] or 0) * 100)}%</text>')
-    parts.append(f'<line x1="{scale:.1f}" x2="{scale:.1f}" y1="18" y2="{height - 4}" stroke="{LINE}" '
-                 f'stroke-dasharray="4 3"/>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _share_bars_wide(items: list[dict], title: str) -> str:
-    label_w, bar_w, row_h, top = 230, 420, 24, 24
-    width, height = label_w + bar_w + 70, top + row_h * len(items) + 10
-    scale = bar_w / 1.5
-    parts = [f'<svg class="chart wide" viewBox="0 0 {width} {height}" width="100%" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="{label_w}" y="14" font-size="11" fill="{LINE}">0%</text>',
-             f'<text x="{label_w + scale - 14}" y="14" font-size="11" fill="{LINE}">100%</text>']
-    for n, item in enumerate(items):
-        y = top + n * row_h
-        share = max(0.0, min(item["share"] or 0.0, 1.5))
-        colour = {True: GREEN, False: AMBER}.get(item.get("on_pace"), BLUE)
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#1f2933">'
-                     f'{escape(_short(item["label"]))}<title>{escape(item["label"])}</title></text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="14" fill="{GREY}"/>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{share * scale:.1f}" height="14" fill="{colour}"/>')
-        if item.get("expected_share") is not None:
-            x = label_w + min(item["expected_share"], 1.5) * scale
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 1}" y2="{y + 21}" stroke="{RED}" stroke-width="2"/>')
-        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 15}" font-size="12" fill="#1f2933">'
-                     f'{_num((item["share"] or 0) * 100)}%</text>')
-    x100 = label_w + scale
-    parts.append(f'<line x1="{x100:.1f}" x2="{x100:.1f}" y1="18" y2="{height - 6}" stroke="{LINE}" '
-                 f'stroke-dasharray="4 3"/>')
+            x = x0 + min(item["expected_share"], 1.5) * scale
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + at.bar_y - 3}" y2="{y + at.bar_y + 17}" '
+                         f'stroke="{RED}" stroke-width="2"/>')
+        parts.append(f'<text x="{x0 + at.bar_w + 5 + beside}" y="{y + at.value_y}" font-size="{at.font}" '
+                     f'fill="#1f2933">{_num((item["share"] or 0) * 100)}%</text>')
+    parts.append(f'<line x1="{x0 + scale:.1f}" x2="{x0 + scale:.1f}" y1="18" y2="{height - at.line_gap}" '
+                 f'stroke="{LINE}" stroke-dasharray="4 3"/>')
     parts.append("</svg>")
     return "".join(parts)
 
