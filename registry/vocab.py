@@ -43,6 +43,7 @@ CERTIFICATION_STATUSES = Vocab(
 
 HONOUR_TYPES = Vocab(
     quality_award=_l("政府质量奖"), quality_award_nomination=_l("政府质量奖提名奖"),
+    quality_innovation_award=_l("政府质量创新奖"), quality_award_organisation=_l("政府质量奖组织奖"),
     luban=_l("鲁班奖"), national_quality_project=_l("国家优质工程奖"), zhan_tianyou=_l("詹天佑奖"),
     qianjiang_cup=_l("钱江杯"), kuocang_cup=_l("括苍杯"),
     standard_innovation=_l("标准创新贡献奖"), standard_internationalisation_pilot=_l("标准国际化试点示范单位"),

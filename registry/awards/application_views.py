@@ -4,12 +4,13 @@ uploads (stamped scans onto their stage) and downloads."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from registry import clock
-from registry.awards import files, flow, panels, screening, scoring
+from registry.awards import files, flow, kinds, panels, screening, scoring
 from registry.awards.access import get_round, is_bureau
-from registry.awards.display import flash_errors, run_and_flash
+from registry.awards.display import AWARD_TYPE_LABELS, flash_errors, run_and_flash
 from registry.awards.forms import (ActionForm, CsrfForm, DrawForm, EligibilityForm, RuleOverrideForm, SelfAssessmentForm,
                                    UploadForm)
 from registry.awards.gbt19580 import CATEGORIES
@@ -62,9 +63,15 @@ def application_edit(application_id: int):
     if "applicant" not in actors.relations(current_user, application) or application.status not in ("draft", "returned"):
         abort(404)
     data = application.data or {}
+    round_ = db.session.get(AwardRound, int(data.get("round_id") or 0))
     form = SelfAssessmentForm(data={**{f"self_{k}": v for k, v in (data.get("self_assessment") or {}).items()},
                                     "declaration": bool(data.get("declaration")),
-                                    "excellence_since": data.get("excellence_since")})
+                                    "excellence_since": data.get("excellence_since"),
+                                    "kind": data.get("kind") or kinds.QUALITY})
+    form.kind.choices = [(k, _(AWARD_TYPE_LABELS.label(k)))
+                         for k in kinds.entry_kinds(round_.award_types if round_ else [kinds.QUALITY])]
+    if application.status != "draft":  # the kind is fixed once the nomination entered the round
+        form.kind.choices = [c for c in form.kind.choices if c[0] == (data.get("kind") or kinds.QUALITY)]
     upload = UploadForm()
     upload.slot.choices = [("report", files.SLOTS["report"]), ("evidence", files.SLOTS["evidence"])]
     if form.validate_on_submit():
@@ -72,7 +79,8 @@ def application_edit(application_id: int):
         application = load(application_id)
         if application.status not in ("draft", "returned"):
             abort(409)
-        application.data = {**(application.data or {}), "declaration": bool(form.declaration.data),
+        application.data = {**(application.data or {}), "kind": form.kind.data,
+                            "declaration": bool(form.declaration.data),
                             "excellence_since": form.excellence_since.data,
                             "self_assessment": {c.code: float(getattr(form, f"self_{c.code}").data) for c in CATEGORIES}}
         db.session.commit()
@@ -80,7 +88,6 @@ def application_edit(application_id: int):
         if request.form.get("submit_now"):
             return _act(application_id, "submit" if application.status == "draft" else "resubmit")
         return redirect(url_for(".application_edit", application_id=application_id))
-    round_ = db.session.get(AwardRound, int(data.get("round_id") or 0))
     return render_template("awards/edit.html", application=application, form=form, upload=upload,
                            returned=applications.return_notice(application),
                            round=round_, attachments=files.listing(application_id), categories=CATEGORIES,

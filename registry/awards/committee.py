@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from registry import settings
-from registry.awards import progress
+from registry.awards import kinds, progress
 from registry.awards.access import get_round, require_bureau
-from registry.awards.models import AWARD_TYPES, COMMITTEE_ROLES, AwardEntry, CommitteeMember
+from registry.awards.models import COMMITTEE_ROLES, AwardEntry, CommitteeMember
 from registry.clock import local_date
 from registry.database import begin_write
 from registry.extensions import db
@@ -17,6 +17,7 @@ from registry.history import set_actor
 from registry.models import User
 from registry.services.errors import Conflict, ValidationFailed
 from registry.text import clean
+from registry.vocab import HONOUR_TYPES
 
 
 def ranking(round_id: int) -> list[AwardEntry]:
@@ -33,12 +34,14 @@ def ranking(round_id: int) -> list[AwardEntry]:
 
 
 def suggestion(round_id: int) -> dict[int, str | None]:
-    """The default proposal: the top places by rank get the award, the next ones the nomination prize."""
+    """The default proposal, per kind applied for: the best entries for the 质量奖 get its places, the next ones the
+    提名奖's; those for the 创新奖 or 组织奖 get that kind's places, best first."""
     found = get_round(round_id)
+    places = {k: [t for t in kinds.GRANTS[k] for _ in range(int(found.quotas.get(t) or 0))] for k in kinds.GRANTS}
     out: dict[int, str | None] = {}
-    places = [t for t in AWARD_TYPES for _ in range(int(found.quotas.get(t) or 0))]
-    for i, entry in enumerate(ranking(round_id)):
-        out[entry.id] = places[i] if i < len(places) else None
+    for entry in ranking(round_id):
+        left = places.get(entry.kind or kinds.QUALITY) or []
+        out[entry.id] = left.pop(0) if left else None
     return out
 
 
@@ -77,8 +80,8 @@ def decide(round_id: int, actor: User, decisions: dict[int, str | None], now: da
            members: list[dict], votes: dict[int, tuple[int, int, int]], resolution: str) -> list[AwardEntry]:
     """Record the committee's deliberation (评审委员会审议): the meeting day, the members present, each ranked entry's
     vote (for, against, abstain: each member votes once on each entry), the resolution, and the proposal (entry id
-    -> award type or None) with the ranks. Refuses entries not ranked, unknown types, any type over its quota and a
-    proposal the vote did not carry; refused while the call is open or an entry is still under review (the message
+    -> award type or None) with the ranks. Refuses entries not ranked, types the round does not award or the entry
+    did not apply for (``kinds.may_grant``), any type over its quota and a proposal the vote did not carry; refused while the call is open or an entry is still under review (the message
     says what is left), and once the notice is published.
     Raises Forbidden, Conflict, ValidationFailed. Commits."""
     require_bureau(actor)
@@ -107,11 +110,15 @@ def decide(round_id: int, actor: User, decisions: dict[int, str | None], now: da
             errors[f"votes_{entry.id}"] = [f"{entry.enterprise.name}：赞成、反对、弃权合计应为出席委员数 {len(rows)}。"]
         else:
             counted[entry.id] = vote
+    by_id = {e.id: e for e in ranked}
     for entry_id, kind in decisions.items():
         if entry_id not in ids:
             errors[f"entry_{entry_id}"] = ["该申报未完成评审或资格审查，不能列入。"]
         elif kind and kind not in found.award_types:
             errors[f"entry_{entry_id}"] = ["本批次不设该奖项。"]
+        elif kind and not kinds.may_grant(by_id[entry_id].kind, kind):
+            errors[f"entry_{entry_id}"] = [f"{by_id[entry_id].enterprise.name}申报的是"
+                                           f"{HONOUR_TYPES.label(by_id[entry_id].kind)}，不能列入该奖项。"]
         elif kind and entry_id in counted and rows and not passes(counted[entry_id][0], len(rows)):
             errors[f"entry_{entry_id}"] = ["赞成票未达到规定比例，不能列入拟表彰名单。"]
     for kind in found.award_types:

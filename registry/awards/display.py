@@ -4,11 +4,15 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import gettext as _
 
+from registry.awards.kinds import may_grant
 from registry.i18n import N_
 from registry.services.errors import DomainError, ValidationFailed
 from registry.vocab import HONOUR_LEVELS, Vocab
 
-AWARD_TYPE_LABELS = Vocab(quality_award=N_("政府质量奖"), quality_award_nomination=N_("政府质量奖提名奖"))
+AWARD_TYPE_LABELS = Vocab(quality_award=N_("政府质量奖"), quality_award_nomination=N_("政府质量奖提名奖"),
+                          quality_innovation_award=N_("政府质量创新奖"), quality_award_organisation=N_("政府质量奖组织奖"))
+ROUND_MODE_LABELS = Vocab(award=N_("本级评选表彰"), recommend=N_("择优推荐上报"))
+OUTCOME_LABELS = Vocab(won=N_("获奖"), not_won=N_("未获奖"))
 ROUND_STATUS_LABELS = Vocab(draft=N_("筹备"), open=N_("申报与评审"), reviewing=N_("审议"), notice=N_("公示中"),
                             approval=N_("待政府审定"), finalised=N_("已表彰"))
 REVIEW_STAGE_LABELS = Vocab(document=N_("材料评审"), presentation=N_("陈述答辩"), site=N_("现场评审"))
@@ -51,9 +55,11 @@ def _shown(vocab: Vocab):
 
 def template_helpers() -> dict:
     return {"award_type_label": _shown(AWARD_TYPE_LABELS),
-            "round_status_label": _shown(ROUND_STATUS_LABELS), "level_label": HONOUR_LEVELS.label,
+            "round_status_label": _shown(ROUND_STATUS_LABELS), "round_mode_label": _shown(ROUND_MODE_LABELS),
+            "outcome_label": _shown(OUTCOME_LABELS), "level_label": HONOUR_LEVELS.label,
             "review_stage_label": _shown(REVIEW_STAGE_LABELS), "objection_label": _shown(OBJECTION_LABELS),
             "objection_source_label": _shown(OBJECTION_SOURCE_LABELS),
             "committee_role_label": _shown(COMMITTEE_ROLE_LABELS),
             "exclusion_label": _shown(EXCLUSION_LABELS),
-            "funnel_labels": FUNNEL_LABELS}  # the page translates each
+            "funnel_labels": FUNNEL_LABELS,  # the page translates each
+            "may_grant": may_grant}

@@ -1,16 +1,18 @@
 """The round's last steps in the bureau's pages: the shortlist, objections received on paper, the investigation and
-answer of each objection, and the government's decision (审定). Each button calls one use case, then moves the
+answer of each objection, and the 审定 step: the government's decision, or the higher body's outcome of a round that
+recommends upward. Each button calls one use case, then moves the
 round's applications on (``flow.advance_round``)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from registry import clock
-from registry.awards import flow, notice, objections, shortlist
+from registry.awards import flow, notice, objections, outcome, shortlist
 from registry.awards.access import get_round
 from registry.awards.display import run_and_flash
-from registry.awards.forms import ApprovalForm, ObjectionDecisionForm, PaperObjectionForm
+from registry.awards.forms import ApprovalForm, ObjectionDecisionForm, OutcomeForm, PaperObjectionForm
 from registry.awards.final_helpers import objection_targets
 from registry.awards.models import Objection
 from registry.awards.views import bp, bureau_only
@@ -103,5 +105,25 @@ def round_approve(round_id: int):
     if run_and_flash(lambda: notice.approve(round_id, current_user, number=form.number.data,
                                             decided_on=form.decided_on.data, now=now),
                      "已登记政府审定结果，荣誉已记入企业名录。"):
+        flow.advance_round(round_id, now)
+    return _back(round_id, "#approval")
+
+
+@bp.route("/rounds/<int:round_id>/outcome", methods=["POST"])
+@login_required
+def round_outcome(round_id: int):
+    """A round that recommends upward: record the higher body's decision (文号, date) and each recommended entry's
+    result; honours are created for those that won."""
+    bureau_only()
+    get_round(round_id)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        flash(_("请填写评定文件的文号和日期。"), "danger")
+        return _back(round_id, "#approval")
+    results = {e.id: request.form.get(f"outcome_{e.id}") or None for e in outcome.recommended(round_id)}
+    now = clock.now()
+    if run_and_flash(lambda: outcome.record(round_id, current_user, results, number=form.number.data,
+                                            decided_on=form.decided_on.data, now=now),
+                     _("已登记上级评定结果，获奖企业的荣誉已记入企业名录。")):
         flow.advance_round(round_id, now)
     return _back(round_id, "#approval")

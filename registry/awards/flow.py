@@ -68,7 +68,7 @@ def ready_to_submit(application, _actor, _values) -> str | None:
         return "未找到申报批次。"
     try:
         rounds.validate_entry(int(data["round_id"]), self_assessment=data.get("self_assessment") or {},
-                              declaration=bool(data.get("declaration")), now=clock.now())
+                              declaration=bool(data.get("declaration")), now=clock.now(), kind=data.get("kind"))
     except ValidationFailed as exc:
         return "；".join(m for msgs in exc.errors.values() for m in msgs)
     if not db.session.scalar(select(Attachment.id).where(Attachment.application_id == application.id,
@@ -137,6 +137,12 @@ def honoured(application, _actor, _values) -> str | None:
     return None if entry and entry.honour_id else "尚未登记政府审定结果。"
 
 
+def not_won(application, _actor, _values) -> str | None:
+    """A round that recommends upward recorded this entry as not having won at the higher level."""
+    entry = entry_of(application)
+    return None if entry and entry.outcome == "not_won" else "尚未登记上级评定结果或已获奖。"
+
+
 def objection_upheld(application, _actor, _values) -> str | None:
     entry, found = entry_of(application), _round_of(application)
     ok = entry and found and found.status in ("approval", "finalised") and entry.excluded_reason
@@ -150,7 +156,8 @@ def enter_round(application, _actor, _values, now) -> None:
     data = application.data or {}
     rounds.build_entry(int(data["round_id"]), application.enterprise_id,
                        self_assessment=data.get("self_assessment") or {}, declaration=bool(data.get("declaration")),
-                       now=now, application_id=application.id, excellence_since=data.get("excellence_since"))
+                       now=now, application_id=application.id, excellence_since=data.get("excellence_since"),
+                       kind=data.get("kind"))
 
 
 def revoke_honour(application, _actor, values, _now) -> None:

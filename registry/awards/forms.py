@@ -14,6 +14,8 @@ from registry.routing import MAX_ID
 from registry.vocab import HONOUR_LEVELS
 
 LEVEL_CHOICES = [(code, HONOUR_LEVELS.label(code)) for code in LEVELS]
+QUOTA_FIELDS = {"quota_award": "quality_award", "quota_nomination": "quality_award_nomination",
+                "quota_innovation": "quality_innovation_award", "quota_organisation": "quality_award_organisation"}
 
 
 class CsrfForm(FlaskForm):
@@ -26,8 +28,12 @@ class RoundForm(FlaskForm):
     year = IntegerField(_l("年度"), validators=[InputRequired(), digits(), NumberRange(2000, 2100)])
     call_opens_on = DateField(_l("申报开始日期"), validators=[InputRequired()])
     call_closes_on = DateField(_l("申报截止日期"), validators=[InputRequired()])
-    quota_award = IntegerField(_l("政府质量奖名额"), validators=[InputRequired(), digits(), NumberRange(1, 50)])
+    # One quota per award kind (registry.awards.kinds); a kind with no places is not awarded in the round.
+    quota_award = IntegerField(_l("质量奖名额"), validators=[Optional(), digits(), NumberRange(0, 50)], default=1)
     quota_nomination = IntegerField(_l("提名奖名额"), validators=[Optional(), digits(), NumberRange(0, 50)], default=0)
+    quota_innovation = IntegerField(_l("质量创新奖名额"), validators=[Optional(), digits(), NumberRange(0, 50)], default=0)
+    quota_organisation = IntegerField(_l("组织奖名额（省级）"), validators=[Optional(), digits(), NumberRange(0, 50)],
+                                      default=0)
     notice_days = IntegerField(_l("公示天数"), validators=[InputRequired(), digits(), NumberRange(1, 60)], default=7)
     notice_working_days = BooleanField(_l("按工作日计算公示期"))
     presentation_enabled = BooleanField(_l("设陈述答辩环节"))
@@ -45,6 +51,9 @@ class RoundForm(FlaskForm):
     deadline_site_review = DateField(_l("现场评审截止日期"), validators=[Optional()])
     deadline_deliberation = DateField(_l("审议截止日期"), validators=[Optional()])
 
+    def quotas(self) -> dict[str, int]:
+        return {kind: getattr(self, name).data or 0 for name, kind in QUOTA_FIELDS.items()}
+
     def stage_deadlines(self) -> dict:
         return {name.removeprefix("deadline_"): field.data for name, field in self._fields.items()
                 if name.startswith("deadline_")}
@@ -57,6 +66,8 @@ def _score_fields(prefix: str, label_suffix: str = "") -> dict:
 
 
 SelfAssessmentForm = type("SelfAssessmentForm", (FlaskForm,), {
+    # The kinds the round awards that can be applied for (the view sets the choices).
+    "kind": SelectField(_l("申报奖项"), choices=[], validate_choice=True),
     **_score_fields("self_"),
     "excellence_since": IntegerField(_l("导入卓越绩效管理模式的年份"), validators=[
         Optional(), digits(), NumberRange(1980, 2100)], description=_l("资格审查按此计算推行卓越绩效管理的年限")),
@@ -136,6 +147,13 @@ class ApprovalForm(FlaskForm):
     """The city government's decision (审定), recorded from its document."""
     number = StringField(_l("审定文件文号"), validators=[DataRequired(), Length(max=100)])
     decided_on = DateField(_l("审定日期"), validators=[InputRequired()])
+
+
+class OutcomeForm(FlaskForm):
+    """The higher body's decision on the county's recommendations; each entry's result is read by name
+    (outcome_<id>)."""
+    number = StringField(_l("评定文件文号"), validators=[DataRequired(), Length(max=100)])
+    decided_on = DateField(_l("评定日期"), validators=[InputRequired()])
 
 
 class CommitteeForm(FlaskForm):

@@ -16,7 +16,8 @@ from registry.models import Enterprise
 from registry.models.base import TimestampMixin, utcnow
 
 LEVELS = ("linhai", "taizhou", "provincial", "national")  # = registry.vocab.HONOUR_LEVELS codes
-AWARD_TYPES = ("quality_award", "quality_award_nomination")  # = registry.vocab.HONOUR_TYPES codes
+# The award kinds (= registry.vocab.HONOUR_TYPES codes; which level has which: registry.awards.kinds).
+AWARD_TYPES = ("quality_award", "quality_award_nomination", "quality_innovation_award", "quality_award_organisation")
 # approval: the notice closed clear and the round waits for the city government's decision (审定).
 ROUND_STATUSES = ("draft", "open", "reviewing", "notice", "approval", "finalised")
 COMMITTEE_ROLES = ("chair", "vice_chair", "member")
@@ -35,7 +36,9 @@ class AwardRound(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))  # e.g. 第五届临海市政府质量奖
     level: Mapped[str] = mapped_column(String(16), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
-    award_types: Mapped[list] = mapped_column(JSON, default=lambda: list(AWARD_TYPES))
+    award_types: Mapped[list] = mapped_column(JSON, default=lambda: list(AWARD_TYPES[:2]))  # the kinds it awards
+    # award: the county decides (临海); recommend: it selects and recommends upward, then records the outcome.
+    mode: Mapped[str] = mapped_column(String(16), default="award", server_default="award")  # kinds.MODES
     quotas: Mapped[dict] = mapped_column(JSON, default=dict)  # award type -> number of places
     call_opens_on: Mapped[date] = mapped_column(Date)
     call_closes_on: Mapped[date] = mapped_column(Date)
@@ -58,7 +61,8 @@ class AwardRound(TimestampMixin, db.Model):
     committee_met_on: Mapped[date | None] = mapped_column(Date)
     committee_resolution: Mapped[str | None] = mapped_column(Text)
     notice_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # closed clear: 待审定
-    # The city government's decision (审定), recorded by the bureau from the government's document.
+    # The city government's decision (审定), recorded by the bureau from the government's document; in a round
+    # that recommends upward, the higher body's decision announcing the outcome.
     decision_number: Mapped[str | None] = mapped_column(String(100))  # 文号, e.g. 临政发〔2026〕12号
     decision_date: Mapped[date | None] = mapped_column(Date)
     decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -80,6 +84,8 @@ class AwardEntry(TimestampMixin, db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
     application_id: Mapped[int | None] = mapped_column(  # the workflow application
         ForeignKey("applications.id", ondelete="SET NULL"), unique=True)
+    # The kind applied for (kinds.ENTRY_KINDS); the committee proposes a kind it may be granted (kinds.GRANTS).
+    kind: Mapped[str] = mapped_column(String(32), default="quality_award", server_default="quality_award")
     self_assessment: Mapped[dict] = mapped_column(JSON, default=dict)  # category code -> points
     declaration_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # 承诺书 accepted
     excellence_since: Mapped[int | None] = mapped_column(Integer)  # 导入卓越绩效管理模式的年份, as declared
@@ -103,6 +109,8 @@ class AwardEntry(TimestampMixin, db.Model):
     votes_abstain: Mapped[int | None] = mapped_column(Integer)
     proposed: Mapped[str | None] = mapped_column(String(32))  # award type proposed by the committee
     excluded_reason: Mapped[str | None] = mapped_column(Text)  # an upheld objection took it off the list
+    # A recommended entry's outcome at the higher level (kinds.OUTCOMES), recorded in the 审定 step.
+    outcome: Mapped[str | None] = mapped_column(String(16))
     honour_id: Mapped[int | None] = mapped_column(ForeignKey("honours.id", ondelete="SET NULL"))
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")

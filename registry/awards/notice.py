@@ -9,16 +9,15 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
-from registry.awards import progress
+from registry.awards import decision, kinds, progress
 from registry.awards.access import get_round, require_bureau
 from registry.awards.models import AwardEntry, AwardRound
 from registry.clock import LOCAL_TZ, local_date, parse_now
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
-from registry.models import Honour, User
+from registry.models import User
 from registry.services.errors import Conflict, ValidationFailed
-from registry.text import clean, one_line
 from workflows.calendar import add_working_days
 
 
@@ -85,34 +84,23 @@ def _close(round_id: int, now: datetime) -> bool:
 
 def approve(round_id: int, actor: User, *, number: str, decided_on: date, now: datetime) -> AwardRound:
     """Record the city government's decision (审定: 文号 and date, from the government's document) and only now
-    create the Honour on each remaining proposed entry's record; the round is finalised. Refused while an
-    objection is open or before the notice has closed. Raises Forbidden, NotFound, Conflict, ValidationFailed."""
+    create the Honour of the proposed kind on each remaining proposed entry's record; the round is finalised.
+    Refused while an objection is open, before the notice has closed, and for a round that recommends upward (its
+    outcome is recorded by ``outcome.record``). Raises Forbidden, NotFound, Conflict, ValidationFailed."""
     require_bureau(actor)
-    number = one_line(clean(number or ""), 100)
     found = get_round(round_id)
+    if found.mode != kinds.AWARD:
+        raise Conflict("该批次为择优推荐上报，请登记上级评定结果。")
     if open_objections(round_id):
         raise Conflict("尚有异议未调查核实和答复，不能审定。")
     if found.status != "approval":
         raise Conflict("公示期满且异议处理完毕后才能登记审定结果。" if found.status == "notice"
                        else "该批次不在待审定状态。")
-    errors: dict[str, list[str]] = {}
-    if not number:
-        errors["number"] = ["请填写审定文件的文号。"]
-    if decided_on is None:
-        errors["decided_on"] = ["请填写审定日期。"]
-    elif found.notice_ends_at is not None and decided_on < local_date(found.notice_ends_at):
-        errors["decided_on"] = ["审定日期不能早于公示期结束。"]
-    elif decided_on > local_date(now):
-        errors["decided_on"] = ["审定日期不能晚于今天。"]
+    number, errors = decision.check(found, number, decided_on, now)
     if errors:
         raise ValidationFailed(errors)
     begin_write()
-    won = db.session.execute(update(AwardRound).where(
-        AwardRound.id == round_id, AwardRound.status == "approval").values(
-        status="finalised", finalised_at=now, decision_number=number, decision_date=decided_on,
-        decision_recorded_by_id=actor.id, decision_recorded_at=now).execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
+    if not finalise(round_id, actor, number, decided_on, now):
         db.session.rollback()
         raise Conflict("已被他人处理")
     db.session.refresh(found)
@@ -120,11 +108,16 @@ def approve(round_id: int, actor: User, *, number: str, decided_on: date, now: d
     for entry in db.session.scalars(select(AwardEntry).where(
             AwardEntry.round_id == round_id, AwardEntry.proposed.is_not(None),
             AwardEntry.excluded_reason.is_(None), AwardEntry.honour_id.is_(None))).all():
-        honour = Honour(enterprise_id=entry.enterprise_id, honour_type=entry.proposed, level=found.level,
-                        year=found.year, awarded_on=decided_on, title=f"{found.name}（{number}）",
-                        issuer=found.issuer, source_application_id=entry.application_id)
-        db.session.add(honour)
-        db.session.flush()
-        entry.honour_id = honour.id
+        decision.grant(found, entry, entry.proposed, number, decided_on)
     db.session.commit()
     return found
+
+
+def finalise(round_id: int, actor: User, number: str, decided_on: date, now: datetime) -> bool:
+    """Compare-and-set the round from waiting (approval) to finalised with the decision's 文号 and date; False when
+    someone else did first (no commit)."""
+    return db.session.execute(update(AwardRound).where(
+        AwardRound.id == round_id, AwardRound.status == "approval").values(
+        status="finalised", finalised_at=now, decision_number=number, decision_date=decided_on,
+        decision_recorded_by_id=actor.id, decision_recorded_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from registry import settings
+from registry.awards import kinds
 from registry.awards.access import get_round, require_bureau
 from registry.awards.gbt19580 import check_points
 from registry.awards.models import AWARD_TYPES, LEVELS, SCORING_SCHEMES, AwardEntry, AwardRound
@@ -15,6 +16,7 @@ from registry.extensions import db
 from registry.history import set_actor
 from registry.models import User
 from registry.services.errors import Conflict, ValidationFailed
+from registry.vocab import HONOUR_TYPES
 
 
 # The stages a round may give a last day (in this order; the notice window is the round's own, the call closes
@@ -41,9 +43,18 @@ def _check_round(*, name: str, level: str, call_opens_on: date, call_closes_on: 
         errors["level"] = ["请选择级别。"]
     if call_closes_on < call_opens_on:
         errors["call_closes_on"] = ["截止日期不能早于开始日期。"]
+    offered = kinds.level_kinds(level)
     clean_quotas = {t: int(quotas.get(t) or 0) for t in AWARD_TYPES}
-    if any(n < 0 for n in clean_quotas.values()) or not clean_quotas["quality_award"]:
-        errors["quotas"] = ["政府质量奖名额至少为 1，名额不能为负数。"]
+    if any(n < 0 for n in clean_quotas.values()):
+        errors["quotas"] = ["名额不能为负数。"]
+    elif not any(clean_quotas.values()):
+        errors["quotas"] = ["请至少为一个奖项设置名额。"]
+    elif clean_quotas[kinds.NOMINATION] and not clean_quotas[kinds.QUALITY]:
+        errors["quotas"] = ["提名奖授予申报质量奖的企业：设提名奖名额的，质量奖名额至少为 1。"]
+    else:
+        absent = [str(HONOUR_TYPES.label(t)) for t in AWARD_TYPES if clean_quotas[t] and t not in offered]
+        if absent and level in LEVELS:
+            errors["quotas"] = [f"该级别不设{'、'.join(absent)}。"]
     if not 1 <= int(notice_days) <= 60:
         errors["notice_days"] = ["公示期应在 1 到 60 天之间。"]
     deadlines, previous = {}, (None, call_closes_on)
@@ -72,7 +83,9 @@ def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: 
                stage_deadlines: dict[str, date | str | None] | None = None,
                shortlist_min_score: float | None = None, shortlist_max: int | None = None) -> AwardRound:
     """Create a round open for applications; ``scoring_scheme`` says whether experts score the 7 categories or the
-    23 items of GB/T 19580. Raises Forbidden, ValidationFailed (field -> messages)."""
+    23 items of GB/T 19580. The round awards the kinds given a quota (those its level has: ``kinds.LEVEL_KINDS``);
+    its mode follows the level (``kinds.mode_for``: above 临海 the county recommends upward).
+    Raises Forbidden, ValidationFailed (field -> messages)."""
     require_bureau(actor)
     days = settings.get("awards.notice.days") if notice_days is None else notice_days
     clean_quotas, deadlines, errors = _check_round(
@@ -89,7 +102,7 @@ def open_round(actor: User, *, name: str, level: str, year: int, call_opens_on: 
         scoring_scheme=scoring_scheme,
         shortlist_min_score=None if shortlist_min_score is None else float(shortlist_min_score),
         shortlist_max=None if shortlist_max is None else int(shortlist_max),
-        name=name.strip(), level=level, year=year, call_opens_on=call_opens_on, call_closes_on=call_closes_on,
+        name=name.strip(), level=level, mode=kinds.mode_for(level), year=year, call_opens_on=call_opens_on, call_closes_on=call_closes_on,
         quotas=clean_quotas, award_types=[t for t in AWARD_TYPES if clean_quotas[t]], notice_days=int(days),
         notice_working_days=settings.get("awards.notice.working_days") if notice_working_days is None
         else notice_working_days, presentation_enabled=presentation_enabled, issuer=issuer,
@@ -142,16 +155,18 @@ def update_round(actor: User, round_id: int, now: datetime, *, name: str, call_o
     return found
 
 
-def validate_entry(round_id: int, *, self_assessment: dict, declaration: bool, now: datetime
-                   ) -> tuple[AwardRound, dict[str, float]]:
-    """Check a nomination before it enters a round: inside the call window (late or early refused), a complete
-    self-assessment within each category's maximum, the declaration accepted. Changes nothing.
-    Raises NotFound, ValidationFailed (field -> messages)."""
+def validate_entry(round_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
+                   kind: str | None = None) -> tuple[AwardRound, dict[str, float]]:
+    """Check a nomination before it enters a round: inside the call window (late or early refused), a kind the
+    round awards (None: the 质量奖), a complete self-assessment within each category's maximum, the declaration
+    accepted. Changes nothing. Raises NotFound, ValidationFailed (field -> messages)."""
     found = get_round(round_id)
     if not found.call_open_on(local_date(now)):
         raise ValidationFailed({"round_id": [
             f"申报时间为 {found.call_opens_on.isoformat()} 至 {found.call_closes_on.isoformat()}，当前不在申报期内。"]})
     points, errors = check_points(self_assessment or {}, field_prefix="self_")
+    if (kind or kinds.QUALITY) not in kinds.entry_kinds(found.award_types):
+        errors["kind"] = ["本批次不设该奖项，请选择申报的奖项。"]
     if not declaration:
         errors["declaration"] = ["请阅读并确认申报承诺。"]
     if errors:
@@ -160,16 +175,18 @@ def validate_entry(round_id: int, *, self_assessment: dict, declaration: bool, n
 
 
 def build_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
-                application_id: int | None = None, excellence_since: int | None = None) -> AwardEntry:
-    """Validate and add the entry to the session without committing (the workflow engine's submit effect).
-    Raises NotFound, ValidationFailed, Conflict (the enterprise already entered this round)."""
-    _round, points = validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now)
+                application_id: int | None = None, excellence_since: int | None = None,
+                kind: str | None = None) -> AwardEntry:
+    """Validate and add the entry (for ``kind``, None: the 质量奖) to the session without committing (the workflow
+    engine's submit effect). Raises NotFound, ValidationFailed, Conflict (the enterprise already entered this round)."""
+    _round, points = validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now,
+                                    kind=kind)
     exists = db.session.scalar(select(AwardEntry.id).where(
         AwardEntry.round_id == round_id, AwardEntry.enterprise_id == enterprise_id))
     if exists:
         raise Conflict("该企业已在本批次申报。", existing_id=exists)
     entry = AwardEntry(round_id=round_id, enterprise_id=enterprise_id, application_id=application_id,
-                       self_assessment=points, declaration_at=now, excellence_since=excellence_since)
+                       kind=kind or kinds.QUALITY, self_assessment=points, declaration_at=now, excellence_since=excellence_since)
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -177,14 +194,14 @@ def build_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, dec
 
 def add_entry(round_id: int, enterprise_id: int, *, self_assessment: dict, declaration: bool, now: datetime,
               application_id: int | None = None, actor_id: int | None = None,
-              excellence_since: int | None = None) -> AwardEntry:
+              excellence_since: int | None = None, kind: str | None = None) -> AwardEntry:
     """Enter an enterprise's nomination in a round and commit (see ``build_entry``). The caller checked that the
     actor may apply for the enterprise. Raises NotFound, ValidationFailed, Conflict."""
-    validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now)
+    validate_entry(round_id, self_assessment=self_assessment, declaration=declaration, now=now, kind=kind)
     begin_write()
     set_actor(db.session, actor_id)
     entry = build_entry(round_id, enterprise_id, self_assessment=self_assessment, declaration=declaration,
-                        now=now, application_id=application_id, excellence_since=excellence_since)
+                        now=now, application_id=application_id, excellence_since=excellence_since, kind=kind)
     db.session.commit()
     return entry
 

@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from registry import clock
-from registry.awards import committee, flow, notice, panels, progress, rounds
+from registry.awards import committee, flow, kinds, notice, outcome, panels, progress, rounds
 from registry.awards.final_helpers import objection_targets, shortlist_view
 from registry.awards.access import get_round, is_bureau
 from registry.awards.display import run_and_flash, template_helpers
-from registry.awards.forms import (ApprovalForm, CommitteeForm, DrawForm, ObjectionDecisionForm, PaperObjectionForm,
-                                   RoundForm, members_text, parse_members)
+from registry.awards.forms import (QUOTA_FIELDS, ApprovalForm, CommitteeForm, DrawForm, ObjectionDecisionForm,
+                                   OutcomeForm, PaperObjectionForm, RoundForm, members_text, parse_members)
 from registry.awards.models import AwardEntry, Objection
 from registry.extensions import db
 from registry.i18n import N_
@@ -99,8 +99,7 @@ def round_new():
             found = rounds.open_round(
                 current_user, name=form.name.data, level=form.level.data, year=form.year.data,
                 call_opens_on=form.call_opens_on.data, call_closes_on=form.call_closes_on.data,
-                quotas={"quality_award": form.quota_award.data,
-                        "quality_award_nomination": form.quota_nomination.data or 0},
+                quotas=form.quotas(),
                 notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
                 presentation_enabled=form.presentation_enabled.data, issuer=form.issuer.data or None,
                 scoring_scheme=form.scoring_scheme.data,
@@ -141,8 +140,7 @@ def round_edit(round_id: int):
             rounds.update_round(
                 current_user, round_id, clock.now(), name=form.name.data, call_opens_on=form.call_opens_on.data,
                 call_closes_on=form.call_closes_on.data,
-                quotas={"quality_award": form.quota_award.data,
-                        "quality_award_nomination": form.quota_nomination.data or 0},
+                quotas=form.quotas(),
                 notice_days=form.notice_days.data, notice_working_days=form.notice_working_days.data,
                 issuer=form.issuer.data or None, stage_deadlines=form.stage_deadlines(), **_shortlist_values(form))
         except ValidationFailed as exc:
@@ -159,8 +157,7 @@ def round_edit(round_id: int):
 def _round_values(found):
     """The round as form data (an object with the form's attribute names)."""
     values = {"name": found.name, "call_opens_on": found.call_opens_on, "call_closes_on": found.call_closes_on,
-              "quota_award": found.quotas.get("quality_award", 0),
-              "quota_nomination": found.quotas.get("quality_award_nomination", 0),
+              **{name: found.quotas.get(kind, 0) for name, kind in QUOTA_FIELDS.items()},
               "notice_days": found.notice_days, "notice_working_days": found.notice_working_days,
               "issuer": found.issuer, "shortlist_min_score": found.shortlist_min_score,
               "shortlist_max": found.shortlist_max}
@@ -194,6 +191,8 @@ def round_show(round_id: int):
         "awards/round.html", round=found, entries=entries, apps=apps, draws=draws, funnel=rounds.funnel(round_id),
         objections=objections, stages=_stage_labels(), draw_form=DrawForm(), decision_form=ObjectionDecisionForm(),
         committee_form=committee_form, members=members, paper_form=paper_form, approval_form=ApprovalForm(),
+        outcome_form=OutcomeForm(), outcome_rows=[(e, outcome.choices(found, e)) for e in outcome.recommended(round_id)]
+        if found.mode == kinds.RECOMMEND else [],
         shortlist=shortlist_view(found),
         suggestion=committee.suggestion(round_id) if found.status in ("open", "reviewing") else {},
         ranking=committee.ranking(round_id), open_objections=notice.open_objections(round_id),

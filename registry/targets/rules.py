@@ -275,7 +275,8 @@ def _build() -> dict[str, Rule]:
     options = rule_settings.TOKEN
     rules = [
         Rule("quality_award_orgs",
-             N_("2021-2025 年获台州市级以上政府质量奖（含提名奖，可在设置中改为不含）的组织，每个组织计一次"), N_("组织"),
+             N_("2021-2025 年获台州市级以上政府质量奖（含提名奖，可在设置中改为不含；质量创新奖、组织奖不计入）的组织，"
+                "每个组织计一次"), N_("组织"),
              NEW, honours(rule_settings.quality_award_types, above_city, key="enterprise"),
              ("honours:quality_award", "honours:quality_award_nomination", options)),
         Rule("qianjiang_cup", N_("2021-2025 年获“钱江杯”的工程，同一工程多个临海参建单位计一项"), N_("工程"), NEW,

@@ -76,6 +76,21 @@ def test_nomination_prizes_count_by_default_and_the_setting_turns_them_off():
     assert reader.get("targets.quality_award_orgs.count_nomination") is False
 
 
+def test_innovation_and_organisation_awards_are_not_quality_award_wins():
+    """Table 2 #1 counts organisations with a 政府质量奖 (the 13th plan's 5 = 4 awards + 1 提名奖): the 质量创新奖 and
+    the provincial 组织奖 are other kinds of the award and are not counted; an organisation with one and an award
+    counts once."""
+    both, innovator, organiser = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+    HonourFactory(enterprise=both, honour_type="quality_award", level="provincial", year=2022, awarded_on=D(2022, 6, 1))
+    HonourFactory(enterprise=both, honour_type="quality_innovation_award", level="taizhou", year=2023,
+                  awarded_on=D(2023, 6, 1))
+    HonourFactory(enterprise=innovator, honour_type="quality_innovation_award", level="provincial", year=2023,
+                  awarded_on=D(2023, 6, 1))
+    HonourFactory(enterprise=organiser, honour_type="quality_award_organisation", level="provincial", year=2024,
+                  awarded_on=D(2024, 6, 1))
+    assert figures.rule_counts(["quality_award_orgs"], END)["quality_award_orgs"].total == 1
+
+
 def test_one_madrid_registration_in_three_classes_counts_once():
     owner = EnterpriseFactory()
     for nice_class in (7, 9, 12):

@@ -1,0 +1,78 @@
+"""The outcome of a round that recommends upward (台州, provincial, national award): the county's committee chose,
+the notice closed clear, the list went up; when the higher body decides, the bureau records, in the 审定 step, each
+recommended entry's result (won, and which kind, or not won) with that body's 文号 and date. Only an entry recorded
+as won gets an Honour (``decision.grant``); the round is then finalised and its applications follow."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from registry.awards import decision, kinds
+from registry.awards.access import get_round, require_bureau
+from registry.awards.models import AwardEntry, AwardRound
+from registry.awards.notice import finalise
+from registry.awards.objections import open_count
+from registry.database import begin_write
+from registry.extensions import db
+from registry.history import set_actor
+from registry.models import User
+from registry.services.errors import Conflict, ValidationFailed
+from registry.vocab import HONOUR_TYPES
+
+NOT_WON = "not_won"
+
+
+def recommended(round_id: int) -> list[AwardEntry]:
+    """The entries the county recommended and no upheld objection took off, in rank order."""
+    return list(db.session.scalars(select(AwardEntry).where(
+        AwardEntry.round_id == round_id, AwardEntry.proposed.is_not(None), AwardEntry.excluded_reason.is_(None))
+        .order_by(AwardEntry.rank, AwardEntry.id)))
+
+
+def choices(found: AwardRound, entry: AwardEntry) -> list[str]:
+    """What an entry's result may be: a kind of the level it may be granted (the higher body may give the 提名奖 to
+    an entry recommended for the award), or not won."""
+    return [k for k in kinds.level_kinds(found.level) if kinds.may_grant(entry.kind, k)] + [NOT_WON]
+
+
+def record(round_id: int, actor: User, results: dict[int, str | None], *, number: str, decided_on: date,
+           now: datetime) -> AwardRound:
+    """Record the higher body's decision: ``results`` maps each recommended entry's id to the kind it won or
+    ``NOT_WON``; ``number`` and ``decided_on`` are that body's 文号 and date. Creates an Honour for each entry that
+    won, marks the others not won, and finalises the round. Refused for a round that decides its own award, while
+    an objection is open, before the notice has closed, and unless every recommended entry has a result it may have.
+    Raises Forbidden, NotFound, Conflict, ValidationFailed. Commits."""
+    require_bureau(actor)
+    found = get_round(round_id)
+    if found.mode != kinds.RECOMMEND:
+        raise Conflict("该批次由本级评选表彰，请登记政府审定结果。")
+    if open_count(round_id):
+        raise Conflict("尚有异议未调查核实和答复，不能登记评定结果。")
+    if found.status != "approval":
+        raise Conflict("公示期满且异议处理完毕后才能登记评定结果。" if found.status == "notice"
+                       else "该批次不在待登记评定结果状态。")
+    number, errors = decision.check(found, number, decided_on, now)
+    entries = recommended(round_id)
+    for entry in entries:
+        result = results.get(entry.id)
+        if not result:
+            errors[f"outcome_{entry.id}"] = [f"请登记{entry.enterprise.name}的评定结果。"]
+        elif result not in choices(found, entry):
+            errors[f"outcome_{entry.id}"] = [f"{entry.enterprise.name}推荐申报的是{HONOUR_TYPES.label(entry.kind)}，"
+                                             f"不能登记为{HONOUR_TYPES.label(result) if result in HONOUR_TYPES else result}。"]
+    if errors:
+        raise ValidationFailed(errors)
+    begin_write()
+    if not finalise(round_id, actor, number, decided_on, now):
+        db.session.rollback()
+        raise Conflict("已被他人处理")
+    db.session.refresh(found)
+    set_actor(db.session, actor.id, f"{found.name}评定结果（{number}）")
+    for entry in entries:
+        if results[entry.id] == NOT_WON:
+            entry.outcome = NOT_WON
+        elif entry.honour_id is None:
+            decision.grant(found, entry, results[entry.id], number, decided_on)
+    db.session.commit()
+    return found
