@@ -251,3 +251,57 @@ def test_trademark_bad_class(nice):
 def test_trademark_bad_number(number, message):
     with pytest.raises(IdentifierError, match=message):
         parse_trademark(number, 9)
+
+
+# --- what a person reads and what a caller holds (mutation run, tests/MUTATION.md) ---------------------------
+# The refusals above match a fragment; these pin the whole sentence shown next to the field, so a garbled one
+# (a word lost, the positions joined wrongly) fails.
+
+def _refusal(call) -> str:
+    with pytest.raises(IdentifierError) as err:
+        call()
+    return str(err.value)
+
+
+def test_every_refusal_is_the_whole_sentence():
+    next_year = date.today().year + 1
+    assert _refusal(lambda: parse_uscc(" ")) == "请填写统一社会信用代码。"
+    assert _refusal(lambda: parse_uscc("91350100M000100Y4")) == "统一社会信用代码应为 18 位，现为 17 位。"
+    assert _refusal(lambda: parse_uscc("9135O100M000100-43")) == (
+        "统一社会信用代码第 5 位“O”、第 16 位“-”不是合法字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）。")
+    assert _refusal(lambda: parse_patent_number("")) == "请填写专利号。"
+    assert _refusal(lambda: parse_patent_number("CN201710601862.3")) == (
+        "专利号格式不正确：应为 12 位数字加校验位（如 201710601862.3），2003 年以前的申请为 8 位数字加校验位。")
+    assert _refusal(lambda: parse_patent_number(f"198410012345.{patent_check('198410012345')}")) == (
+        f"专利申请号的年份 1984 不在 1985 至 {next_year} 年之间。")
+    assert _refusal(lambda: parse_patent_number(f"201740012345.{patent_check('201740012345')}")) == (
+        "专利申请号第 5 位表示专利类型，应为 1、2、3、8 或 9，现为 4。")
+    assert _refusal(lambda: parse_patent_number("201710601862")) == (
+        "专利申请号缺少校验位（应为 3），请填写完整，如 201710601862.3。")
+    assert _refusal(lambda: parse_standard_number("")) == "请填写标准编号。"
+    assert _refusal(lambda: parse_standard_number("ISO 9001-2015")) == (
+        "国际标准的年号用冒号分隔，如 ISO 9001:2015，而不是“ISO 9001-2015”。")
+    assert _refusal(lambda: parse_standard_number("ABC 123-2020")) == (
+        "无法识别标准编号“ABC 123-2020”。请按“代号 顺序号-年号”填写，如 GB/T 19580-2012、JB/T 1234-2019、"
+        "DB33/T 944-2014、T/ZZB 2109-2021、Q/LH 001-2020、ISO 9001:2015。")
+    assert _refusal(lambda: parse_standard_number("GB/T 19580-1850")) == "标准的年号 1850 不正确。"
+    assert _refusal(lambda: parse_trademark("G1234", 9)) == "商标注册号只能由数字组成，“G1234”不符合。"
+    assert _refusal(lambda: parse_trademark("", 9)) == "请填写商标注册号。"
+    assert _refusal(lambda: parse_trademark("12345678", 46)) == "商标类别应为 1 至 45 之间的整数（尼斯分类）。"
+
+
+def test_level_labels_are_the_printed_names():
+    assert LEVEL_LABELS == {"international": "国际标准", "national": "国家标准", "industry": "行业标准",
+                            "local": "地方标准", "group_zzb": '"浙江制造"标准', "group": "团体标准",
+                            "enterprise": "企业标准"}
+
+
+def test_parsed_identifiers_are_frozen_values():
+    import dataclasses
+
+    for parsed in (parse_uscc("91350100M000100Y43"), parse_patent_number("201710601862.3"),
+                   parse_standard_number("GB/T 19580-2012")):
+        first = dataclasses.fields(parsed)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(parsed, first, "changed")
+        assert hash(parsed) == hash(dataclasses.replace(parsed))  # usable as a key, equal by value
