@@ -3,7 +3,8 @@
 Reads .mutmut-cache (read-only: `mutmut results`/`show` rewrite the cache and must not run while mutmut mutates)
 and the module's line map, splits mutmut's "skipped" into label-only mutants and mutants on lines no selected test
 executes, and prints the score: killed / (all - label-only); unreached mutants count as survivors.
-Usage: scripts/mutation_report.py MODULE [--show]  (--show: the diff of every survivor and unreached mutant)
+Usage: [MUTATION_CACHE=path] scripts/mutation_report.py MODULE [--show]  (--show: the diff of every survivor and
+unreached mutant; run it where the module is not mutated: mid-run, point MUTATION_CACHE at the running copy)
 """
 from __future__ import annotations
 
@@ -20,16 +21,19 @@ KILLED = {"ok_killed", "bad_timeout", "ok_suspicious"}
 
 
 def main(module: str, show: bool) -> None:
-    cache = sqlite3.connect("file:.mutmut-cache?mode=ro", uri=True)
+    cache = sqlite3.connect(f"file:{os.environ.get('MUTATION_CACHE', '.mutmut-cache')}?mode=ro", uri=True)
     rows = cache.execute(
         "SELECT m.id, l.line, l.line_number, m.\"index\", m.status FROM Mutant m JOIN Line l ON m.line = l.id "
         "JOIN SourceFile s ON l.sourcefile = s.id WHERE s.filename = ? ORDER BY l.line_number, m.\"index\"",
         (module,)).fetchall()
     data, spans = mutmut_config._load(module)
     lines = data["lines"] if data else None
-    counts = {"killed": 0, "survived": 0, "label": 0, "unreached": 0, "untested": 0}
+    counts = {"killed": 0, "survived": 0, "label": 0, "unreached": 0, "outside": 0, "untested": 0}
     listed = []
     for pk, text, number, index, status in rows:
+        if mutmut_config.outside_core(module, number + 1):
+            counts["outside"] += 1
+            continue
         if status in KILLED:
             counts["killed"] += 1
             continue
@@ -50,10 +54,11 @@ def main(module: str, show: bool) -> None:
         counts[kind] += 1
         if kind != "label":
             listed.append((kind, pk, number, index, text))
-    scored = sum(counts.values()) - counts["label"] - counts["untested"]
+    scored = sum(counts.values()) - counts["label"] - counts["untested"] - counts["outside"]
     score = 100.0 * counts["killed"] / scored if scored else 0.0
     print(f"{module}: {len(rows)} mutants; killed {counts['killed']}, survived {counts['survived']}, "
-          f"unreached {counts['unreached']}, label-only {counts['label']}, untested {counts['untested']}; "
+          f"unreached {counts['unreached']}, label-only {counts['label']}, outside the core functions "
+          f"{counts['outside']}, untested {counts['untested']}; "
           f"score {counts['killed']}/{scored} = {score:.0f} %")
     for kind, pk, number, index, text in listed:
         line = f"  {kind:9} #{pk} line {number + 1}"

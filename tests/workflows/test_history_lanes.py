@@ -175,3 +175,41 @@ def test_an_action_does_not_wait_for_another_applications_open_transaction(app, 
         release.set()
         holder.join(60)
     assert lane(second_id)[-1].action == "submit" and chain.verify() == []
+
+
+# --- what is hashed, exactly (mutation run, tests/MUTATION.md) -----------------------------------------------
+# A chain verifies against hashes written by earlier releases: the message format is part of the data, and every
+# field a row shows must be covered, or an edit of that field goes unseen.
+
+def test_the_hashed_message_and_the_time_format_are_fixed():
+    import hashlib
+    import hmac
+    from datetime import timedelta
+
+    assert chain.GENESIS == "0" * 64
+    assert chain.digest("p", [1, None, "甲", 2.5], b"k") == hmac.new(
+        b"k", "p|1||甲|2.5".encode(), hashlib.sha256).hexdigest()
+    beijing = timezone(timedelta(hours=8))
+    assert chain.canonical_time(datetime(2026, 12, 4, 16, 0, 0, 7, tzinfo=beijing)) == "2026-12-04T08:00:00.000007"
+    assert chain.canonical_time(datetime(2026, 12, 4, 8, 0)) == "2026-12-04T08:00:00.000000"  # naive is UTC
+    row = Transition(lane_seq=3, seq=9, application_id=4, actor_id=5, action="submit", from_stage="draft",
+                     from_status="draft", to_stage="town_review", to_status="in_progress", reason=None, at=NOW)
+    assert chain._lane_fields(row) == ["lane", 3, 4, 5, "submit", "draft", "draft", "town_review", "in_progress",
+                                       None, "2026-12-04T08:00:00.000000"]
+    assert chain._history_fields(row) == [9, 4, 5, "submit", "draft", "draft", "town_review", "in_progress", None,
+                                          "2026-12-04T08:00:00.000000"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("actor_id", None), ("action", "withdraw"), ("from_stage", "x"), ("from_status", "x"), ("to_stage", "x"),
+    ("to_status", "x"), ("reason", "改过的理由"), ("at", datetime(2020, 1, 1, tzinfo=timezone.utc)),
+])
+def test_an_edit_of_any_field_a_row_shows_is_seen(cast, draft, field, value):
+    application = draft()
+    walk(cast, application.id)
+    rows = lane(application.id)
+    begin_write()
+    setattr(rows[1], field, value)
+    db.session.flush()
+    assert chain.verify() == [f"application {application.id} position 2: row hash does not match its content"]
+    db.session.rollback()
