@@ -13,6 +13,9 @@ from workflows import dispatch
 from workflows.models import Outbox
 
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)
+LEASE = dt.timedelta(minutes=5)  # a claimed row whose worker died is retried after this
+WORKER_LOST = "worker lost mid-delivery (lease expired)"  # what the outbox page shows for such a row
+HAND_OFF = "hand_off"  # the payload key of a hand-off row: rows written by earlier releases carry it
 
 
 def _naive(moment):
@@ -70,7 +73,7 @@ def test_publish_sends_each_row_id_to_its_task_and_stops_at_the_first_refusal(ap
 def test_a_hand_off_is_published_after_commit_once_and_marked_done(app, broker):
     row = dispatch.hand_off("registry.some_job", 7, "x", flag=True)
     assert row.task == "registry.some_job" and row.effect_key.startswith("registry.some_job:")
-    assert row.payload == {dispatch.HAND_OFF: {"args": [7, "x"], "kwargs": {"flag": True}}}
+    assert row.payload == {HAND_OFF: {"args": [7, "x"], "kwargs": {"flag": True}}}
     other = dispatch.hand_off("registry.some_job")
     assert other.effect_key != row.effect_key  # two hand-offs of one task are two rows
     db.session.commit()
@@ -113,14 +116,14 @@ def test_relay_releases_rows_whose_worker_lease_expired_or_gives_them_up(app, br
     assert dispatch.relay(NOW) == 1
     assert broker.sent == [("workflows.deliver", [lost.id], {}, False)]
     lost, spent, working = _get(lost.id), _get(spent.id), _get(working.id)
-    assert (lost.status, lost.last_error) == ("pending", dispatch.WORKER_LOST)
+    assert (lost.status, lost.last_error) == ("pending", WORKER_LOST)
     assert _naive(lost.next_attempt_at) == _naive(NOW + dispatch.backoff(3))
-    assert (spent.status, spent.last_error) == ("dead", dispatch.WORKER_LOST)
+    assert (spent.status, spent.last_error) == ("dead", WORKER_LOST)
     assert (working.status, working.last_error) == ("sending", None)
 
 
 def test_relay_sends_hand_offs_with_their_arguments_and_deliveries_with_their_row(app, broker):
-    job = _row(task="registry.some_job", payload={dispatch.HAND_OFF: {"args": [5], "kwargs": {"k": "v"}}})
+    job = _row(task="registry.some_job", payload={HAND_OFF: {"args": [5], "kwargs": {"k": "v"}}})
     note = _row(task="workflows.deliver", payload={"channel": "email"})
     assert dispatch.relay(NOW) == 2
     assert sorted(broker.sent) == sorted([("registry.some_job", [5], {"k": "v"}, False),
@@ -134,7 +137,7 @@ def test_claim_takes_a_pending_row_once(app):
     assert claimed is not None and claimed.id == row.id
     row = _get(row.id)
     assert (row.status, row.attempts) == ("sending", 3)
-    assert _naive(row.next_attempt_at) == _naive(NOW + dispatch.LEASE)
+    assert _naive(row.next_attempt_at) == _naive(NOW + LEASE)
     assert dispatch.claim(row.id, NOW) is None
     assert _get(row.id).attempts == 3
     assert dispatch.claim(_row(status="done").id, NOW) is None
