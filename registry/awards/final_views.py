@@ -13,7 +13,6 @@ from registry.awards import flow, notice, objections, outcome, shortlist
 from registry.awards.access import get_round
 from registry.awards.display import run_and_flash
 from registry.awards.forms import ApprovalForm, ObjectionDecisionForm, OutcomeForm, PaperObjectionForm
-from registry.awards.final_helpers import objection_targets
 from registry.awards.models import Objection
 from registry.awards.views import bp, bureau_only
 from registry.extensions import db
@@ -45,7 +44,7 @@ def round_paper_objection(round_id: int):
     bureau_only()
     get_round(round_id)
     form = PaperObjectionForm(prefix="paper")
-    form.entry_id.choices = objection_targets(round_id)
+    form.entry_id.choices = objections.targets(round_id)
     if not form.validate_on_submit():
         for messages in form.errors.values():
             for message in messages:

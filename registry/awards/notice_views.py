@@ -9,7 +9,6 @@ from flask_login import current_user
 from registry import clock
 from registry.awards import committee, notice, objections
 from registry.awards.access import get_round
-from registry.awards.final_helpers import objection_targets
 from registry.awards.forms import ObjectionForm
 from registry.awards.views import bp
 from registry.extensions import limiter
@@ -38,7 +37,7 @@ def notice_show(round_id: int):
     found = _public_round(round_id)
     listed = committee.proposed(round_id)
     form = ObjectionForm()
-    form.entry_id.choices = objection_targets(round_id)
+    form.entry_id.choices = objections.targets(round_id)
     now = clock.now()
     window_open = found.status == "notice" and now <= notice.parse_now(found.notice_ends_at)
     if form.validate_on_submit():

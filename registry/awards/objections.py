@@ -62,6 +62,18 @@ def _listed_entry(round_id: int, entry_id: int | None) -> int | None:
     return found
 
 
+def targets(round_id: int) -> list[tuple[int, str]]:
+    """What an objection may be about, as form choices: the list as a whole (0) or one enterprise still on it,
+    with the kind proposed (the public page and the bureau's paper form offer the same)."""
+    from flask_babel import gettext as _
+
+    from registry.awards.committee import proposed
+    from registry.awards.display import AWARD_TYPE_LABELS
+
+    return [(0, _("（整体名单）"))] + [(e.id, f"{e.enterprise.name}（{_(AWARD_TYPE_LABELS.label(e.proposed))}）")
+                                     for e in proposed(round_id) if not e.excluded_reason]
+
+
 def _store_file(upload: tuple[str, bytes] | None) -> tuple[str | None, str | None, str | None]:
     """(original name, stored name, MIME) of an optional file; ValidationFailed naming ``file``."""
     if not upload or not upload[0]:

@@ -98,3 +98,15 @@ def decide(round_id: int, actor: User, chosen: set[int], now: datetime) -> list[
     found.shortlisted_at = now
     db.session.commit()
     return [pool[i] for i in pool if i in chosen]
+
+
+def overview(found: AwardRound) -> dict:
+    """The round page's shortlist: candidates best first, how many entries the list still waits for, whether it is
+    confirmed, the ticked entries (the confirmed list, else ``suggestion``), and each candidate's score and whether
+    it reaches the minimum."""
+    rows = candidates(found.id)
+    decided = found.shortlisted_at is not None
+    return {"rows": rows, "pending": 0 if decided else pending(found.id), "decided": decided,
+            "chosen": {e.id for e in rows if e.shortlisted} if decided else suggestion(found.id),
+            "qualifies": {e.id: qualifies(found, e) for e in rows},
+            "score": {e.id: document_score(e) for e in rows}}

@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from registry import clock
-from registry.awards import committee, flow, kinds, notice, outcome, panels, progress, rounds
-from registry.awards.final_helpers import objection_targets, shortlist_view
+from registry.awards import (committee, flow, kinds, notice, objections, outcome, panels, progress, rounds,
+                             shortlist)
 from registry.awards.access import get_round, is_bureau
 from registry.awards.display import run_and_flash, template_helpers
 from registry.awards.forms import (QUOTA_FIELDS, ApprovalForm, CommitteeForm, DrawForm, ObjectionDecisionForm,
@@ -180,20 +180,20 @@ def round_show(round_id: int):
     apps = {a.id: a for a in db.session.scalars(select(Application).where(
         Application.id.in_([e.application_id for e in entries if e.application_id])))}
     draws = {e.id: panels.current_draw(e.id) for e in entries}
-    objections = list(db.session.scalars(select(Objection).where(Objection.round_id == round_id)
-                                         .order_by(Objection.id.desc())))
+    filed = list(db.session.scalars(select(Objection).where(Objection.round_id == round_id)
+                                    .order_by(Objection.id.desc())))
     members = committee.members_of(round_id)
     committee_form = CommitteeForm(data={"met_on": found.committee_met_on, "members": members_text(members),
                                          "resolution": found.committee_resolution})
     paper_form = PaperObjectionForm(prefix="paper")
-    paper_form.entry_id.choices = objection_targets(round_id)
+    paper_form.entry_id.choices = objections.targets(round_id)
     return render_template(
         "awards/round.html", round=found, entries=entries, apps=apps, draws=draws, funnel=rounds.funnel(round_id),
-        objections=objections, stages=_stage_labels(), draw_form=DrawForm(), decision_form=ObjectionDecisionForm(),
+        objections=filed, stages=_stage_labels(), draw_form=DrawForm(), decision_form=ObjectionDecisionForm(),
         committee_form=committee_form, members=members, paper_form=paper_form, approval_form=ApprovalForm(),
         outcome_form=OutcomeForm(), outcome_rows=[(e, outcome.choices(found, e)) for e in outcome.recommended(round_id)]
         if found.mode == kinds.RECOMMEND else [],
-        shortlist=shortlist_view(found),
+        shortlist=shortlist.overview(found),
         suggestion=committee.suggestion(round_id) if found.status in ("open", "reviewing") else {},
         ranking=committee.ranking(round_id), open_objections=notice.open_objections(round_id),
         call_open=clock.today() <= found.call_closes_on, unfinished=progress.unfinished(found),
