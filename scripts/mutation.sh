@@ -5,7 +5,8 @@
 # mutant, only the tests that execute its line (fastest first, -x), and skips mutants that change only the text of
 # a translatable label or sit on a line no test executes (both counted as "skipped"). mutmut lives in its own
 # tool venv (.venv-mutmut), outside the locked test dependencies. Everything runs under nice -n 19.
-# MUTATION_TARGETS narrows the run: "registry/identifiers.py" or several, space-separated.
+# MUTATION_TARGETS narrows the run: "registry/identifiers.py" or several, space-separated. MUTATION_KEEP_CACHE=1 keeps
+# .mutmut-cache (one module): after adding tests, only the mutants not killed before are run again.
 # The selections: no browser, no worker-process or outage tests; a temporary SQLite database per pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,18 +35,18 @@ declare -A TESTS=(
 targets=${MUTATION_TARGETS:-${!TESTS[@]}}
 mkdir -p test-artifacts/mutation
 for module in $targets; do
-  rm -rf .mutmut-cache
+  [[ -n ${MUTATION_KEEP_CACHE:-} ]] || rm -rf .mutmut-cache
   name=$(echo "$module" | tr / _)
-  options="-x -q -p no:cacheprovider -p no:xdist"
+  options="-x -q -p no:cacheprovider -p no:xdist -p scripts.mutation_fast"
   [[ ${TESTS[$module]} == tests/unit/* ]] && options="$options --noconftest"  # no database or Redis to start
   tests=$(echo ${TESTS[$module]})
   # 1. which tests execute each line (one run of the selection, traced)
   MUTATION_MAP_TARGET="$module" MUTATION_MAP_OUT="test-artifacts/mutation/$name.map.json" \
     nice -n 19 $PY -m pytest $options -p scripts.mutation_map $tests
   # 2. the mutants; mutmut_config.py narrows each one's tests from the map
-  MUTATION_RUNNER_BASE="$PWD/$PY -m pytest $options" nice -n 19 "$TOOL/bin/mutmut" run \
+  MUTATION_RUNNER_BASE="bash $PWD/scripts/mutation_pytest.sh $options" nice -n 19 "$TOOL/bin/mutmut" run \
     --paths-to-mutate "$module" --no-progress --simple-output \
-    --runner "$PWD/$PY -m pytest $options $tests" || true  # survivors: exit != 0
+    --runner "bash $PWD/scripts/mutation_pytest.sh $options $tests" || true  # survivors: exit != 0
   "$TOOL/bin/mutmut" results | tee "test-artifacts/mutation/$name.txt"
   "$TOOL/bin/mutmut" junitxml > "test-artifacts/mutation/$name.xml" || true
 done

@@ -305,3 +305,12 @@ def test_parsed_identifiers_are_frozen_values():
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(parsed, first, "changed")
         assert hash(parsed) == hash(dataclasses.replace(parsed))  # usable as a key, equal by value
+
+
+def test_standard_years_run_from_1900_to_next_year():
+    next_year = date.today().year + 1
+    assert parse_standard_number("GB/T 1-1900").year == 1900
+    assert parse_standard_number("GB/T 1-00").year == 1900  # two digits: 19yy
+    assert parse_standard_number(f"GB/T 1-{next_year}").year == next_year
+    for year in ("1899", str(next_year + 1)):
+        assert _refusal(lambda: parse_standard_number(f"GB/T 1-{year}")) == f"标准的年号 {year} 不正确。"
