@@ -249,3 +249,22 @@ def select_first_town():
     from registry.models import Jurisdiction
 
     return select(Jurisdiction).order_by(Jurisdiction.sort_order).limit(1)
+
+
+def test_a_listed_certificate_carries_what_the_list_and_the_api_show():
+    """The list behind a certificate figure (and /api/v1/targets items) names the record it counts: source,
+    record, enterprise, number, scope, domain, dates (mutation run: the fact columns were never read back)."""
+    from tests.targets.factories import CertificationFactory
+
+    firm = EnterpriseFactory()
+    cert = CertificationFactory(enterprise=firm, cert_type="zhejiang_international", number="ZJI-2023-001",
+                                scope="齿轮", product_domain="机械", issued_on=D(2023, 5, 1),
+                                expires_on=D(2026, 4, 30))
+    db.session.commit()
+    (item,) = counting.records(get_rule("zhejiang_international_certs"), END)
+    assert {k: item[k] for k in ("key", "source", "record_id", "enterprise_id", "jurisdiction_id", "number",
+                                 "title", "kind_code", "start", "end", "expires")} == {
+        "key": cert.id, "source": "certificate", "record_id": cert.id, "enterprise_id": firm.id,
+        "jurisdiction_id": firm.jurisdiction_id, "number": "ZJI-2023-001", "title": "齿轮", "kind_code": "机械",
+        "start": D(2023, 5, 1), "end": None, "expires": D(2026, 4, 30)}
+    assert item["enterprises"] == [{"id": firm.id, "name": firm.name, "jurisdiction_id": firm.jurisdiction_id}]

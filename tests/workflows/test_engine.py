@@ -202,3 +202,23 @@ def test_history_chain_detects_tampering(cast, draft, app):
     db.session.flush()
     assert chain.verify(); restore()
     assert chain.verify() == []
+
+
+def test_a_stranger_or_an_unknown_action_is_refused_with_its_reason_and_nothing_written(cast, draft):
+    """(mutation run) NotFound for a user who may not see the application, whatever the action; an action no stage
+    of the definition has is a field error on ``action``."""
+    from registry.services.errors import NotFound, ValidationFailed
+
+    application = draft()
+    count = db.session.query(Transition).count()
+    with pytest.raises(NotFound) as err:
+        engine.apply(application.id, "submit", cast.other_applicant)
+    assert str(err.value) == "未找到该申请。"
+    with pytest.raises(NotFound):
+        engine.apply(application.id + 1000, "submit", cast.applicant)
+    with pytest.raises(ValidationFailed) as err:
+        engine.apply(application.id, "no_such_action", cast.applicant)
+    assert err.value.errors == {"action": ["没有“no_such_action”这一操作。"]}
+    db.session.expire_all()
+    assert db.session.query(Transition).count() == count
+    assert db.session.get(Application, application.id).status == "draft"
