@@ -13,6 +13,8 @@ which tests execute each line (``test-artifacts/mutation/<module>.map.json``). F
   ``CORE``.)
 
 Without a map (``MUTATION_RUNNER_BASE`` unset) the hook does nothing and mutmut runs its ``--runner``.
+``MUTATION_RERUN`` (a file of ``line_number:index``, 0-based lines, from ``scripts/mutation_report.py --rerun``): run
+only those mutants (the ones an earlier, stopped run tested and did not kill), skip the rest.
 """
 from __future__ import annotations
 
@@ -120,9 +122,21 @@ def _label_only(context, spans) -> bool:
     return False
 
 
+def _rerun_only() -> set | None:
+    path = os.environ.get("MUTATION_RERUN")
+    if not path:
+        return None
+    with open(path) as f:
+        return {tuple(map(int, line.split(":"))) for line in f if line.strip()}
+
+
 def pre_mutation(context):
     base = os.environ.get("MUTATION_RUNNER_BASE")
     if not base:
+        return
+    rerun = _cache.setdefault("<rerun>", _rerun_only())
+    if rerun is not None and (context.mutation_id.line_number, context.mutation_id.index) not in rerun:
+        context.skip = True  # after new tests: only the mutants an earlier run did not kill (MUTATION_RERUN)
         return
     data, spans = _load(context.filename)
     if outside_core(context.filename, context.mutation_id.line_number + 1):

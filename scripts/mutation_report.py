@@ -3,6 +3,8 @@
 Reads .mutmut-cache (read-only: `mutmut results`/`show` rewrite the cache and must not run while mutmut mutates)
 and the module's line map, splits mutmut's "skipped" into label-only mutants and mutants on lines no selected test
 executes, and prints the score: killed / (all - label-only); unreached mutants count as survivors.
+--rerun FILE writes the survivors and unreached mutants as line_number:index for MUTATION_RERUN (mutmut_config.py);
+MUTATION_BEFORE=path/.mutmut-cache scores an after-run over only the mutants that earlier run tested.
 Usage: [MUTATION_CACHE=path] scripts/mutation_report.py MODULE [--show]  (--show: the diff of every survivor and
 unreached mutant; run it where the module is not mutated: mid-run, point MUTATION_CACHE at the running copy)
 """
@@ -20,7 +22,7 @@ import mutmut_config  # noqa: E402  (the same line map the hook used)
 KILLED = {"ok_killed", "bad_timeout", "ok_suspicious"}
 
 
-def main(module: str, show: bool) -> None:
+def main(module: str, show: bool, rerun: str | None = None) -> None:
     cache = sqlite3.connect(f"file:{os.environ.get('MUTATION_CACHE', '.mutmut-cache')}?mode=ro", uri=True)
     rows = cache.execute(
         "SELECT m.id, l.line, l.line_number, m.\"index\", m.status FROM Mutant m JOIN Line l ON m.line = l.id "
@@ -30,7 +32,20 @@ def main(module: str, show: bool) -> None:
     lines = data["lines"] if data else None
     counts = {"killed": 0, "survived": 0, "label": 0, "unreached": 0, "outside": 0, "untested": 0}
     listed = []
+    before = None
+    if os.environ.get("MUTATION_BEFORE"):  # an after-run over the mutants a stopped earlier run tested
+        old = sqlite3.connect(f"file:{os.environ['MUTATION_BEFORE']}?mode=ro", uri=True)
+        before = {(n, i): st for n, i, st in old.execute(
+            "SELECT l.line_number, m.\"index\", m.status FROM Mutant m JOIN Line l ON m.line = l.id")}
+    again = []
     for pk, text, number, index, status in rows:
+        if before is not None:
+            if before.get((number, index), "untested") == "untested":
+                counts["untested"] += 1
+                continue
+            if status == "untested":  # not re-run: it was killed before
+                status = before[(number, index)]
+
         if mutmut_config.outside_core(module, number + 1):
             counts["outside"] += 1
             continue
@@ -54,8 +69,12 @@ def main(module: str, show: bool) -> None:
         counts[kind] += 1
         if kind != "label":
             listed.append((kind, pk, number, index, text))
+            again.append(f"{number}:{index}")
     scored = sum(counts.values()) - counts["label"] - counts["untested"] - counts["outside"]
     score = 100.0 * counts["killed"] / scored if scored else 0.0
+    if rerun:
+        with open(rerun, "w") as f:
+            f.write("\n".join(again) + "\n")
     print(f"{module}: {len(rows)} mutants; killed {counts['killed']}, survived {counts['survived']}, "
           f"unreached {counts['unreached']}, label-only {counts['label']}, outside the core functions "
           f"{counts['outside']}, untested {counts['untested']}; "
@@ -70,4 +89,5 @@ def main(module: str, show: bool) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], "--show" in sys.argv)
+    main(sys.argv[1], "--show" in sys.argv,
+         sys.argv[sys.argv.index("--rerun") + 1] if "--rerun" in sys.argv else None)
