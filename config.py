@@ -151,6 +151,9 @@ class BaseConfig:
     DB_STATEMENT_TIMEOUT_MS = 60000  # a statement running longer is cancelled (migrations lift it)
     DB_LOCK_TIMEOUT_MS = 10000  # a statement waiting longer for a row or table lock is cancelled
     PAGE_SIZE = 20
+    # Settings and holiday overrides are cached per process for this long (registry.refcache): a change made in
+    # another process applies within it; one made in this process applies at once. 0: no cache.
+    REFERENCE_CACHE_SECONDS = 10.0
 
 
 class DevelopmentConfig(BaseConfig):
@@ -168,6 +171,9 @@ class TestingConfig(BaseConfig):
     # and write: a test's read snapshot then cannot become a write ("database is locked"). Tests of heartbeats and
     # readiness start their own workers with a short interval.
     WORKER_HEARTBEAT_SECONDS = 600
+    # The session's one worker outlives each test's rows: it must not serve a holiday or setting an earlier test
+    # stored (tests of the cache turn it on).
+    REFERENCE_CACHE_SECONDS = 0.0
 
 
 class ProductionConfig(BaseConfig):

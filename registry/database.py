@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from registry import history
+from registry import history, refcache
 from registry.extensions import db
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
@@ -44,6 +44,7 @@ def configure_database(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     history.install(FlaskSession)
+    refcache.install(FlaskSession)
     if uri.startswith("sqlite"):
         with app.app_context():
             _install_sqlite_hooks(db.engine)
@@ -69,15 +70,24 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-def begin_write() -> None:
+def begin_write(keep_loaded: bool = False) -> None:
     """End any open read transaction and make the next one a write transaction.
 
     On SQLite this takes the write lock up front (``BEGIN IMMEDIATE``), so a read-then-write cannot
     fail half way with "database is locked". On PostgreSQL it only ends the read transaction.
+    ``keep_loaded``: a read transaction that changed nothing ends without expiring what it loaded (the signed-in
+    user the request just read), so the write does not read it again; the caller re-reads, under lock, the rows
+    it changes.
     """
     session = db.session()
     if session.in_transaction():
-        session.commit()
+        clean = keep_loaded and not (session.new or session.dirty or session.deleted)
+        expire = session.expire_on_commit
+        session.expire_on_commit = expire and not clean
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
     if db.engine.dialect.name == "sqlite":
         _write_intent.set(True)
 

@@ -5,13 +5,17 @@ per area, the way ``registry.blueprints`` lists blueprints); a workflow stage's 
 declared by the stage itself (``Stage.time_limit_setting``, ``Stage.enabled_setting``). ``get`` returns the
 stored value, else the declared default; a key nobody declared is a programming error and raises
 ``UnknownSetting`` (a typo must not read a silent default). The administrator pages (``registry.services.settings``)
-validate and store values; nothing here is cached, so a change applies to the next read.
+validate and store values. Values are cached per process (``registry.refcache``): a change applies at once in the
+process that makes it and within ``REFERENCE_CACHE_SECONDS`` in the others.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
 
 from registry.i18n import N_
 
@@ -122,23 +126,30 @@ def spec(key: str) -> SettingSpec:
 
 def get(key: str) -> Any:
     """The stored value of ``key``, else its declared default. Raises UnknownSetting for an undeclared key."""
+    from registry import refcache
     from registry.extensions import db
     from registry.models import Setting
 
     declaration = spec(key)
-    row = db.session.get(Setting, key)
-    if row is not None and row.value is not None:
-        return row.value
-    return declaration.default
+    if not refcache.enabled():
+        row = db.session.get(Setting, key)
+        return declaration.default if row is None or row.value is None else row.value
+    stored = refcache.cached("settings", lambda: dict(db.session.execute(select(Setting.key, Setting.value)).all()))
+    value = stored.get(key)
+    if value is None:
+        return declaration.default
+    return copy.deepcopy(value) if isinstance(value, (list, dict)) else value  # the cached copy stays as stored
 
 
 def put(key: str, value: Any) -> None:
     """Store ``value`` for ``key`` unchecked, for code and tests that set a rule directly (the caller commits;
     administrators go through ``registry.services.settings.set``, which validates). Raises UnknownSetting."""
+    from registry import refcache
     from registry.extensions import db
     from registry.models import Setting
 
     spec(key)
+    refcache.mark_written(db.session())
     row = db.session.get(Setting, key)
     if row is None:
         db.session.add(Setting(key=key, value=value))

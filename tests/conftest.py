@@ -127,8 +127,13 @@ def _restore_catalogues(conn, seeded: dict[str, dict[int, dict]]) -> None:
 
 def _forget_cached_state(app) -> None:
     """Drop this test session's Redis keys (caches and counters keyed on the session's unique queue name), so
-    a figure cached by one test is never served to the next one's fresh database."""
+    a figure cached by one test is never served to the next one's fresh database; and this process's cache of
+    settings and holiday overrides (registry.refcache), whose rows the clean-up deleted without the session."""
     import redis
+
+    from registry import refcache
+
+    refcache.clear()
 
     client = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2)
     try:

@@ -17,7 +17,11 @@ from workflows.models import HolidayOverride
 
 
 def overrides() -> dict[date, bool]:
-    return dict(db.session.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).all())
+    """The bureau's entered days (cached per process: ``registry.refcache``)."""
+    from registry import refcache
+
+    return dict(refcache.cached("holiday_overrides", lambda: dict(
+        db.session.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).all())))
 
 
 def is_workday(day: date, known: dict[date, bool] | None = None) -> bool:

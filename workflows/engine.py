@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry import clock, settings
 from registry.database import begin_write, writer_turn
@@ -18,12 +19,12 @@ from registry.extensions import db
 from registry.history import set_actor
 from registry.models import User
 from registry.routing import to_int
-from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from registry.text import clean
-from workflows import actors, chain, definitions, dispatch, stageruns
-from workflows.models import Application, Transition
+from workflows import actors, chain, definitions, dispatch, recipients, stageruns
+from workflows.models import Application, StageRun, Transition
 from workflows.links import application_path
-from workflows.notify import notify, recipients_except
+from workflows.notify import notify_where
 from workflows.spec import (CLOSED_STATUSES, DONE, DRAFT, ID_KINDS, IN_PROGRESS, NEXT, RETURNED, STATUS_LABELS, Action,
                             Field, Stage, Workflow)
 
@@ -91,7 +92,7 @@ def apply(application_id: int, action_name: str, actor: User | None, *, reason: 
     """
     now = now or clock.now()
     with writer_turn():
-        begin_write()
+        begin_write(keep_loaded=True)  # the actor stays loaded; the application is read again under lock
         try:
             outcome, jobs = _apply(application_id, action_name, actor, reason, version, dict(payload or {}), now)
             db.session.commit()
@@ -102,8 +103,95 @@ def apply(application_id: int, action_name: str, actor: User | None, *, reason: 
     return outcome
 
 
+def apply_many(versions: dict[int, int], action_name: str, actor: User | None, *, reason: str | None = None,
+               now: datetime | None = None, chunk: int = 200) -> dict[int, Outcome | DomainError]:
+    """Apply one action to many applications (a town recommending 200 enterprises at once): each application
+    {id: the version its actor saw} is checked and moved exactly as ``apply`` would, but a chunk of them shares
+    one transaction, the locked read of the applications and of their open runs, and the writes of the runs and
+    history rows. Returns id -> Outcome, or the DomainError that application met (the others still move).
+
+    An error after an application's writes began (an effect refusing) rolls the chunk back and applies its
+    applications one by one instead, so one bad application never takes the others with it.
+    """
+    now = now or clock.now()
+    results: dict[int, Outcome | DomainError] = {}
+    ids = sorted(versions)  # one lock order for every caller: two bulk actions never deadlock
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        jobs: list = []
+        with writer_turn():
+            begin_write(keep_loaded=True)
+            try:
+                done = _apply_chunk(part, versions, action_name, actor, reason, now, jobs)
+                db.session.commit()
+            except Exception:  # noqa: BLE001  (the chunk is rolled back and redone one by one)
+                db.session.rollback()
+                done = None
+        if done is None:
+            for application_id in part:
+                try:
+                    results[application_id] = apply(application_id, action_name, actor, reason=reason,
+                                                    version=versions[application_id], now=now)
+                except DomainError as exc:
+                    results[application_id] = exc
+            continue
+        results.update(done)
+        dispatch.publish(jobs)
+    return results
+
+
+def _apply_chunk(ids, versions, action_name, actor, reason, now, jobs) -> dict:
+    applications = {a.id: a for a in db.session.scalars(
+        select(Application).where(Application.id.in_(ids)).order_by(Application.id)
+        .with_for_update(of=Application).execution_options(populate_existing=True))}
+    runs: dict[int, StageRun] = {}
+    for run in db.session.scalars(select(StageRun).where(StageRun.application_id.in_(ids),
+                                                         StageRun.ended_at.is_(None)).order_by(StageRun.id)):
+        runs[run.application_id] = run  # the newest open run, as ``stageruns.current_run`` picks
+    done: dict[int, Outcome | DomainError] = {}
+    moves = []
+    for application_id in ids:
+        application = applications.get(application_id)
+        try:
+            checked = _check(application, action_name, actor, reason, versions[application_id], {})
+        except DomainError as exc:
+            done[application_id] = exc
+            continue
+        moves.append((application, runs.get(application_id), checked))
+    transitions = [_write(application, run, checked, actor, now) for application, run, checked in moves]
+    db.session.add_all([transition for transition, _target, _status in transitions])
+    db.session.flush()  # the runs closed and opened, and every history row: one statement each
+    for (application, _run, checked), (transition, target, to_status) in zip(moves, transitions):
+        if checked.action.notify:
+            jobs += _notify(application, checked.workflow, checked.stage, target, checked.action, to_status, actor,
+                            transition, now)
+        done[application.id] = Outcome(application.id, transition.id, target.name, to_status, application.version)
+    return done
+
+
+@dataclass(frozen=True)
+class _Checked:
+    workflow: Workflow
+    stage: Stage
+    action: Action
+    expected: int
+    reason: str | None
+    values: dict
+
+
 def _apply(application_id, action_name, actor, reason, version, payload, now):
-    application = db.session.get(Application, application_id, populate_existing=True)
+    application, run = _load(application_id)
+    checked = _check(application, action_name, actor, reason, version, payload)
+    transition, target, to_status = _write(application, run, checked, actor, now)
+    db.session.add(transition)
+    db.session.flush()
+    jobs = _notify(application, checked.workflow, checked.stage, target, checked.action, to_status, actor,
+                   transition, now) if checked.action.notify else []
+    return Outcome(application.id, transition.id, target.name, to_status, application.version), jobs
+
+
+def _check(application, action_name, actor, reason, version, payload) -> _Checked:
+    """Everything that may refuse the action, before anything is written."""
     if application is None or not actors.can_see(actor, application):
         raise NotFound("未找到该申请。")
     workflow = definition_of(application)
@@ -128,13 +216,17 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
         problem = action.guard(application, actor, values)
         if problem:
             raise ValidationFailed({"action": [problem]})
+    return _Checked(workflow, stage, action, expected, reason, values)
 
+
+def _write(application, run, checked: _Checked, actor, now) -> tuple[Transition, Stage, str]:
+    """Move the application: its stage runs, the compare-and-set with its new history head, the effects; returns
+    the history row, which the caller adds and flushes (with the runs' changes)."""
+    workflow, stage, action, expected, values = (checked.workflow, checked.stage, checked.action, checked.expected,
+                                                  checked.values)
     target = _target(workflow, stage, action)
     to_status = action.status or (DONE if target.final else IN_PROGRESS)
     from_status = application.status
-    run = stageruns.current_run(application.id)
-    head = _compare_and_set(application, stage, from_status, expected, target, to_status, action, now)
-
     new_run = run
     if target.name != stage.name:
         stageruns.close(run, now)
@@ -145,28 +237,38 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
         stageruns.resume(run, now)
     if to_status in CLOSED_STATUSES or target.final:  # a final stage has no open run, entered or acted in
         stageruns.close(new_run, now)
+    # The history row is hashed onto the head read under the application row's lock (``_load``), so the
+    # compare-and-set below stores the new head with the new state in one statement.
+    transition = Transition(
+        application_id=application.id, stage_run_id=run.id if run else None, actor_id=actor.id if actor else None,
+        action=action.name, from_stage=stage.name, from_status=from_status, to_stage=target.name,
+        to_status=to_status, reason=checked.reason, payload={k: _jsonable(v) for k, v in values.items()}, at=now)
+    head = chain.append(transition, application.chain_seq or 0, application.chain_hash)
+    state = {"updated_at": now, "chain_seq": head[0], "chain_hash": head[1]}
     if action.exclusive:
-        _record_state(application, new_run, to_status, from_status, stage, now)
+        state.update(stage=target.name, status=to_status, version=expected + 1,
+                     **_recorded_state(application, new_run, to_status, from_status, now))
         stored = {f.name: _jsonable(values[f.name]) for f in action.fields if f.store and f.name in values}
         if stored:
-            application.data = {**(application.data or {}), **stored}
+            state["data"] = {**(application.data or {}), **stored}
+    _compare_and_set(application, stage, from_status, expected, action, state)
     # What the effects change (a certificate recorded, suspended...) is the actor's doing in the change history.
     set_actor(db.session, actor.id if actor else None, f"{workflow.label}:{action.label}")
     for effect in action.effects:
         effect(application, actor, values, now)
-    db.session.flush()
+    return transition, target, to_status
 
-    transition = Transition(
-        application_id=application.id, stage_run_id=run.id if run else None, actor_id=actor.id if actor else None,
-        action=action.name, from_stage=stage.name, from_status=from_status, to_stage=target.name,
-        to_status=to_status, reason=reason, payload={k: _jsonable(v) for k, v in values.items()}, at=now)
-    application.chain_seq, application.chain_hash = chain.append(transition, *head)
-    db.session.add(transition)
-    db.session.flush()
-    jobs = _notify(application, workflow, stage, target, action, to_status, actor, transition, now) \
-        if action.notify else []
-    new_version = application.version if action.exclusive else expected
-    return Outcome(application.id, transition.id, target.name, to_status, new_version), jobs
+
+def _load(application_id: int) -> tuple[Application | None, StageRun | None]:
+    """The application (its enterprise joined), its row locked (PostgreSQL ``FOR UPDATE``; SQLite writers are
+    serialised already) so its history head stays the one read until the commit, and then its open stage run.
+    Only this application's row is locked: two applications never wait for each other. (The run is read after
+    the lock, not joined to it: a joined row would come from the snapshot before a concurrent commit.)"""
+    application = db.session.scalar(select(Application).where(Application.id == application_id)
+                                     .with_for_update(of=Application).execution_options(populate_existing=True))
+    if application is None:
+        return None, None
+    return application, stageruns.current_run(application_id)
 
 
 def _target(workflow: Workflow, stage: Stage, action: Action) -> Stage:
@@ -177,47 +279,42 @@ def _target(workflow: Workflow, stage: Stage, action: Action) -> Stage:
     return workflow.stage(action.target)
 
 
-def _compare_and_set(application, stage, from_status, expected, target, to_status, action, now) -> tuple:
-    """The only write of (stage, status, version): exactly one row, else someone else got there first. Returns the
-    application's history head as the locked row holds it (what ``chain.append`` continues from)."""
+def _compare_and_set(application, stage, from_status, expected, action, state: dict) -> None:
+    """The only write of (stage, status, version), with the rest of the application's new state (its history head,
+    due date...): exactly one row, else someone else got there first. The ORM copy then holds the written values
+    as committed, so effects read the new state and a later flush writes only what they change."""
     condition = (Application.id == application.id, Application.stage == stage.name,
                  Application.status == from_status)
     if action.exclusive:
-        statement = update(Application).where(*condition, Application.version == expected).values(
-            stage=target.name, status=to_status, version=Application.version + 1, updated_at=now)
-    else:
-        statement = update(Application).where(*condition).values(updated_at=now)
-    statement = statement.returning(Application.chain_seq, Application.chain_hash)
-    heads = db.session.execute(statement.execution_options(synchronize_session=False)).all()
-    if len(heads) != 1:
+        condition += (Application.version == expected,)
+    result = db.session.connection().execute(update(Application).where(*condition).values(**state))
+    if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
-    db.session.expire(application, ["stage", "status", "version", "updated_at"])
-    return tuple(heads[0])
+    for key, value in state.items():
+        set_committed_value(application, key, value)
 
 
-def _record_state(application, run, to_status, from_status, stage, now) -> None:
+def _recorded_state(application, run, to_status, from_status, now) -> dict:
     open_run = run is not None and run.ended_at is None
-    application.due_at = run.due_at if open_run else None
-    application.paused = open_run and run.paused_at is not None
+    state = {"due_at": run.due_at if open_run else None, "paused": open_run and run.paused_at is not None}
     if from_status == DRAFT and to_status != DRAFT and application.submitted_at is None:
-        application.submitted_at = now
+        state["submitted_at"] = now
+    return state
 
 
 def _notify(application, workflow, stage, target, action, to_status, actor, transition, now):
-    people: list[User] = []
-    if to_status == RETURNED:
-        people += actors.holders("applicant", application)
-    elif to_status not in CLOSED_STATUSES and not target.final:
-        for relation in sorted(target.actors - {"system"}):
-            people += actors.holders(relation, application, target.name)
-    people += actors.holders("applicant", application)
+    """The applicant, and whoever acts next unless the application closed or went back to the applicant: their
+    messages in two set-based statements (``notify_where``), however many they are."""
+    relations = {"applicant"}
+    if to_status != RETURNED and to_status not in CLOSED_STATUSES and not target.final:
+        relations |= target.actors - {"system"}
     title = f"{workflow.label}:{application.title} — {action.label}"
     body = f"{stage.label} → {target.label}({STATUS_LABELS.get(to_status, to_status)})"
     if transition.reason:
         body += f"\n理由：{transition.reason}"
-    return notify(recipients_except(people, actor), key=f"t{transition.id}", kind="transition", title=title,
-                  body=body, now=now, link=application_path(application), application_id=application.id,
-                  transition_id=transition.id)
+    return notify_where(recipients.any_of(relations, application, target.name, besides=actor), key=f"t{transition.id}",
+                        kind="transition", title=title, body=body, now=now, link=application_path(application),
+                        application_id=application.id, transition_id=transition.id)
 
 
 def clean_fields(fields: tuple[Field, ...], payload: dict, enterprise_id: int, actor: User | None) -> dict:

@@ -1,10 +1,17 @@
 """Write notifications inside the caller's transaction: an in-app row per recipient (always) and one outbox row
-per extra channel the recipient chose. Effect keys make every (event, recipient, channel) deliverable once."""
+per extra channel the recipient chose. Effect keys make every (event, recipient, channel) deliverable once.
+
+Set-based: the recipients are a condition on ``users``; one ``INSERT ... SELECT`` writes every in-app row and one
+more writes every outbox row (joined to the recipients' preferences), so an action costs the same two statements
+whether it tells one person or two hundred.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import JSON, String, and_, bindparam, cast, insert, literal_column, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
 
 from registry import request_ids
 from registry.extensions import db
@@ -27,6 +34,23 @@ KINDS = frozenset({
 RELAY_GRACE = timedelta(seconds=30)
 
 
+class json_pairs(GenericFunction):
+    """A JSON object built in SQL from alternating keys and values (PostgreSQL ``json_build_object``, SQLite
+    ``json_object``)."""
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(json_pairs)
+def _json_pairs(element, compiler, **kw):
+    return f"json_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_pairs, "postgresql")
+def _json_pairs_pg(element, compiler, **kw):
+    return f"json_build_object({compiler.process(element.clauses, **kw)})"
+
+
 def channels_for(pref: NotificationPreference | None) -> list[str]:
     found = []
     if pref is not None and pref.email_enabled:
@@ -38,6 +62,16 @@ def channels_for(pref: NotificationPreference | None) -> list[str]:
     return found
 
 
+def _channel_conditions(sms: bool) -> list[tuple[str, object]]:
+    """``channels_for`` as SQL conditions on ``NotificationPreference`` (``sms``: whether SMS is available)."""
+    pref = NotificationPreference
+    found = [("email", pref.email_enabled.is_(True)),
+             ("webhook", and_(pref.webhook_enabled.is_(True), pref.webhook_url.is_not(None), pref.webhook_url != ""))]
+    if sms:
+        found.append(("sms", and_(pref.sms_enabled.is_(True), pref.mobile.is_not(None), pref.mobile != "")))
+    return found
+
+
 def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now: datetime, link: str,
            application_id: int | None = None, transition_id: int | None = None) -> list[tuple[int, str]]:
     """Add notifications for ``users`` under effect key ``{key}:u{user}`` (caller commits). ``link``: the path of
@@ -46,36 +80,88 @@ def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now
     Returns the (outbox id, task) pairs to publish after commit. Raises ValueError for an unknown kind or a link
     that is not a path of this site.
     """
+    ids = sorted({u.id for u in users})
+    _check(kind, link)
+    if not ids:
+        return []
+    return notify_where(User.id.in_(ids), key=key, kind=kind, title=title, body=body, now=now, link=link,
+                        application_id=application_id, transition_id=transition_id)
+
+
+def notify_where(recipients, *, key: str, kind: str, title: str, body: str, now: datetime, link: str,
+                 application_id: int | None = None, transition_id: int | None = None) -> list[tuple[int, str]]:
+    """``notify`` for every user meeting the SQL condition ``recipients`` (on ``User``): two statements, however
+    many they are. Returns the (outbox id, task) pairs to publish after commit."""
+    _check(kind, link)
+    notes = db.session.connection().execute(_notes_statement().where(recipients), {
+        "prefix": f"{key}:u", "application_id": application_id, "transition_id": transition_id, "kind": kind,
+        "title": title[:200], "body": body, "link": link, "now": now}).all()
+    if not notes:
+        return []
+    request_id = request_ids.current()  # the worker logs the delivery under the id of the request that caused it
+    rows = db.session.connection().execute(_outbox_statement(sms_available(), bool(request_id)), {
+        "ids": [row.id for row in notes], "task": SEND_TASK, "request_id": request_id, "now": now,
+        "next_attempt": now + RELAY_GRACE}).all()
+    return sorted((row.id, row.task) for row in rows)
+
+
+class _NotesInsert:
+    """INSERT INTO notifications ... SELECT ... FROM users, waiting for its WHERE (the recipients)."""
+
+    def __init__(self):
+        self.columns = ["effect_key", "user_id", "application_id", "transition_id", "kind", "title", "body", "link",
+                        "created_at"]
+        self.select = select(bindparam("prefix", type_=String) + cast(User.id, String), User.id,
+                             bindparam("application_id", type_=Notification.application_id.type),
+                             bindparam("transition_id", type_=Notification.transition_id.type),
+                             bindparam("kind", type_=String), bindparam("title", type_=String),
+                             bindparam("body", type_=String), bindparam("link", type_=String),
+                             bindparam("now", type_=Notification.created_at.type))
+
+    def where(self, recipients):
+        return insert(Notification).from_select(self.columns, self.select.where(recipients).order_by(User.id)) \
+            .returning(Notification.id)
+
+
+_NOTES: list[_NotesInsert] = []
+_OUTBOX: dict[tuple[bool, bool], object] = {}
+
+
+def _notes_statement() -> _NotesInsert:
+    if not _NOTES:
+        _NOTES.append(_NotesInsert())
+    return _NOTES[0]
+
+
+def _outbox_statement(sms: bool, with_request_id: bool):
+    """INSERT INTO outbox ... SELECT one row per (notification, chosen channel), built once per shape."""
+    shape = (sms, with_request_id)
+    if shape not in _OUTBOX:
+        pref = NotificationPreference
+        selects = []
+        for channel, condition in _channel_conditions(sms):
+            pairs = [literal_column("'notification_id'"), Notification.id, literal_column("'channel'"),
+                     literal_column(f"'{channel}'")]
+            if with_request_id:
+                pairs += [literal_column("'request_id'"), bindparam("request_id", type_=String)]
+            selects.append(
+                select(Notification.effect_key + literal_column(f"':{channel}'"), bindparam("task", type_=String),
+                       json_pairs(*pairs), literal_column("'pending'"), literal_column("0"),
+                       bindparam("now", type_=Outbox.created_at.type),
+                       bindparam("next_attempt", type_=Outbox.next_attempt_at.type))
+                .join(pref, pref.user_id == Notification.user_id)
+                .where(Notification.id.in_(bindparam("ids", expanding=True)), condition))
+        _OUTBOX[shape] = insert(Outbox).from_select(
+            ["effect_key", "task", "payload", "status", "attempts", "created_at", "next_attempt_at"],
+            union_all(*selects)).returning(Outbox.id, Outbox.task)
+    return _OUTBOX[shape]
+
+
+def _check(kind: str, link: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}: add it to workflows.notify.KINDS")
     if not link.startswith("/") or link.startswith("//"):
         raise ValueError(f"a notification links to a path of this site, not {link!r}")
-    users = list({u.id: u for u in users}.values())
-    if not users:
-        return []
-    ids = [u.id for u in users]
-    prefs = {p.user_id: p for p in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id.in_(ids)))}
-    notes = []
-    for user in users:
-        note = Notification(effect_key=f"{key}:u{user.id}", user_id=user.id, application_id=application_id,
-                            transition_id=transition_id, kind=kind, title=title[:200], body=body, link=link,
-                            created_at=now)
-        db.session.add(note)
-        notes.append(note)
-    db.session.flush()
-    rows = []
-    request_id = request_ids.current()  # the worker logs the delivery under the id of the request that caused it
-    request_ref = {"request_id": request_id} if request_id else {}
-    for note in notes:
-        for channel in channels_for(prefs.get(note.user_id)):
-            rows.append(Outbox(effect_key=f"{note.effect_key}:{channel}", task=SEND_TASK,
-                               payload={"notification_id": note.id, "channel": channel, **request_ref},
-                               created_at=now, next_attempt_at=now + RELAY_GRACE))
-    if rows:
-        db.session.add_all(rows)
-        db.session.flush()
-    return [(row.id, row.task) for row in rows]
 
 
 def recipients_except(users: list[User], actor: User | None) -> list[User]:

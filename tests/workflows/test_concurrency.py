@@ -71,8 +71,8 @@ def test_32_threads_on_one_stage_give_one_transition(app, cast, draft):
 
 
 def test_compare_and_set_refuses_a_stale_expectation_on_every_backend(app, cast, draft):
-    """The compare-and-set is the last line of defence: on PostgreSQL two transactions can both read version N and
-    only the UPDATE's row count tells the loser; on SQLite the writer lock serialises them first, so the race above
+    """The compare-and-set is the last line of defence: on PostgreSQL the engine reads the application under lock
+    (FOR UPDATE), and the UPDATE's row count would still tell a loser that got past it; on SQLite the writer lock serialises them first, so the race above
     cannot reach it. Called with what a loser had read (an old version, an old status), it must refuse and change
     nothing, whatever the backend."""
     application = draft()
@@ -88,8 +88,9 @@ def test_compare_and_set_refuses_a_stale_expectation_on_every_backend(app, cast,
     moved_to = (after.stage, after.status, after.version)
     target = engine._target(workflow, stage, recommend)
     with pytest.raises(Conflict):
-        engine._compare_and_set(after, stage, seen_status, seen_version, target, "in_progress", recommend,
-                                after.updated_at)
+        engine._compare_and_set(after, stage, seen_status, seen_version, recommend,
+                                {"stage": target.name, "status": "in_progress", "version": seen_version + 1,
+                                 "updated_at": after.updated_at})
     db.session.rollback()
     db.session.expire_all()
     again = db.session.get(Application, application.id)

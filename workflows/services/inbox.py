@@ -11,7 +11,7 @@ from registry import clock
 from registry.extensions import db
 from registry.models import Enterprise, User
 from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
-from registry.services.errors import Conflict, DomainError
+from registry.services.errors import DomainError
 from workflows import actors, calendar, definitions, engine
 from workflows.models import Application
 from workflows.spec import IN_PROGRESS, RETURNED
@@ -122,15 +122,13 @@ def _tasks(tasks: list[dict], filters: Filters, page: int, per_page: int, now: d
 
 
 def bulk_act(user: User, action: str, versions: dict[int, int], reason: str | None = None) -> dict[int, str]:
-    """Apply ``action`` to several applications (e.g. a town recommending many); each through the engine on its
-    own. Returns id -> "ok" or the error message (a conflict on one does not stop the others)."""
+    """Apply ``action`` to several applications (e.g. a town recommending many): set-based through
+    ``engine.apply_many``, each checked as on its own. Returns id -> "ok" or the error message (a conflict on
+    one does not stop the others)."""
     results: dict[int, str] = {}
-    for application_id, version in versions.items():
-        try:
-            engine.apply(application_id, action, user, reason=reason, version=version)
+    for application_id, outcome in engine.apply_many(versions, action, user, reason=reason).items():
+        if isinstance(outcome, DomainError):
+            results[application_id] = outcome.message or "操作失败"
+        else:
             results[application_id] = "ok"
-        except Conflict as exc:
-            results[application_id] = exc.message
-        except DomainError as exc:
-            results[application_id] = exc.message or "操作失败"
     return results

@@ -17,30 +17,41 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Certification, User
 from registry.services.errors import DomainError
-from workflows import actors, definitions, dispatch, engine
+from workflows import actors, definitions, dispatch, engine, recipients
 from workflows.models import Application, Notification, StageRun, Transition
 from workflows.links import application_path
-from workflows.notify import notify
+from workflows.notify import notify, notify_where
 from workflows.spec import IN_PROGRESS
 
 log = logging.getLogger(__name__)
 
 
-def _claim_run(run_id: int, column: str, now: datetime) -> bool:
+def _claim_runs(run_ids: list[int], column: str, now: datetime) -> set[int]:
+    """Mark the runs reminded/escalated (compare-and-set: only those not yet marked, still open and running);
+    returns the ids this call claimed."""
+    if not run_ids:
+        return set()
     col = getattr(StageRun, column)
-    result = db.session.execute(update(StageRun).where(StageRun.id == run_id, col.is_(None), StageRun.ended_at.is_(None),
-                                                       StageRun.paused_at.is_(None)).values({column: now}))
-    return result.rowcount == 1
+    return set(db.session.connection().execute(
+        update(StageRun).where(StageRun.id.in_(run_ids), col.is_(None), StageRun.ended_at.is_(None),
+                               StageRun.paused_at.is_(None)).values({column: now}).returning(StageRun.id)).scalars())
 
 
-def _waiting_on(application: Application, run: StageRun) -> list[User]:
-    """The stage's expected actors who have not acted in this run yet."""
+def _acted(run_ids) -> dict[int, set[int]]:
+    """Who has acted in each of these runs (one query)."""
+    found: dict[int, set[int]] = {run_id: set() for run_id in run_ids}
+    if run_ids:
+        for run_id, actor_id in db.session.execute(select(Transition.stage_run_id, Transition.actor_id).where(
+                Transition.stage_run_id.in_(run_ids), Transition.actor_id.is_not(None))):
+            found[run_id].add(actor_id)
+    return found
+
+
+def _waiting_on(application: Application, acted: set[int]):
+    """SQL condition on ``User``: the stage's expected actors who have not acted in this run yet."""
     stage = engine.definition_of(application).stage(application.stage)
-    acted = set(db.session.scalars(select(Transition.actor_id).where(Transition.stage_run_id == run.id)))
-    people = []
-    for relation in sorted(stage.actors - {"system"}):
-        people += actors.holders(relation, application, stage.name)
-    return [u for u in people if u.id not in acted]
+    condition = recipients.any_of(stage.actors - {"system"}, application, stage.name)
+    return condition & User.id.not_in(acted) if acted else condition
 
 
 def _open_runs(condition, limit: int):
@@ -50,48 +61,55 @@ def _open_runs(condition, limit: int):
                StageRun.stage == Application.stage, condition).order_by(StageRun.id).limit(limit)).all()
 
 
+def _warn(found, column: str, now: datetime, message) -> int:
+    """Claim the runs in ``found`` for ``column`` and write each one's messages (``message(run, application,
+    acted)`` -> notify_where's arguments), set-based: one claim, one read of who acted, two statements per run
+    for the messages, one commit. Returns how many runs were warned."""
+    if not found:
+        return 0
+    begin_write(keep_loaded=True)  # the runs and applications just read stay loaded
+    claimed = _claim_runs([run.id for run, _application in found], column, now)
+    acted = _acted(sorted(claimed))
+    jobs = []
+    for run, application in found:
+        if run.id in claimed:
+            condition, fields = message(run, application, acted[run.id])
+            jobs += notify_where(condition, now=now, application_id=application.id,
+                                 link=application_path(application), **fields)
+    db.session.commit()
+    dispatch.publish(jobs)
+    return len(claimed)
+
+
 def send_reminders(now: datetime, limit: int = 500) -> int:
     """Remind whoever has not acted yet, once per stage run, when the reminder time has come."""
-    count = 0
-    for run, application in _open_runs(and_(StageRun.reminded_at.is_(None), StageRun.remind_at <= now,
-                                            StageRun.due_at > now), limit):
-        begin_write()
-        if not _claim_run(run.id, "reminded_at", now):
-            db.session.rollback()
-            continue
-        people = _waiting_on(application, run)
-        jobs = notify(people, key=_once_per_deadline("remind", run), kind="reminder",
-                      title=f"办理提醒：{application.title} 即将到期", now=now, application_id=application.id,
-                      link=application_path(application),
-                      body=f"请在 {_local(run.due_at)} 前办理。")
-        db.session.commit()
-        dispatch.publish(jobs)
-        count += 1
-    return count
+    def message(run, application, acted):
+        return _waiting_on(application, acted), {
+            "key": _once_per_deadline("remind", run), "kind": "reminder",
+            "title": f"办理提醒：{application.title} 即将到期", "body": f"请在 {_local(run.due_at)} 前办理。"}
+
+    return _warn(_open_runs(and_(StageRun.reminded_at.is_(None), StageRun.remind_at <= now, StageRun.due_at > now),
+                            limit), "reminded_at", now, message)
 
 
 def escalate_overdue(now: datetime, limit: int = 500) -> int:
     """After the deadline, tell the bureau (and those still waited on), once per stage run. Stages that close by
     themselves on timeout (a notice window) are left to ``apply_automatic``."""
-    count = 0
+    found = []
     for run, application in _open_runs(and_(StageRun.escalated_at.is_(None), StageRun.due_at <= now), limit):
         stage = engine.definition_of(application).stage(application.stage)
-        if any(auto.on_timeout for auto in stage.auto):
-            continue
-        begin_write()
-        if not _claim_run(run.id, "escalated_at", now):
-            db.session.rollback()
-            continue
-        bureau = list(db.session.scalars(select(User).where(User.role == "bureau", User.is_active_account.is_(True))))
-        people = bureau + _waiting_on(application, run)
-        jobs = notify(people, key=_once_per_deadline("escalate", run), kind="escalation",
-                      title=f"超期督办：{application.title}({stage.label})", now=now, application_id=application.id,
-                      link=application_path(application),
-                      body=f"办理期限 {_local(run.due_at)} 已过，请尽快处理。")
-        db.session.commit()
-        dispatch.publish(jobs)
-        count += 1
-    return count
+        if not any(auto.on_timeout for auto in stage.auto):
+            found.append((run, application))
+    bureau = recipients.holder_condition("bureau", None)
+
+    def message(run, application, acted):
+        stage = engine.definition_of(application).stage(application.stage)
+        return bureau | _waiting_on(application, acted), {
+            "key": _once_per_deadline("escalate", run), "kind": "escalation",
+            "title": f"超期督办：{application.title}({stage.label})",
+            "body": f"办理期限 {_local(run.due_at)} 已过，请尽快处理。"}
+
+    return _warn(found, "escalated_at", now, message)
 
 
 def apply_automatic(now: datetime, limit: int = 500) -> int:
