@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.request_class = CleanRequest  # control characters are cleaned once, as requests are parsed
     _resolve_local_services(app)
     register_extensions(app)
+    register_definitions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -66,6 +67,14 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     celery_init_app(app)
+
+
+def register_definitions(app: Flask) -> None:
+    """Hand the engine every area's workflow definitions (the engine imports no area)."""
+    from registry.workflow_definitions import DEFINITIONS
+    from workflows import definitions
+
+    definitions.init_app(app, DEFINITIONS())
 
 
 def register_blueprints(app: Flask) -> None:

@@ -83,10 +83,10 @@ def declare(key: str, kind: type, default: Any, label: str, **more: Any) -> Sett
 
 
 def _stage_settings() -> list[SettingSpec]:
-    from workflows.definitions import _all as all_workflows
+    from workflows import definitions
 
     found = []
-    for workflow in all_workflows():
+    for workflow in definitions.all_versions():
         for stage in workflow.stages:
             names = {"workflow": workflow.label, "stage": stage.label}
             if stage.time_limit_setting and stage.time_limit_days is not None:

@@ -70,6 +70,18 @@ def app(service_urls):
         db.engine.dispose()
 
 
+@pytest.fixture
+def workflow_definitions(app):
+    """The app's table of workflow definitions for one test: ``workflow_definitions.add(v2)`` registers a version
+    the way an area's ``VERSIONS`` would (a new latest one, say); the app's own table is put back afterwards."""
+    from workflows import definitions
+
+    own = app.extensions[definitions.EXTENSION]
+    app.extensions[definitions.EXTENSION] = table = own.copy()
+    yield table
+    app.extensions[definitions.EXTENSION] = own
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request, app):
     """Each test starts with catalogues only: rows of every other table are deleted afterwards."""

@@ -1,4 +1,4 @@
-"""The award's side of the workflow engine: the guards and effects ``workflows/definitions/quality_award.py``
+"""The award's side of the workflow engine: the guards and effects ``registry/awards/definitions.py``
 names, starting an award application, and ``advance`` which applies a stage's automatic actions right after a
 domain change (the beat sweep would apply them within a minute anyway; this makes pages immediate).
 

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from registry import clock
 from registry.extensions import db
 from tests.conftest import csrf_token_from
+from tests.definitions import TABLE
 from tests.factories import EnterpriseFactory, StandardDrafterFactory, StandardFactory
 from tests.workflows.conftest import cast, own_standard, place  # noqa: F401  (cast: a fixture)
-from workflows import definitions, engine
+from workflows import engine
 from workflows.models import Application, Transition
 from workflows.spec import ID_KINDS
 
@@ -31,7 +32,7 @@ SAMPLE = {"date": "2026-03-01", "int": "1", "text": "走查", "textarea": "走�
 def id_fields() -> list[tuple[object, object, object]]:
     """(workflow, action or None for creation, field) for every id field of every definition version."""
     found = []
-    for versions in definitions.registry().values():
+    for versions in TABLE.registry().values():  # the app's table, as the app factory builds it
         for workflow in versions.values():
             found += [(workflow, None, f) for f in workflow.fields if f.kind in ID_KINDS]
             found += [(workflow, a, f) for stage in workflow.stages for a in stage.actions for f in a.fields

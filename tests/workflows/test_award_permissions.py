@@ -16,6 +16,7 @@ from registry.awards.models import AwardEntry, AwardRound
 from registry.extensions import db
 from registry.models import Honour
 from registry.services.errors import Forbidden, NotFound
+from tests.definitions import TABLE
 from tests.factories import UserFactory
 from tests.workflows.conftest import place
 from workflows import definitions, engine
@@ -114,7 +115,7 @@ def _prepare(action: str, application_id: int, round_id: int, enterprise_id: int
 
 
 def _cases():
-    workflow = definitions.get("quality_award", 2)
+    workflow = TABLE.get("quality_award", 2)
     return [(s.name, a.name, sorted(a.from_statuses)[0]) for s in workflow.stages for a in s.actions]
 
 

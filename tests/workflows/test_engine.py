@@ -14,7 +14,6 @@ from registry.models import Certification
 from registry.services.errors import Conflict, ValidationFailed
 from tests.workflows.conftest import own_standard
 from workflows import chain, definitions, engine
-from workflows.definitions import pinzibiao
 from workflows.models import Application, Notification, Outbox, StageRun, Transition
 from workflows.services import applications, sweeps
 from workflows.spec import NEXT, Stage, act
@@ -102,12 +101,12 @@ def test_return_pauses_the_clock_until_resubmission(cast, draft):
     assert db.session.get(Application, application.id).paused is False
 
 
-def test_application_keeps_its_definition_version(cast, draft, monkeypatch):
+def test_application_keeps_its_definition_version(cast, draft, workflow_definitions):
     application = draft()
-    v1 = pinzibiao.PINZIBIAO_V1
+    v1 = definitions.get("pinzibiao", 1)
     # Version 2 drops the town recommendation.
-    v2 = replace(v1, version=2, stages=tuple(s for s in v1.stages if s.name != "town_recommendation"))
-    monkeypatch.setattr(pinzibiao, "VERSIONS", (v1, v2))
+    workflow_definitions.add(replace(v1, version=2, stages=tuple(s for s in v1.stages
+                                                                  if s.name != "town_recommendation")))
     newer = applications.start(cast.applicant, "pinzibiao", None,
                                {"product": "新产品", "standard_proposal": "x", "self_assessment": "y"})
     assert (application.definition_version, newer.definition_version) == (1, 2)
@@ -115,13 +114,13 @@ def test_application_keeps_its_definition_version(cast, draft, monkeypatch):
     assert engine.apply(newer.id, "submit", cast.applicant).stage == "pool_review"
 
 
-def test_optional_stage_follows_its_setting(cast, draft, monkeypatch):
-    v1 = pinzibiao.PINZIBIAO_V1
+def test_optional_stage_follows_its_setting(cast, draft, workflow_definitions):
+    v1 = definitions.get("pinzibiao", 1)
     optional = Stage("site_visit", "现场核查", frozenset({"bureau"}),
                      (act("visited", "核查完成", {"bureau"}, target=NEXT),), enabled_setting="pinzibiao.site_visit")
     stages = list(v1.stages)
     stages.insert(2, optional)
-    monkeypatch.setattr(pinzibiao, "VERSIONS", (v1, replace(v1, version=3, stages=tuple(stages))))
+    workflow_definitions.add(replace(v1, version=3, stages=tuple(stages)))
     first = draft()
     engine.apply(first.id, "submit", cast.applicant)
     assert engine.apply(first.id, "recommend", cast.town).stage == "pool_review"  # switched off by default

@@ -8,6 +8,7 @@ import pytest
 
 from registry.extensions import db
 from registry.services.errors import Forbidden, NotFound
+from tests.definitions import TABLE
 from tests.factories import StandardFactory
 from tests.workflows.conftest import own_standard, place
 from workflows import definitions, engine
@@ -79,7 +80,7 @@ def test_expected_table_covers_the_definition():
 
 
 def _cases():
-    workflow = definitions.get("pinzibiao", 1)
+    workflow = TABLE.get("pinzibiao", 1)
     return [(s.name, a.name, sorted(a.from_statuses)[0]) for s in workflow.stages for a in s.actions]
 
 

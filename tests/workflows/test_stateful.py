@@ -34,12 +34,13 @@ from registry.extensions import db
 from registry.models import CertificationBody
 from registry.services.errors import DomainError, ValidationFailed
 from tests.factories import EnterpriseFactory, HonourFactory, UserFactory, jurisdiction
+from tests.definitions import TABLE
 from tests.workflows.conftest import own_standard
-from workflows import actors, chain, definitions, engine
+from workflows import actors, chain, engine
 from workflows.models import Application, Attachment, StageRun, Transition
 from workflows.services import applications
 
-WORKFLOWS = {name: definitions.get(name) for name in ("pinzibiao", "quality_award")}  # what start() uses
+WORKFLOWS = {name: TABLE.get(name) for name in ("pinzibiao", "quality_award")}  # what start() uses
 ACTIONS = sorted({a.name for w in WORKFLOWS.values() for s in w.stages for a in s.actions})
 PERSONAS = ("applicant", "other_applicant", "town", "bureau", "expert", "system")
 EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "8"))

@@ -1,33 +1,76 @@
-"""Every workflow definition, by name and version. An application keeps the version it started under, so an old
-version stays here as long as applications use it. One line per definition module."""
+"""The table of workflow definitions the engine runs, by name and version. The engine knows no area: the app
+factory fills the table from the areas' definitions (``registry/workflow_definitions.py``, one line per area) and
+keeps it on the app; the engine, the sweeps and the pages look a definition up here, in the app's context.
+
+An application keeps the version it started under, so an area keeps an old version in its table as long as
+applications use it; ``get`` without a version is the latest (what ``engine.start`` uses)."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Flask, current_app
 
 from workflows.spec import Workflow
 
-
-def _all() -> list[Workflow]:
-    from workflows.definitions import pinzibiao
-    from workflows.definitions import pinzibiao_agri
-    from workflows.definitions import pinzibiao_declaration
-    from workflows.definitions import pinzibiao_service
-    from workflows.definitions import quality_award
-
-    return [*pinzibiao.VERSIONS, *pinzibiao_agri.VERSIONS, *pinzibiao_declaration.VERSIONS,
-            *pinzibiao_service.VERSIONS, *quality_award.VERSIONS]
+EXTENSION = "workflow_definitions"  # app.extensions key
 
 
-def registry() -> dict[str, dict[int, Workflow]]:
-    found: dict[str, dict[int, Workflow]] = {}
-    for workflow in _all():
-        found.setdefault(workflow.name, {})[workflow.version] = workflow
-    return found
+class Definitions:
+    """Workflow definitions by name and version, in the order they were added."""
+
+    def __init__(self, workflows: Iterable[Workflow] = ()):
+        self._by_name: dict[str, dict[int, Workflow]] = {}
+        for workflow in workflows:
+            self.add(workflow)
+
+    def add(self, workflow: Workflow) -> None:
+        """Register one version. Raises ValueError when that name and version is registered already."""
+        versions = self._by_name.setdefault(workflow.name, {})
+        if workflow.version in versions:
+            raise ValueError(f"workflow {workflow.name} v{workflow.version} registered twice")
+        versions[workflow.version] = workflow
+
+    def copy(self) -> Definitions:
+        return Definitions(self.all())
+
+    def get(self, name: str, version: int | None = None) -> Workflow:
+        """The definition ``name`` at ``version`` (the latest when None); KeyError when unknown."""
+        versions = self._by_name[name]
+        return versions[version if version is not None else max(versions)]
+
+    def registry(self) -> dict[str, dict[int, Workflow]]:
+        return {name: dict(versions) for name, versions in self._by_name.items()}
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def all(self) -> list[Workflow]:
+        """Every version of every definition."""
+        return [workflow for versions in self._by_name.values() for workflow in versions.values()]
+
+
+def init_app(app: Flask, workflows: Iterable[Workflow]) -> Definitions:
+    table = app.extensions[EXTENSION] = Definitions(workflows)
+    return table
+
+
+def current() -> Definitions:
+    """The table of the current app (RuntimeError outside an app context, KeyError before ``init_app``)."""
+    return current_app.extensions[EXTENSION]
 
 
 def get(name: str, version: int | None = None) -> Workflow:
     """The definition ``name`` at ``version`` (the latest when None); KeyError when unknown."""
-    versions = registry()[name]
-    return versions[version if version is not None else max(versions)]
+    return current().get(name, version)
+
+
+def registry() -> dict[str, dict[int, Workflow]]:
+    return current().registry()
 
 
 def names() -> list[str]:
-    return sorted(registry())
+    return current().names()
+
+
+def all_versions() -> list[Workflow]:
+    return current().all()

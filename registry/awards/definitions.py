@@ -6,7 +6,8 @@ round's shortlist) → 陈述答辩 (only when the round switches it on; otherwi
 (version 2: the government's decision, 文号 and date) → 批准 (the Honour is in the registry; revocable later).
 
 The award's own tables (rounds, eligibility evidence, panels, scores, objections) live in ``registry.awards``;
-its guards below read them, so the system moves an application only when the award's domain says so.
+its guards (``flow.py``) read them, so the system moves an application only when the award's domain says so.
+Registered with the engine through ``registry/workflow_definitions.py``; keep every version applications name.
 """
 from __future__ import annotations
 
