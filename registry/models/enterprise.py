@@ -17,12 +17,12 @@ class Enterprise(TimestampMixin, db.Model):
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码, normalised
     # Set when bureau staff accepted a code whose check character fails (some real codes do).
     uscc_override_reason: Mapped[str | None] = mapped_column(Text)
-    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
-    industry_id: Mapped[int] = mapped_column(ForeignKey("industries.id"), index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    industry_id: Mapped[int] = mapped_column(ForeignKey("industries.id"))
     above_scale: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 规上
     # Hospitals, schools and associations win quality awards too: the registry holds organisations of every kind.
     org_type: Mapped[str] = mapped_column(String(16), default="enterprise", server_default="enterprise")
@@ -51,4 +51,17 @@ Index("ix_enterprises_name_bigrams", bigrams(Enterprise.__table__.c.name),
       postgresql_using="gin").ddl_if(dialect="postgresql")
 # Search by the start of a credit code (uscc LIKE 'X%'): the unique index serves a full code only, and a B-tree
 # answers LIKE prefixes in a non-C collation only with the pattern operator class (SQLite's GLOB uses either).
+# The registry list (services.enterprises.search_enterprises) in its order, name then id, whole or within one town or
+# industry; each index also holds the other filter columns, so the page's ids and the capped count are read from the
+# index alone (PostgreSQL index-only scans) and only the page's 20 rows from the table. They serve the plain
+# jurisdiction_id / industry_id / name lookups too (migration 0028 replaced those single-column indexes).
+Index("ix_enterprises_list_name", Enterprise.__table__.c.name, Enterprise.__table__.c.id,
+      postgresql_include=["jurisdiction_id", "industry_id", "above_scale"])
+Index("ix_enterprises_list_jurisdiction", Enterprise.__table__.c.jurisdiction_id, Enterprise.__table__.c.name,
+      Enterprise.__table__.c.id, postgresql_include=["industry_id", "above_scale"])
+Index("ix_enterprises_list_industry", Enterprise.__table__.c.industry_id, Enterprise.__table__.c.name,
+      Enterprise.__table__.c.id, postgresql_include=["above_scale"])
+# An enterprise's town by its id, from a small index (21 MB at 1,000,000 enterprises, against 224 MB of table): the
+# town assessment joins every counted record to it (registry.targets.counting.count_by_jurisdiction).
+Index("ix_enterprises_id_jurisdiction", Enterprise.__table__.c.id, postgresql_include=["jurisdiction_id"])
 Index("ix_enterprises_uscc_prefix", Enterprise.__table__.c.uscc, postgresql_ops={"uscc": "varchar_pattern_ops"})

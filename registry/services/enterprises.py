@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry import pagination, scoping
@@ -91,6 +91,12 @@ def _uscc_starts_with(prefix: str):
     return Enterprise.uscc.like(prefix + "%")
 
 
+def _is_entry(column, model, code: str):
+    """``column`` is the id of the catalogue entry ``code`` (false when no entry has that code)."""
+    entry_id = db.session.scalar(select(model.id).where(model.code == code))
+    return false() if entry_id is None else column == entry_id
+
+
 def filtered_query(user: User, filters: EnterpriseFilters):
     """The scoped, filtered enterprise query (no ordering or paging), shared by the list and the export."""
     query = scoping.scoped_enterprises(user)
@@ -105,11 +111,13 @@ def filtered_query(user: User, filters: EnterpriseFilters):
             query = query.where(Enterprise.name.contains(q, autoescape=True))
             if len(q) >= 2 and db.session.get_bind().dialect.name == "postgresql":
                 query = query.where(contains_all_bigrams(Enterprise.name, q))  # the GIN index finds the rows
+    # The codes are looked up first and the enterprises filtered on the ids: the planner then sees the value (its
+    # statistics, the (jurisdiction_id, name) and (industry_id, name) indexes in list order, migration 0027), and a
+    # code that names nothing matches nothing at once instead of walking the whole name index.
     if filters.jurisdiction:
-        query = query.join(Jurisdiction, Enterprise.jurisdiction_id == Jurisdiction.id).where(
-            Jurisdiction.code == filters.jurisdiction)
+        query = query.where(_is_entry(Enterprise.jurisdiction_id, Jurisdiction, filters.jurisdiction))
     if filters.industry:
-        query = query.join(Industry, Enterprise.industry_id == Industry.id).where(Industry.code == filters.industry)
+        query = query.where(_is_entry(Enterprise.industry_id, Industry, filters.industry))
     if filters.above_scale in ("1", "0"):
         query = query.where(Enterprise.above_scale.is_(filters.above_scale == "1"))
     day = today()
@@ -142,8 +150,12 @@ def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, pe
     if capped:
         total = count_cap
     column = SORTS.get(filters.sort, Enterprise.name)
-    ordered = query.order_by(column.desc() if filters.direction == "desc" else column.asc(), Enterprise.id)
-    return pagination.of_query(ordered, page, per_page, total=total, capped=capped, unique=True, keep_page=True)
+    order = (column.desc() if filters.direction == "desc" else column.asc(), Enterprise.id)
+    # The page's ids first, then only those rows: the ids come from the list's indexes alone (they cover the filter
+    # columns, migration 0027), so the rows a filter or an offset passes over are never read from the table.
+    ids = query.with_only_columns(Enterprise.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.scalars(select(Enterprise).where(Enterprise.id.in_(ids.scalar_subquery())).order_by(*order))
+    return pagination.Page(items=list(rows.unique()), total=total, page=page, per_page=per_page, capped=capped)
 
 
 def page_badges(enterprise_ids: list[int], day: date | None = None) -> tuple[set[int], set[int]]:

@@ -47,6 +47,13 @@ def test_filter_by_jurisdiction(client, bureau):
     assert listed_ids(client.get("/enterprises?jurisdiction=331082112")) == [duqiao.id]
 
 
+def test_a_town_or_industry_code_that_names_nothing_lists_nothing(client, bureau):
+    EnterpriseFactory()
+    assert listed_ids(client.get("/enterprises?jurisdiction=999999999")) == []
+    assert listed_ids(client.get("/enterprises?industry=no_such_industry")) == []
+    assert listed_ids(client.get("/enterprises")) != []
+
+
 def test_filter_by_industry(client, bureau):
     codes = [i.code for i in (industry(),)]
     first = EnterpriseFactory(industry=industry(codes[0]))
