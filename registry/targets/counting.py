@@ -88,18 +88,19 @@ def _facts(rule: Rule, jurisdiction_id: int | None, industry_id: int | None, day
     return query.subquery("f")
 
 
-def _count_if(f, condition):
+def _count_if(rule: Rule, f, condition):
     if condition is None:
         return literal(None)
-    return func.count(distinct(case((condition, f.c.key))))
+    counted = case((condition, f.c.key))
+    return func.count(counted if rule.one_fact_per_key else distinct(counted))
 
 
 def count(rule: Rule, day: date, jurisdiction_id: int | None = None, industry_id: int | None = None) -> Count:
     """The indicator value on ``day`` and its year columns, in one aggregate query."""
     f = _facts(rule, jurisdiction_id, industry_id, (day,))
     years = (BASE_YEAR, *PLAN_YEARS)
-    columns = [_count_if(f, counts_on(rule, f, day))]
-    columns += [_count_if(f, counts_in_year(rule, f, day, y)) for y in years]
+    columns = [_count_if(rule, f, counts_on(rule, f, day))]
+    columns += [_count_if(rule, f, counts_in_year(rule, f, day, y)) for y in years]
     row = db.session.execute(select(*columns).select_from(f)).one()
     return Count(int(row[0]), {y: (None if v is None else int(v)) for y, v in zip(years, row[1:])})
 
@@ -108,7 +109,8 @@ def count_by_jurisdiction(rule: Rule, day: date) -> dict[int, tuple[int, int]]:
     """Per jurisdiction: (value on ``day``, value one year earlier). A multi-town item counts in each town."""
     before = year_ago(day)
     f = _facts(rule, None, None, (day, before))
-    query = (select(f.c.jurisdiction_id, _count_if(f, counts_on(rule, f, day)), _count_if(f, counts_on(rule, f, before)))
+    query = (select(f.c.jurisdiction_id, _count_if(rule, f, counts_on(rule, f, day)),
+                    _count_if(rule, f, counts_on(rule, f, before)))
              .select_from(f).group_by(f.c.jurisdiction_id))
     return {jid: (int(now), int(then)) for jid, now, then in db.session.execute(query)}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from registry.extensions import db
 from registry.targets import counting
@@ -69,3 +69,15 @@ def test_certificate_holdings_agree_with_the_model_status(generated_registry, ce
     certs = db.session.scalars(db.select(Certification).where(Certification.cert_type == cert_type)).all()
     for day in DAYS:
         assert counting.count(rule, day).total == sum(c.is_valid_on(day) for c in certs)
+
+
+def test_rules_counted_without_distinct_never_repeat_a_key(generated_registry):
+    """A rule whose facts are marked one fact per key is counted with COUNT instead of COUNT(DISTINCT) (the sort of a
+    million keys): its facts must give each key once, on every day and in every town."""
+    marked = [rule for rule in all_rules().values() if rule.one_fact_per_key]
+    assert {"registered_trademarks", "pinzibiao_enterprises", "zhejiang_boutique"} <= {r.name for r in marked}
+    for rule in marked:
+        for day in DAYS:
+            f = counting._facts(rule, None, None, (day,))
+            repeated = db.session.execute(select(f.c.key).group_by(f.c.key).having(func.count() > 1).limit(3)).all()
+            assert repeated == [], (rule.name, day, repeated)
