@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB_NAME = "registry_bench"
+# BENCH_DB_NAME: another database on the same server, e.g. a 1,000,000-enterprise one kept beside the default.
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME") or "registry_bench"
 BENCH_EMAIL = "bench@linhai.example"
 BENCH_PASSWORD = "bench-password-2026"
 

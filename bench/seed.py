@@ -6,6 +6,7 @@ so the indexes measured are the ones production has. Enterprise 1 gets exactly 1
 the query-count check compares their pages.
 
     python -m bench.seed [--enterprises 100000] [--seed 7]
+    BENCH_DB_NAME=registry_bench_1m python -m bench.seed --enterprises 1000000   # the province: ~10,000,000 records
 """
 from __future__ import annotations
 
@@ -265,7 +266,7 @@ def build(enterprises: int = 100_000, rng_seed: int = 7) -> dict:
         db.engine.dispose()
     timings["total"] = time.perf_counter() - started
     records = sum(v for k, v in counts.items() if k != "enterprises")
-    return {"url": url, "counts": counts, "records": records, "timings": timings}
+    return {"url": url, "enterprises": enterprises, "counts": counts, "records": records, "timings": timings}
 
 
 def report(result: dict) -> None:
@@ -274,8 +275,15 @@ def report(result: dict) -> None:
         out(f"  {name:<18} {n:>10,}")
     out(f"  {'records (all but enterprises)':<18} {result['records']:>10,}")
     t = result["timings"]
+    goal = seed_goal(result.get("enterprises", 100_000))
     out(f"seeding: schema {t['schema']:.1f} s + rows {t['rows']:.1f} s + VACUUM/ANALYZE {t['analyze']:.1f} s "
-        f"= {t['total']:.1f} s (goal <= 120 s): {'OK' if t['total'] <= 120 else 'MISSED'}")
+        f"= {t['total']:.1f} s (goal <= {goal} s): {'OK' if t['total'] <= goal else 'MISSED'}")
+
+
+def seed_goal(enterprises: int) -> int:
+    """Seconds the seeding may take: 2 minutes for the 100,000-enterprise registry (issue 2), 15 minutes for the
+    1,000,000-enterprise province (issue 16)."""
+    return 120 if enterprises <= 100_000 else 900
 
 
 def main(argv: list[str] | None = None) -> None:
