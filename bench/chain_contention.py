@@ -14,8 +14,8 @@ average (the machine is shared; compare the shapes with each other, measured in 
 To let 32 threads act on one application at all, the action is *non-exclusive* (``exclusive=False``: it records
 itself without bumping the version, as one expert's score among several does; it still takes the row lock with
 its compare-and-set): a small bench-only workflow ``bench_note`` with one stage and one action ``note``, added to
-the definitions of this process only. Everything else is the production path: visibility and relation checks, the
-compare-and-set, the chained history row, the notification query, one commit per action.
+the bench app's table of definitions only. Everything else is the production path: visibility and relation
+checks, the compare-and-set, the chained history row, the notification query, one commit per action.
 
     DATABASE_URL=postgresql://root@127.0.0.1:5432/test python -m bench.chain_contention [--seconds 10]
 
@@ -40,18 +40,11 @@ WORKFLOW = Workflow(
             Stage(name="closed", label="结束", actors=frozenset(), actions=(), final=True)))
 
 
-def _register_bench_workflow() -> None:
-    """Add ``bench_note`` to this process's definitions (``definitions.get`` reads ``registry()``)."""
+def _register_bench_workflow(app) -> None:
+    """Add ``bench_note`` to this app's table of definitions (``workflows.definitions``)."""
     from workflows import definitions
 
-    real = definitions.registry
-
-    def with_bench() -> dict:
-        found = real()
-        found.setdefault(WORKFLOW.name, {})[WORKFLOW.version] = WORKFLOW
-        return found
-
-    definitions.registry = with_bench
+    app.extensions[definitions.EXTENSION].add(WORKFLOW)
 
 
 def _database_url() -> str:
@@ -82,6 +75,7 @@ def _setup(url: str):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url(), "INSTANCE_DIR": instance_dir(),
                       "CELERY_QUEUE": "chain-bench", "RATELIMIT_ENABLED": False,
                       "DB_POOL_SIZE": THREADS + 4, "DB_MAX_OVERFLOW": 0})
+    _register_bench_workflow(app)
     with app.app_context():
         upgrade()
         seed_catalogues()
@@ -168,7 +162,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per shape")
     parser.add_argument("--rounds", type=int, default=2, help="each shape is run this many times, alternating")
     args = parser.parse_args(argv)
-    _register_bench_workflow()
     url = _database_url()
     app, user_id, ids = _setup(url)
     out(f"{THREADS} applications on {url.split('@')[-1]}; {args.seconds:.0f} s per shape; "
