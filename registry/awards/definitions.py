@@ -3,7 +3,8 @@
 申报 → 推荐 (town) → 资格审查 (bureau, on the registry check) → 材料评审 (expert panel) → 入围 (version 2: the
 round's shortlist) → 陈述答辩 (only when the round switches it on; otherwise the system passes it at once) → 现场评审
 → 审议 (the committee votes, within the quota) → 公示 (the round's notice window; objections hold it) → 政府审定
-(version 2: the government's decision, 文号 and date) → 批准 (the Honour is in the registry; revocable later).
+(version 2: the government's decision, 文号 and date; version 3: or, for a round that recommends upward, the
+higher body's outcome, and a recommendation not won ends there) → 批准 (the Honour is in the registry; revocable).
 
 The award's own tables (rounds, eligibility evidence, panels, scores, objections) live in ``registry.awards``;
 its guards (``flow.py``) read them, so the system moves an application only when the award's domain says so.
@@ -105,4 +106,21 @@ QUALITY_AWARD_V2 = Workflow(
         QUALITY_AWARD_V1.stages, "document_review", SHORTLIST)), "notice", APPROVAL),
 )
 
-VERSIONS = (QUALITY_AWARD_V1, QUALITY_AWARD_V2)
+# Version 3 (issue 15 item 9): rounds above 临海 (台州, provincial, national) only recommend upward. After the notice
+# the list goes up; in the 审定 step the bureau records the government's decision (临海) or the higher body's outcome
+# (outcome.py): an entry recorded as won gets its Honour and is approved, one recorded as not won ends here.
+NOTICE_V3 = Stage("notice", NOTICE_V2.label, NOTICE_V2.actors, (
+    act("notice_closed", N_("公示期满，报请审定或上报推荐"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.notice_closed_clear),
+    *NOTICE_V2.actions[1:]), auto=NOTICE_V2.auto)
+APPROVAL_V3 = Stage("approval", N_("审定"), frozenset({BUREAU}), (
+    act("approve", N_("审定获奖，批准表彰"), {BUREAU, SYSTEM}, target=NEXT, guard=rules.honoured),
+    act("not_won", N_("上级评定未获奖"), {BUREAU, SYSTEM}, status=REJECTED, guard=rules.not_won, style="plain")),
+    auto=(Auto("approve", when=rules.honoured), Auto("not_won", when=rules.not_won)))
+
+QUALITY_AWARD_V3 = Workflow(
+    name="quality_award", version=3, label=QUALITY_AWARD_V1.label, fields=QUALITY_AWARD_V1.fields,
+    due_date=rules.stage_due_date, page_endpoint="awards.application_show",
+    stages=tuple({"notice": NOTICE_V3, "approval": APPROVAL_V3}.get(s.name, s) for s in QUALITY_AWARD_V2.stages),
+)
+
+VERSIONS = (QUALITY_AWARD_V1, QUALITY_AWARD_V2, QUALITY_AWARD_V3)

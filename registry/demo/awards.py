@@ -59,14 +59,15 @@ def _experts(rng: random.Random, firms: list[Enterprise]) -> int:
     return made
 
 
-def _nominate(applicant: User, round_id: int, share: float, now, excellence_since: int | None = None):
+def _nominate(applicant: User, round_id: int, share: float, now, excellence_since: int | None = None,
+              kind: str = "quality_award"):
     from registry.awards import files, flow
     from registry.database import begin_write
     from workflows import engine
 
     application = flow.start_application(applicant, round_id, now)
     begin_write()
-    application.data = {**application.data, "declaration": True, "excellence_since": excellence_since,
+    application.data = {**application.data, "kind": kind, "declaration": True, "excellence_since": excellence_since,
                         "self_assessment": {k: round(v * share, 1) for k, v in MAX_POINTS.items()}}
     files.store(application.id, "report", "apply", "自评报告.pdf", io.BytesIO(REPORT), applicant.id, now)
     db.session.commit()
@@ -129,36 +130,33 @@ def _seated_users(entry_id: int) -> list[User]:
             if seat.expert.user_id]
 
 
-def _finished_round(bureau: User, town_of, template: User, firms: list[Enterprise], today) -> dict:
-    """Last year's round run to the end through the real services, each step at its own past time: nominations,
+def _run_round(bureau: User, town_of, template: User, firms: list[Enterprise], opens, today, *, name: str, level: str,
+               quotas: dict[str, int], issuer: str, entry_kinds: list[str] | None = None):
+    """A round run through the real services up to its 审定 step, each step at its own past time: nominations,
     recommendation, eligibility, a drawn panel that declares and scores the document and site reviews, the
-    committee, the public notice and its close, which puts the honours on the winners' records.
+    shortlist, the committee, the public notice and its close. Returns (round, entries, when the notice ended).
 
     Only one thing is staged: the engine's submission guard reads the real clock, so while the nominations are
-    submitted the call window also covers today; it is set back to last year's dates before the committee sits."""
+    submitted the call window also covers today; it is set back to the round's own dates before the committee sits."""
     from registry.awards import committee, flow, notice, panels, rounds, scoring, screening, shortlist
     from registry.awards.flow import entry_of
     from registry.demo.applications import _applicant_for
     from workflows import engine
 
-    if not firms:  # a small demo (seed-demo --enterprises 20) may have no firm fit to have won last year
-        return {"finished_rounds": 0, "honours_granted": 0}
-
-    def at(day, hour=10):  # 10:00 Beijing time on a day of last year's round
+    def at(day, hour=10):  # 10:00 Beijing time on a day of the round
         return datetime.combine(day, time(hour), LOCAL_TZ).astimezone(timezone.utc)
 
-    opens = today.replace(month=1, day=1) - timedelta(days=300)
     closes = opens + timedelta(days=30)
-    found = rounds.open_round(
-        bureau, name=f"第四届临海市政府质量奖（{opens.year}年度）", level="linhai", year=opens.year,
-        call_opens_on=opens, call_closes_on=today + timedelta(days=1),
-        quotas={"quality_award": 1, "quality_award_nomination": 1}, issuer="临海市人民政府")
+    found = rounds.open_round(bureau, name=name, level=level, year=opens.year, call_opens_on=opens,
+                              call_closes_on=today + timedelta(days=1), quotas=quotas, issuer=issuer)
     entries = []
     for step, firm in enumerate(firms):
-        application = _nominate(_applicant_for(firm, template), found.id, 0.86 - 0.05 * step, at(opens + timedelta(days=5)))
+        kind = (entry_kinds or [])[step] if step < len(entry_kinds or []) else "quality_award"
+        application = _nominate(_applicant_for(firm, template), found.id, 0.86 - 0.05 * step,
+                                at(opens + timedelta(days=5)), kind=kind)
         engine.apply(application.id, "recommend", town_of(firm), now=at(opens + timedelta(days=12)))
         entries.append(entry_of(application))
-    found.call_closes_on = closes  # the staged window ends: last year's call closed on its own day
+    found.call_closes_on = closes  # the staged window ends: the call closed on its own day
     db.session.commit()
     checked = at(closes + timedelta(days=5))
     for entry in entries:
@@ -166,7 +164,7 @@ def _finished_round(bureau: User, town_of, template: User, firms: list[Enterpris
         screening.decide(entry.id, bureau, "eligible", "演示：经核实符合申报条件", checked)
         engine.apply(entry.application_id, "pass_eligibility", bureau, now=checked)
     panels.draw_panels(bureau, [e.id for e in entries], at(closes + timedelta(days=8)), size=5, n_substitutes=1,
-                       seed="demo-last-year")
+                       seed=f"demo-{level}-{opens.year}")
     for step, entry in enumerate(entries):
         experts = _seated_users(entry.id)
         for user in experts:
@@ -186,20 +184,58 @@ def _finished_round(bureau: User, town_of, template: User, firms: list[Enterpris
     members = [{"name": "陈市长", "affiliation": "临海市人民政府", "role": "chair"}] + [
         {"name": f"评审委员会委员{i + 1}", "affiliation": "临海市质量强市工作领导小组", "role": "member"} for i in range(6)]
     committee.decide(found.id, bureau, committee.suggestion(found.id), sitting, met_on=sitting.date(), members=members,
-                     votes={e.id: (6, 1, 0) for e in committee.ranking(found.id)}, resolution="经表决，同意列入拟表彰名单。")
+                     votes={e.id: (6, 1, 0) for e in committee.ranking(found.id)}, resolution="经表决，同意列入名单。")
     notice.publish(found.id, bureau, sitting)
     flow.advance_round(found.id, sitting)
     db.session.refresh(found)
     ended = clock.parse_now(found.notice_ends_at)
     flow.close_notices(ended + timedelta(hours=10))
+    return found, entries, ended
+
+
+def _honours_of(round_id: int) -> int:
+    from registry.awards.models import AwardEntry
+
+    return len(db.session.scalars(select(AwardEntry.honour_id).where(AwardEntry.round_id == round_id,
+                                                                     AwardEntry.honour_id.is_not(None))).all())
+
+
+def _finished_round(bureau: User, town_of, template: User, firms: list[Enterprise], today) -> dict:
+    """Last year's 临海 round run to the end: after the notice the city government's decision (审定) puts the
+    honours on the winners' records."""
+    from registry.awards import flow, notice
+
+    if not firms:  # a small demo (seed-demo --enterprises 20) may have no firm fit to have won last year
+        return {"finished_rounds": 0, "honours_granted": 0}
+    opens = today.replace(month=1, day=1) - timedelta(days=300)
+    found, _entries, ended = _run_round(
+        bureau, town_of, template, firms, opens, today, name=f"第四届临海市政府质量奖（{opens.year}年度）",
+        level="linhai", quotas={"quality_award": 1, "quality_award_nomination": 1}, issuer="临海市人民政府")
     notice.approve(found.id, bureau, number=f"临政发〔{opens.year}〕12号", decided_on=clock.local_date(ended) + timedelta(days=5),
                    now=ended + timedelta(days=5))
     flow.advance_round(found.id, ended + timedelta(days=5, hours=1))
-    from registry.awards.models import AwardEntry
+    return {"finished_rounds": 1, "honours_granted": _honours_of(found.id)}
 
-    honours = db.session.scalars(select(AwardEntry.honour_id).where(AwardEntry.round_id == found.id,
-                                                                    AwardEntry.honour_id.is_not(None))).all()
-    return {"finished_rounds": 1, "honours_granted": len(honours)}
+
+def _recommended_round(bureau: User, town_of, template: User, firms: list[Enterprise], today) -> dict:
+    """This year's 台州市政府质量奖 as the county runs it: it selects and recommends two firms for the award and one for
+    the 质量创新奖, then records 台州's decision: the award and the innovation award won, the second not won (no
+    honour; its application ends)."""
+    from registry.awards import flow, outcome
+
+    if len(firms) < 3:
+        return {"recommended_rounds": 0}
+    opens = today - timedelta(days=200)
+    found, entries, ended = _run_round(
+        bureau, town_of, template, firms[:3], opens, today, name=f"{opens.year}年度台州市政府质量奖（临海推荐）",
+        level="taizhou", quotas={"quality_award": 2, "quality_innovation_award": 1}, issuer="台州市人民政府",
+        entry_kinds=["quality_award", "quality_award", "quality_innovation_award"])
+    results = {e.id: ("not_won" if i == 1 else e.proposed) for i, e in enumerate(outcome.recommended(found.id))}
+    decided = clock.local_date(ended) + timedelta(days=40)
+    outcome.record(found.id, bureau, results, number=f"台政发〔{decided.year}〕8号", decided_on=decided,
+                   now=ended + timedelta(days=40))
+    flow.advance_round(found.id, ended + timedelta(days=40, hours=1))
+    return {"recommended_rounds": 1, "upward_honours": _honours_of(found.id)}
 
 
 def seed_demo_award(rng_seed: int = 20260) -> dict:
@@ -223,21 +259,26 @@ def seed_demo_award(rng_seed: int = 20260) -> dict:
         Enterprise.id != template.enterprise_id).order_by(Enterprise.id.desc()).limit(3)))
     experts = _experts(rng, firms)
     now, today = clock.now(), clock.today()
-    made_before = _finished_round(bureau, lambda firm: _town_reviewer(firm, town), template,
-                                  _last_year_firms(firms), today)
+    earlier = _last_year_firms(firms)
+    made_before = _finished_round(bureau, lambda firm: _town_reviewer(firm, town), template, earlier, today)
+    made_before.update(_recommended_round(bureau, lambda firm: _town_reviewer(firm, town), template, earlier, today))
     closes = today + timedelta(days=20)
     found = rounds.open_round(
         bureau, name=f"第五届临海市政府质量奖（{today.year}年度）", level="linhai", year=today.year,
         call_opens_on=today - timedelta(days=10), call_closes_on=closes,
-        quotas={"quality_award": 2, "quality_award_nomination": 1}, issuer="临海市人民政府",
+        quotas={"quality_award": 2, "quality_award_nomination": 1, "quality_innovation_award": 1},
+        issuer="临海市人民政府",
         scoring_scheme="items",  # the seated demo expert scores GB/T 19580's 23 items on the guide's bands
         stage_deadlines={"recommend": closes + timedelta(days=10), "eligibility": closes + timedelta(days=20),
                          "document_review": closes + timedelta(days=45), "site_review": closes + timedelta(days=75),
                          "deliberation": closes + timedelta(days=90)})
-    made = {"experts": experts, "rounds": 1 + made_before["finished_rounds"], "nominations": 0, **made_before}
+    made = {"experts": experts, "nominations": 0, **made_before,
+            "rounds": 1 + made_before["finished_rounds"] + made_before.get("recommended_rounds", 0)}
     for step, firm in enumerate(firms):
+        # the first (waiting for the town) applies for the 质量创新奖, the others for the award
         application = _nominate(_applicant_for(firm, template), found.id, 0.78 + 0.04 * step, now,
-                                excellence_since=today.year - 4 - step)
+                                excellence_since=today.year - 4 - step,
+                                kind="quality_innovation_award" if step == 0 else "quality_award")
         made["nominations"] += 1
         if step == 0:
             continue  # waits for the town's recommendation

@@ -135,7 +135,8 @@ def example_accounts() -> list[dict]:
             words = "、".join(f"{t['enterprise_name']}{'待声明利益冲突' if t['kind'] == 'declare' else '待评分'}"
                              for t in tasks)
             add(user, f"评审专家：{words}（待办和首页列出，含办理期限）")
-    finished = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised"))
+    finished = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised",
+                                                          AwardRound.mode == "award"))
     if finished is not None:
         from registry.awards.models import AwardEntry
 
@@ -145,6 +146,15 @@ def example_accounts() -> list[dict]:
             add(_enterprise_account(winner.enterprise_id),
                 f"{finished.name}获奖企业：荣誉已记入本企业质量档案，申报页有评审得分、公示和表彰记录")
         add(by_email("shiju@linhai.example"), f"政府质量奖：{finished.name}已走完全程（审议、公示、表彰），本届在材料评审")
+    upward = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised", AwardRound.mode == "recommend"))
+    if upward is not None:
+        from registry.awards.models import AwardEntry
+
+        outcomes = list(db.session.scalars(select(AwardEntry.outcome).where(AwardEntry.round_id == upward.id,
+                                                                            AwardEntry.outcome.is_not(None))))
+        add(by_email("shiju@linhai.example"),
+            f"{upward.name}：已登记台州市评定结果（{upward.decision_number}），获奖 {outcomes.count('won')} 家、"
+            f"未获奖 {outcomes.count('not_won')} 家；含质量创新奖，获奖的荣誉记入企业档案")
     admin = by_email("admin@linhai.example")
     add(admin, "开发邮箱（系统发出的全部邮件）、消息投递、用户与系统设置" +
         ("；已表彰的往届政府质量奖" if finished else ""))

@@ -34,7 +34,7 @@ def test_seed_demo_shows_every_feature_and_says_who_holds_what(app, runner, monk
     letters = list((tmp_path / "mail").glob("*.eml"))
     assert len(letters) == notes and notes > 50
     # A finished round: last year's, through committee, notice and close, with its honours on the winners' records.
-    finished = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised"))
+    finished = db.session.scalar(select(AwardRound).where(AwardRound.status == "finalised", AwardRound.mode == "award"))
     assert finished is not None and finished.year < clock.today().year
     honours = db.session.scalars(select(Honour).join(AwardEntry, AwardEntry.honour_id == Honour.id)
                                  .where(AwardEntry.round_id == finished.id)).all()
@@ -59,6 +59,8 @@ def test_seed_demo_shows_every_feature_and_says_who_holds_what(app, runner, monk
     assert "被退回补正的申请" in out and "待声明利益冲突" in out and "年度监督提醒" in out and "证书到期提醒" in out
     assert "qiye@linhai.example" in out and "开发邮箱" in out
     assert f"{finished.name}获奖企业" in out and "待评分" in out
+    upward = db.session.scalar(select(AwardRound).where(AwardRound.mode == "recommend"))
+    assert f"{upward.name}：已登记台州市评定结果" in out
     assert any(line.split()[0] in winners for line in lines if line.split()), (winners, listed)
 
     again = runner.invoke(args=["seed-demo"])  # idempotent: nothing twice

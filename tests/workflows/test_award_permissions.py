@@ -1,4 +1,4 @@
-"""Every (stage, action, role) of the government quality award definition (政府质量奖, v2): each allowed one succeeds,
+"""Every (stage, action, role) of the government quality award definition (政府质量奖, v3): each allowed one succeeds,
 each forbidden one is refused and changes nothing. The award's guards read its own tables, so before each attempt
 the entry and round are put in the state the action's guard asks for (the permission is what is under test)."""
 from __future__ import annotations
@@ -36,11 +36,13 @@ EXPECTED = {
     ("shortlist", "shortlisted"): {B, S}, ("shortlist", "not_shortlisted"): {B, S},
     ("deliberation", "to_notice"): {B, S}, ("deliberation", "not_selected"): {B, S},
     ("notice", "notice_closed"): {B, S}, ("notice", "objection_upheld"): {B, S},
-    ("approval", "approve"): {B, S},
+    ("approval", "approve"): {B, S}, ("approval", "not_won"): {B, S},
     ("approved", "revoke"): {B},
 }
+# The v2 definition, kept for applications started under it: its 审定 only approves (no upward outcome).
+EXPECTED_V2 = {k: v for k, v in EXPECTED.items() if k != ("approval", "not_won")}
 # The v1 definition, kept for applications started under it: no shortlist, no 审定 (its notice approves).
-EXPECTED_V1 = {**{k: v for k, v in EXPECTED.items() if k[0] not in ("shortlist", "approval", "notice")},
+EXPECTED_V1 = {**{k: v for k, v in EXPECTED_V2.items() if k[0] not in ("shortlist", "approval", "notice")},
                ("notice", "approve"): {B, S}, ("notice", "objection_upheld"): {B, S}}
 PERSONAS = ("applicant", "other_applicant", "town", "other_town", "bureau", "admin", "expert", "stranger_expert",
             "system")
@@ -50,14 +52,14 @@ PAYLOAD = {"revoke": {"revoke_reason": "获奖后两年内发生重大质量事�
                       "revoked_on": "2027-05-01"}}
 
 
-@pytest.mark.parametrize("version,expected", [(1, EXPECTED_V1), (2, EXPECTED)])
+@pytest.mark.parametrize("version,expected", [(1, EXPECTED_V1), (2, EXPECTED_V2), (3, EXPECTED)])
 def test_expected_table_covers_the_definition(version, expected):
     workflow = definitions.get("quality_award", version)
     assert {(s.name, a.name) for s in workflow.stages for a in s.actions} == set(expected)
     for stage in workflow.stages:
         for action in stage.actions:
             assert set(action.roles) == expected[(stage.name, action.name)], (stage.name, action.name)
-    assert definitions.get("quality_award").version == 2  # new applications start under v2
+    assert definitions.get("quality_award").version == 3  # new applications start under v3
 
 
 @pytest.fixture
@@ -103,6 +105,7 @@ def _prepare(action: str, application_id: int, round_id: int, enterprise_id: int
     entry.shortlisted = {"not_shortlisted": False}.get(action, True)
     entry.proposed = None if action == "not_selected" else "quality_award"
     entry.excluded_reason = "异议成立：投诉属实" if action == "objection_upheld" else None
+    entry.outcome = "not_won" if action == "not_won" else None
     if action in ("approve", "revoke"):  # a fresh honour each time (a revoked one cannot be revoked again)
         honour = Honour(enterprise_id=enterprise_id, honour_type="quality_award", level="linhai", year=2026,
                         title="第五届临海市政府质量奖", source_application_id=application_id)
@@ -115,7 +118,7 @@ def _prepare(action: str, application_id: int, round_id: int, enterprise_id: int
 
 
 def _cases():
-    workflow = TABLE.get("quality_award", 2)
+    workflow = TABLE.get("quality_award", 3)
     return [(s.name, a.name, sorted(a.from_statuses)[0]) for s in workflow.stages for a in s.actions]
 
 

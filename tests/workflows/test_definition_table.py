@@ -22,11 +22,11 @@ def test_the_app_runs_the_areas_definitions():
     assert _versions(definitions.current()) == [(w.name, w.version) for w in DEFINITIONS()] == _versions(TABLE)
     assert {"pinzibiao", "pinzibiao_agri", "pinzibiao_declaration", "pinzibiao_service",
             "quality_award"} == set(definitions.names())
-    assert sorted(definitions.registry()["quality_award"]) == [1, 2]  # stored applications name version 1
+    assert sorted(definitions.registry()["quality_award"]) == [1, 2, 3]  # stored applications name versions 1, 2
 
 
 def test_latest_version_unless_one_is_named_and_unknown_is_a_key_error():
-    assert definitions.get("quality_award").version == 2
+    assert definitions.get("quality_award").version == 3
     assert definitions.get("quality_award", 1).version == 1
     with pytest.raises(KeyError):
         definitions.get("quality_award", 9)

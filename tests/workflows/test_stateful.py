@@ -227,6 +227,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             found.status = "approval"
         elif action == "approve":
             entry.honour_id = HonourFactory(enterprise_id=entry.enterprise_id).id
+        elif action == "not_won":  # a recommending round recorded the higher body's outcome: not won
+            entry.outcome = "not_won"
         elif action == "objection_upheld":
             entry.excluded_reason = "异议成立"
             found.status = "finalised"
