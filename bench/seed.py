@@ -197,6 +197,30 @@ def _insert(conn, table, rows: list[dict], use_copy: bool) -> None:
         conn.execute(insert(table), rows[start:start + 10_000])
 
 
+def _set_aside_indexes(engine) -> list[str]:
+    """PostgreSQL: drop the seeded tables' indexes that back no constraint and return their definitions.
+
+    Building an index once over the loaded rows is several times faster than keeping it up to date row by row
+    (the list's name-ordered indexes take random page writes for every enterprise); ``_restore_indexes`` builds the
+    same definitions again, so the indexes measured are still exactly the migrations'."""
+    with engine.begin() as conn:
+        found = conn.execute(text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = ANY(:tables) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"),
+            {"tables": list(TABLE_ORDER)}).all()
+        for name, _definition in found:
+            conn.execute(text(f"DROP INDEX {name}"))
+    return [definition for _name, definition in found]
+
+
+def _restore_indexes(engine, definitions: list[str]) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        for definition in definitions:
+            conn.execute(text(definition))
+
+
 def seed(engine, metadata, enterprises: int, rng_seed: int = 7) -> dict[str, int]:
     """Insert ``enterprises`` enterprises and their records (catalogues must exist); return rows per table."""
     tables = {name: metadata.tables[name] for name in TABLE_ORDER}
@@ -206,12 +230,16 @@ def seed(engine, metadata, enterprises: int, rng_seed: int = 7) -> dict[str, int
         industries = [tuple(r) for r in conn.execute(text("SELECT id, code FROM industries ORDER BY id"))]
     generator = Generator(random.Random(rng_seed), jurisdictions, industries)
     counts = {name: 0 for name in TABLE_ORDER}
+    set_aside = _set_aside_indexes(engine) if postgres else []
     for first in range(1, enterprises + 1, CHUNK):
         rows = generator.chunk(first, min(CHUNK, enterprises + 1 - first))
         with engine.begin() as conn:
             for name in TABLE_ORDER:
                 _insert(conn, tables[name], rows[name], postgres)
                 counts[name] += len(rows[name])
+    if set_aside:
+        with step(f"rebuild {len(set_aside)} indexes"):
+            _restore_indexes(engine, set_aside)
     with engine.begin() as conn:
         if postgres:
             for name in TABLE_ORDER:
