@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from registry import clock, settings
@@ -24,7 +24,7 @@ from registry.text import clean
 from workflows import actors, chain, definitions, dispatch, recipients, stageruns
 from workflows.models import Application, StageRun, Transition
 from workflows.links import application_path
-from workflows.notify import notify_where
+from workflows.notify import notify_transitions, notify_where
 from workflows.spec import (CLOSED_STATUSES, DONE, DRAFT, ID_KINDS, IN_PROGRESS, NEXT, RETURNED, STATUS_LABELS, Action,
                             Field, Stage, Workflow)
 
@@ -158,15 +158,61 @@ def _apply_chunk(ids, versions, action_name, actor, reason, now, jobs) -> dict:
             done[application_id] = exc
             continue
         moves.append((application, runs.get(application_id), checked))
-    transitions = [_write(application, run, checked, actor, now) for application, run, checked in moves]
-    db.session.add_all([transition for transition, _target, _status in transitions])
-    db.session.flush()  # the runs closed and opened, and every history row: one statement each
-    for (application, _run, checked), (transition, target, to_status) in zip(moves, transitions):
-        if checked.action.notify:
-            jobs += _notify(application, checked.workflow, checked.stage, target, checked.action, to_status, actor,
-                            transition, now)
-        done[application.id] = Outcome(application.id, transition.id, target.name, to_status, application.version)
+    planned = [_write(application, run, checked, actor, now) for application, run, checked in moves]
+    _compare_and_set_many(planned)
+    for move in planned:
+        _after_write(move, actor, now)
+    db.session.add_all([move.transition for move in planned])
+    db.session.flush()  # the runs closed and opened, and every history row: one statement each (PostgreSQL)
+    jobs += _notify_many([move for move in planned if move.checked.action.notify], actor, now)
+    for move in planned:
+        done[move.application.id] = Outcome(move.application.id, move.transition.id, move.target.name,
+                                            move.to_status, move.application.version)
     return done
+
+
+def _compare_and_set_many(planned: list) -> None:
+    """``_compare_and_set`` for a chunk: one executemany per shape of new state; every row must be hit (the rows
+    were read under lock, so a miss is a bug, and rolls the chunk back)."""
+    shapes: dict[tuple, list] = {}
+    for move in planned:
+        shapes.setdefault((move.checked.action.exclusive, tuple(sorted(move.state))), []).append(move)
+    for (exclusive, keys), group in shapes.items():
+        condition = [Application.id == bindparam("w_id"), Application.stage == bindparam("w_stage"),
+                     Application.status == bindparam("w_status")]
+        if exclusive:
+            condition.append(Application.version == bindparam("w_version"))
+        statement = update(Application).where(*condition).values({k: bindparam(f"v_{k}") for k in keys})
+        rows = [{"w_id": m.application.id, "w_stage": m.checked.stage.name, "w_status": m.from_status,
+                 "w_version": m.checked.expected, **{f"v_{k}": m.state[k] for k in keys}} for m in group]
+        if not exclusive:
+            for row in rows:
+                del row["w_version"]
+        result = db.session.connection().execute(statement, rows)
+        if result.rowcount != len(rows):
+            raise Conflict(CONFLICT_MESSAGE)
+
+
+def _notify_many(planned: list, actor, now) -> list:
+    """The messages of a chunk's moves, set-based per group of moves that say the same thing (same definition,
+    stage, action, target and reason): two statements per group, however many applications and people."""
+    groups: dict[tuple, list] = {}
+    for move in planned:
+        c = move.checked
+        groups.setdefault((c.workflow.name, c.workflow.version, c.stage.name, c.action.name, move.target.name,
+                           move.to_status, c.reason), []).append(move)
+    jobs = []
+    for group in groups.values():
+        move = group[0]
+        c = move.checked
+        relations = _told(move.target, move.to_status)
+        body = _body(c.stage, move.target, move.to_status, c.reason)
+        link = application_path(move.application).rsplit(str(move.application.id), 1)
+        jobs += notify_transitions([m.transition.id for m in group],
+                                   recipients.any_of_columns(relations, move.target.name, besides=actor),
+                                   kind="transition", title=(f"{c.workflow.label}:", f" — {c.action.label}"),
+                                   body=body, link=(link[0], link[1]), now=now)
+    return jobs
 
 
 @dataclass(frozen=True)
@@ -182,7 +228,10 @@ class _Checked:
 def _apply(application_id, action_name, actor, reason, version, payload, now):
     application, run = _load(application_id)
     checked = _check(application, action_name, actor, reason, version, payload)
-    transition, target, to_status = _write(application, run, checked, actor, now)
+    move = _write(application, run, checked, actor, now)
+    _compare_and_set(application, checked.stage, move.from_status, checked.expected, checked.action, move.state)
+    _after_write(move, actor, now)
+    transition, target, to_status = move.transition, move.target, move.to_status
     db.session.add(transition)
     db.session.flush()
     jobs = _notify(application, checked.workflow, checked.stage, target, checked.action, to_status, actor,
@@ -219,9 +268,20 @@ def _check(application, action_name, actor, reason, version, payload) -> _Checke
     return _Checked(workflow, stage, action, expected, reason, values)
 
 
-def _write(application, run, checked: _Checked, actor, now) -> tuple[Transition, Stage, str]:
-    """Move the application: its stage runs, the compare-and-set with its new history head, the effects; returns
-    the history row, which the caller adds and flushes (with the runs' changes)."""
+@dataclass
+class _Move:
+    application: Application
+    checked: _Checked
+    transition: Transition
+    target: Stage
+    to_status: str
+    from_status: str
+    state: dict  # the application's new columns, for the compare-and-set
+
+
+def _write(application, run, checked: _Checked, actor, now) -> _Move:
+    """Plan the move: the stage runs closed, opened, paused (ORM, flushed later), the history row hashed onto the
+    head read under lock, and the application's new state, which the caller writes with the compare-and-set."""
     workflow, stage, action, expected, values = (checked.workflow, checked.stage, checked.action, checked.expected,
                                                   checked.values)
     target = _target(workflow, stage, action)
@@ -251,12 +311,18 @@ def _write(application, run, checked: _Checked, actor, now) -> tuple[Transition,
         stored = {f.name: _jsonable(values[f.name]) for f in action.fields if f.store and f.name in values}
         if stored:
             state["data"] = {**(application.data or {}), **stored}
-    _compare_and_set(application, stage, from_status, expected, action, state)
+    return _Move(application, checked, transition, target, to_status, from_status, state)
+
+
+def _after_write(move: _Move, actor, now) -> None:
+    """The application now holds its new state; the action's effects run on it."""
+    for key, value in move.state.items():
+        set_committed_value(move.application, key, value)
     # What the effects change (a certificate recorded, suspended...) is the actor's doing in the change history.
+    workflow, action = move.checked.workflow, move.checked.action
     set_actor(db.session, actor.id if actor else None, f"{workflow.label}:{action.label}")
     for effect in action.effects:
-        effect(application, actor, values, now)
-    return transition, target, to_status
+        effect(move.application, actor, move.checked.values, now)
 
 
 def _load(application_id: int) -> tuple[Application | None, StageRun | None]:
@@ -290,8 +356,6 @@ def _compare_and_set(application, stage, from_status, expected, action, state: d
     result = db.session.connection().execute(update(Application).where(*condition).values(**state))
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
-    for key, value in state.items():
-        set_committed_value(application, key, value)
 
 
 def _recorded_state(application, run, to_status, from_status, now) -> dict:
@@ -302,19 +366,27 @@ def _recorded_state(application, run, to_status, from_status, now) -> dict:
     return state
 
 
-def _notify(application, workflow, stage, target, action, to_status, actor, transition, now):
-    """The applicant, and whoever acts next unless the application closed or went back to the applicant: their
-    messages in two set-based statements (``notify_where``), however many they are."""
+def _told(target: Stage, to_status: str) -> set[str]:
+    """The applicant, and whoever acts next unless the application closed or went back to the applicant."""
     relations = {"applicant"}
     if to_status != RETURNED and to_status not in CLOSED_STATUSES and not target.final:
         relations |= target.actors - {"system"}
-    title = f"{workflow.label}:{application.title} — {action.label}"
+    return relations
+
+
+def _body(stage: Stage, target: Stage, to_status: str, reason: str | None) -> str:
     body = f"{stage.label} → {target.label}({STATUS_LABELS.get(to_status, to_status)})"
-    if transition.reason:
-        body += f"\n理由：{transition.reason}"
-    return notify_where(recipients.any_of(relations, application, target.name, besides=actor), key=f"t{transition.id}",
-                        kind="transition", title=title, body=body, now=now, link=application_path(application),
-                        application_id=application.id, transition_id=transition.id)
+    return body + f"\n理由：{reason}" if reason else body
+
+
+def _notify(application, workflow, stage, target, action, to_status, actor, transition, now):
+    """The messages of one move, in two set-based statements (``notify_where``), however many people."""
+    return notify_where(recipients.any_of(_told(target, to_status), application, target.name, besides=actor),
+                        key=f"t{transition.id}", kind="transition",
+                        title=f"{workflow.label}:{application.title} — {action.label}",
+                        body=_body(stage, target, to_status, transition.reason), now=now,
+                        link=application_path(application), application_id=application.id,
+                        transition_id=transition.id)
 
 
 def clean_fields(fields: tuple[Field, ...], payload: dict, enterprise_id: int, actor: User | None) -> dict:

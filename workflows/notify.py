@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, String, and_, bindparam, cast, insert, literal_column, select, union_all
+from sqlalchemy import JSON, String, and_, bindparam, cast, func, insert, literal_column, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -98,9 +98,63 @@ def notify_where(recipients, *, key: str, kind: str, title: str, body: str, now:
         "title": title[:200], "body": body, "link": link, "now": now}).all()
     if not notes:
         return []
+    return _outbox_rows([row.id for row in notes], now)
+
+
+def notify_transitions(transition_ids: list[int], recipients, *, kind: str, title: tuple[str, str], body: str,
+                       link: tuple[str, str], now: datetime) -> list[tuple[int, str]]:
+    """Messages about many history rows at once (a bulk action): for each row, every user meeting ``recipients`` (a
+    condition on ``User`` joined to the row's ``Application`` and its ``Enterprise``), under effect key
+    ``t{transition}:u{user}``; the title is ``title[0] + the application's title + title[1]``, the link
+    ``link[0] + its id + link[1]``. Two statements however many rows and people. Returns the jobs to publish."""
+    from workflows.models import Transition
+
+    return _notify_about(Transition, transition_ids, ("t", ""), recipients, kind=kind, title=title, body=body,
+                         link=link, now=now)
+
+
+def notify_runs(run_ids: list[int], recipients, *, key: tuple[str, str], kind: str, title: tuple[str, str],
+                body: str, link: tuple[str, str], now: datetime) -> list[tuple[int, str]]:
+    """``notify_transitions`` for stage runs (reminders, escalations): effect key ``key[0] + run id + key[1]``
+    + ``:u{user}``; ``recipients`` may also name ``StageRun``."""
+    from workflows.models import StageRun
+
+    return _notify_about(StageRun, run_ids, key, recipients, kind=kind, title=title, body=body, link=link, now=now)
+
+
+def _notify_about(rows, ids, key, recipients, *, kind, title, body, link, now) -> list[tuple[int, str]]:
+    _check(kind, link[0] or "/")
+    if not ids:
+        return []
+    from registry.models import Enterprise
+    from workflows.models import Application, Transition
+
+    effect_key = (bindparam("key_0", type_=String) + cast(rows.id, String) + bindparam("key_1", type_=String)
+                  + cast(User.id, String))
+    title_sql = func.substr(bindparam("title_0", type_=String) + Application.title + bindparam("title_1", type_=String),
+                            1, 200)
+    link_sql = bindparam("link_0", type_=String) + cast(Application.id, String) + bindparam("link_1", type_=String)
+    transition = rows.id if rows is Transition else bindparam("no_transition", None, type_=Notification.transition_id.type)
+    statement = insert(Notification).from_select(
+        ["effect_key", "user_id", "application_id", "transition_id", "kind", "title", "body", "link", "created_at"],
+        select(effect_key, User.id, Application.id, transition, bindparam("kind", type_=String), title_sql,
+               bindparam("body", type_=String), link_sql, bindparam("now", type_=Notification.created_at.type))
+        .select_from(rows).join(Application, Application.id == rows.application_id)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id).join(User, recipients)
+        .where(rows.id.in_(bindparam("rows", expanding=True))).order_by(rows.id, User.id)
+    ).returning(Notification.id)
+    notes = db.session.connection().execute(statement, {
+        "rows": list(ids), "key_0": key[0], "key_1": f"{key[1]}:u", "kind": kind, "title_0": title[0],
+        "title_1": title[1], "body": body, "link_0": link[0], "link_1": link[1], "now": now}).all()
+    if not notes:
+        return []
+    return _outbox_rows([row.id for row in notes], now)
+
+
+def _outbox_rows(note_ids: list[int], now: datetime) -> list[tuple[int, str]]:
     request_id = request_ids.current()  # the worker logs the delivery under the id of the request that caused it
     rows = db.session.connection().execute(_outbox_statement(sms_available(), bool(request_id)), {
-        "ids": [row.id for row in notes], "task": SEND_TASK, "request_id": request_id, "now": now,
+        "ids": note_ids, "task": SEND_TASK, "request_id": request_id, "now": now,
         "next_attempt": now + RELAY_GRACE}).all()
     return sorted((row.id, row.task) for row in rows)
 

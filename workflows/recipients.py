@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, false, or_
 
-from registry.models import User
+from registry.models import Enterprise, User
 from registry.models.accounts import ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_TOWN
 from workflows.models import Application, Assignment
 
@@ -36,6 +36,32 @@ def holder_condition(relation: str, application: Application, stage: str | None 
 def any_of(relations, application: Application, stage: str | None = None, *, besides=None):
     """The users holding any of ``relations``, except ``besides`` (the actor: nobody is told of their own act)."""
     condition = or_(false(), *(holder_condition(r, application, stage) for r in sorted(relations)))
+    if besides is not None:
+        condition = condition & (User.id != besides.id)
+    return condition
+
+
+def holder_columns(relation: str, stage: str):
+    """``holder_condition`` for many applications at once: a condition on ``User`` joined to ``Application`` and its
+    ``Enterprise`` (the rows of the applications that moved), experts assigned to ``stage``."""
+    if relation == "applicant":
+        found = (User.role == ROLE_ENTERPRISE) & (User.enterprise_id == Application.enterprise_id)
+    elif relation == "town":
+        found = (User.role == ROLE_TOWN) & (User.jurisdiction_id == Enterprise.jurisdiction_id)
+    elif relation == "bureau":
+        found = User.role == ROLE_BUREAU
+    elif relation == "certifier":
+        found = (User.role == ROLE_CERTIFIER) & (User.certification_body_id == Application.certification_body_id)
+    elif relation == "expert":
+        found = exists().where(Assignment.user_id == User.id, Assignment.application_id == Application.id,
+                               Assignment.active.is_(True), or_(Assignment.stage.is_(None), Assignment.stage == stage))
+    else:
+        return false()
+    return User.is_active_account.is_(True) & found
+
+
+def any_of_columns(relations, stage: str, *, besides=None):
+    condition = or_(false(), *(holder_columns(r, stage) for r in sorted(relations)))
     if besides is not None:
         condition = condition & (User.id != besides.id)
     return condition

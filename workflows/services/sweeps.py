@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, exists, select, update
 
 from registry import settings
 from registry.clock import local_date
@@ -20,7 +20,7 @@ from registry.services.errors import DomainError
 from workflows import actors, definitions, dispatch, engine, recipients
 from workflows.models import Application, Notification, StageRun, Transition
 from workflows.links import application_path
-from workflows.notify import notify, notify_where
+from workflows.notify import notify, notify_runs
 from workflows.spec import IN_PROGRESS
 
 log = logging.getLogger(__name__)
@@ -37,21 +37,11 @@ def _claim_runs(run_ids: list[int], column: str, now: datetime) -> set[int]:
                                StageRun.paused_at.is_(None)).values({column: now}).returning(StageRun.id)).scalars())
 
 
-def _acted(run_ids) -> dict[int, set[int]]:
-    """Who has acted in each of these runs (one query)."""
-    found: dict[int, set[int]] = {run_id: set() for run_id in run_ids}
-    if run_ids:
-        for run_id, actor_id in db.session.execute(select(Transition.stage_run_id, Transition.actor_id).where(
-                Transition.stage_run_id.in_(run_ids), Transition.actor_id.is_not(None))):
-            found[run_id].add(actor_id)
-    return found
-
-
-def _waiting_on(application: Application, acted: set[int]):
-    """SQL condition on ``User``: the stage's expected actors who have not acted in this run yet."""
-    stage = engine.definition_of(application).stage(application.stage)
-    condition = recipients.any_of(stage.actors - {"system"}, application, stage.name)
-    return condition & User.id.not_in(acted) if acted else condition
+def _waiting_on(stage):
+    """SQL condition on ``User`` joined to a ``StageRun``, its ``Application`` and ``Enterprise``: the stage's
+    expected actors who have not acted in that run yet."""
+    acted = exists().where(Transition.stage_run_id == StageRun.id, Transition.actor_id == User.id)
+    return recipients.any_of_columns(stage.actors - {"system"}, stage.name) & ~acted
 
 
 def _open_runs(condition, limit: int):
@@ -61,21 +51,31 @@ def _open_runs(condition, limit: int):
                StageRun.stage == Application.stage, condition).order_by(StageRun.id).limit(limit)).all()
 
 
-def _warn(found, column: str, now: datetime, message) -> int:
-    """Claim the runs in ``found`` for ``column`` and write each one's messages (``message(run, application,
-    acted)`` -> notify_where's arguments), set-based: one claim, one read of who acted, two statements per run
-    for the messages, one commit. Returns how many runs were warned."""
+def _warn(found, kind: str, column: str, now: datetime, message) -> int:
+    """Claim the runs in ``found`` for ``column`` (one UPDATE ... RETURNING) and write their messages set-based:
+    two statements per group of runs that say the same thing (definition, stage, due time), one commit.
+    ``message(stage, due)`` -> (recipients condition, title prefix and suffix around the application's title,
+    body). Returns how many runs were warned."""
     if not found:
         return 0
     begin_write(keep_loaded=True)  # the runs and applications just read stay loaded
     claimed = _claim_runs([run.id for run, _application in found], column, now)
-    acted = _acted(sorted(claimed))
-    jobs = []
+    groups: dict[tuple, list] = {}
     for run, application in found:
         if run.id in claimed:
-            condition, fields = message(run, application, acted[run.id])
-            jobs += notify_where(condition, now=now, application_id=application.id,
-                                 link=application_path(application), **fields)
+            workflow = engine.definition_of(application)
+            groups.setdefault((workflow.name, workflow.version, run.stage, _local(run.due_at)), []).append(
+                (run, application))
+    jobs = []
+    for (_name, _version, _stage, due), group in groups.items():
+        run, application = group[0]
+        stage = engine.definition_of(application).stage(run.stage)
+        condition, title, body = message(stage, due)
+        link = application_path(application).rsplit(str(application.id), 1)
+        day = _once_per_deadline(kind, run).rsplit(":d", 1)[1]
+        jobs += notify_runs([r.id for r, _a in group], condition, key=(f"{kind}:r", f":d{day}"),
+                            kind="reminder" if kind == "remind" else "escalation", title=title, body=body,
+                            link=(link[0], link[1]), now=now)
     db.session.commit()
     dispatch.publish(jobs)
     return len(claimed)
@@ -83,13 +83,11 @@ def _warn(found, column: str, now: datetime, message) -> int:
 
 def send_reminders(now: datetime, limit: int = 500) -> int:
     """Remind whoever has not acted yet, once per stage run, when the reminder time has come."""
-    def message(run, application, acted):
-        return _waiting_on(application, acted), {
-            "key": _once_per_deadline("remind", run), "kind": "reminder",
-            "title": f"办理提醒：{application.title} 即将到期", "body": f"请在 {_local(run.due_at)} 前办理。"}
+    def message(stage, due):
+        return _waiting_on(stage), ("办理提醒：", " 即将到期"), f"请在 {due} 前办理。"
 
     return _warn(_open_runs(and_(StageRun.reminded_at.is_(None), StageRun.remind_at <= now, StageRun.due_at > now),
-                            limit), "reminded_at", now, message)
+                            limit), "remind", "reminded_at", now, message)
 
 
 def escalate_overdue(now: datetime, limit: int = 500) -> int:
@@ -100,16 +98,12 @@ def escalate_overdue(now: datetime, limit: int = 500) -> int:
         stage = engine.definition_of(application).stage(application.stage)
         if not any(auto.on_timeout for auto in stage.auto):
             found.append((run, application))
-    bureau = recipients.holder_condition("bureau", None)
 
-    def message(run, application, acted):
-        stage = engine.definition_of(application).stage(application.stage)
-        return bureau | _waiting_on(application, acted), {
-            "key": _once_per_deadline("escalate", run), "kind": "escalation",
-            "title": f"超期督办：{application.title}({stage.label})",
-            "body": f"办理期限 {_local(run.due_at)} 已过，请尽快处理。"}
+    def message(stage, due):
+        return (recipients.holder_columns("bureau", stage.name) | _waiting_on(stage),
+                ("超期督办：", f"({stage.label})"), f"办理期限 {due} 已过，请尽快处理。")
 
-    return _warn(found, "escalated_at", now, message)
+    return _warn(found, "escalate", "escalated_at", now, message)
 
 
 def apply_automatic(now: datetime, limit: int = 500) -> int:
