@@ -141,3 +141,37 @@ def test_a_recommending_round_records_the_higher_body_s_outcome_and_honours_only
             for e in (won_nomination, not_won, innovator)] == [("won", True), ("not_won", False), ("won", True)]
     with pytest.raises(Conflict):  # recorded once
         outcome.record(found.id, bureau, results, number="台政发〔2026〕9号", decided_on=dt.date(2026, 5, 8), now=later)
+
+
+def test_the_applications_follow_the_recorded_outcome(bureau, make_user):
+    """quality_award v3: in the 审定 step a win is approved (its Honour recorded), a recommendation not won ends."""
+    from registry import clock
+    from registry.awards import flow
+    from tests.workflows.conftest import place
+    from workflows.models import Application
+
+    today, now = clock.today(), clock.now()
+    found = rounds.open_round(bureau, name="台州市政府质量奖（临海推荐）", level="taizhou", year=today.year,
+                              call_opens_on=today - dt.timedelta(days=3), call_closes_on=today + dt.timedelta(days=30),
+                              quotas={"quality_award": 2}, issuer="台州市人民政府")
+    apps = []
+    for rank in (1, 2):
+        applicant = make_user("enterprise")
+        application = flow.start_application(applicant, found.id)
+        assert application.definition_version == 3
+        db.session.add(AwardEntry(round_id=found.id, enterprise_id=applicant.enterprise_id, rank=rank,
+                                  application_id=application.id, proposed="quality_award",
+                                  eligibility_decision="eligible"))
+        db.session.commit()
+        place(application.id, "approval", "in_progress")
+        apps.append(application.id)
+    found.status, found.notice_ends_at = "approval", now - dt.timedelta(days=2)
+    db.session.commit()
+    assert flow.advance_round(found.id, now) == 0  # nothing recorded yet: both wait
+    won, lost = (e.id for e in outcome.recommended(found.id))
+    outcome.record(found.id, bureau, {won: "quality_award", lost: "not_won"}, number="台政发〔2026〕8号",
+                   decided_on=today, now=now)
+    assert flow.advance_round(found.id, now) == 2
+    db.session.expire_all()
+    assert [(a.stage, a.status) for a in (db.session.get(Application, i) for i in apps)] == [
+        ("approved", "done"), ("approval", "rejected")]
