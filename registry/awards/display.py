@@ -11,6 +11,8 @@ from registry.vocab import HONOUR_LEVELS, Vocab
 
 AWARD_TYPE_LABELS = Vocab(quality_award=N_("政府质量奖"), quality_award_nomination=N_("政府质量奖提名奖"),
                           quality_innovation_award=N_("政府质量创新奖"), quality_award_organisation=N_("政府质量奖组织奖"))
+# A round that recommends upward waits for, then has, the higher body's outcome rather than the city's 审定.
+RECOMMEND_STATUS_LABELS = Vocab(approval=N_("待登记上级评定结果"), finalised=N_("已登记评定结果"))
 ROUND_MODE_LABELS = Vocab(award=N_("本级评选表彰"), recommend=N_("择优推荐上报"))
 OUTCOME_LABELS = Vocab(won=N_("获奖"), not_won=N_("未获奖"))
 ROUND_STATUS_LABELS = Vocab(draft=N_("筹备"), open=N_("申报与评审"), reviewing=N_("审议"), notice=N_("公示中"),
@@ -53,9 +55,16 @@ def _shown(vocab: Vocab):
     return lambda code: _(vocab.label(code)) if code in vocab else vocab.label(code)
 
 
+def _round_status(round_) -> str:
+    """A round's status in the reader's language, worded for its mode."""
+    if round_.mode == "recommend" and round_.status in RECOMMEND_STATUS_LABELS:
+        return _(RECOMMEND_STATUS_LABELS.label(round_.status))
+    return _shown(ROUND_STATUS_LABELS)(round_.status)
+
+
 def template_helpers() -> dict:
     return {"award_type_label": _shown(AWARD_TYPE_LABELS),
-            "round_status_label": _shown(ROUND_STATUS_LABELS), "round_mode_label": _shown(ROUND_MODE_LABELS),
+            "round_status_label": _round_status, "round_mode_label": _shown(ROUND_MODE_LABELS),
             "outcome_label": _shown(OUTCOME_LABELS), "level_label": HONOUR_LEVELS.label,
             "review_stage_label": _shown(REVIEW_STAGE_LABELS), "objection_label": _shown(OBJECTION_LABELS),
             "objection_source_label": _shown(OBJECTION_SOURCE_LABELS),

@@ -107,6 +107,8 @@ def test_final_steps_fit_a_phone(browser, live_server, shot):
                                     ("upward", "#approval", "登记上级评定结果")):
             phone.goto(f"/awards/rounds/{ids[name]}")
             assert words in phone.inner_text("main"), name
+            if name == "upward":
+                assert phone.inner_text(".page-head .badge") == "待登记上级评定结果"
             phone.locator(anchor).scroll_into_view_if_needed()
             assert phone.evaluate("document.documentElement.scrollWidth") <= 390, name
             # nothing inside is cut off either: every field and button ends inside the screen
