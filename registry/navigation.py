@@ -6,23 +6,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from registry import policy
 from registry.i18n import N_
 from registry.vocab import USER_ROLES
 
-# (endpoint, label, roles that see it). Areas add their entries here; N_() marks the label for translation.
+# (endpoint, label, who sees it: a set of roles, or the ``registry.policy`` action the page itself checks). Areas
+# add their entries here; N_() marks the label for translation.
 NAV = [
     ("home.index", N_("首页"), {"enterprise", "town", "bureau", "expert", "admin", "certifier"}),
-    ("enterprises.index", N_("企业名录"), {"town", "bureau", "admin"}),
+    ("enterprises.index", N_("企业名录"), "registry.browse"),
     ("workflows.index", N_("品字标申请"), {"enterprise"}),
     ("workflows.inbox_page", N_("待办"), {"town", "bureau", "expert", "admin", "certifier"}),
-    ("workflows.overview_page", N_("申报总览"), {"town", "bureau", "admin"}),
+    ("workflows.overview_page", N_("申报总览"), "registry.browse"),
     ("workflows.notifications", N_("消息"), {"enterprise", "town", "bureau", "expert", "admin", "certifier"}),
-    ("excel.import_page", N_("数据导入"), {"bureau", "admin"}),
-    ("targets.dashboard", N_("质量目标"), {"bureau", "admin"}),
+    ("excel.import_page", N_("数据导入"), "import.run"),
+    ("targets.dashboard", N_("质量目标"), "targets.view"),
     ("targets.towns", N_("镇街考核"), {"town"}),  # a town officer sees its own row of the assessment
     ("awards.index", N_("政府质量奖"), {"enterprise", "town", "bureau", "expert", "admin"}),
-    ("admin.index", N_("系统管理"), {"bureau", "admin"}),
+    ("admin.index", N_("系统管理"), "admin.pages"),
 ]
+
+
+def _shown(who) -> bool:
+    return policy.can(current_user, who) if isinstance(who, str) else current_user.role in who
 
 
 # endpoint -> function(user) giving a count shown beside the entry (unread messages); areas register theirs
@@ -34,8 +40,8 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated or current_user.must_change_password:
         return []
     items = []
-    for endpoint, label, roles in NAV:
-        if current_user.role not in roles:
+    for endpoint, label, who in NAV:
+        if not _shown(who):
             continue
         try:
             url = url_for(endpoint)
@@ -44,6 +50,11 @@ def nav_items() -> list[dict]:
         badge = BADGES[endpoint](current_user) if endpoint in BADGES else 0
         items.append({"url": url, "label": _(label), "active": request.endpoint == endpoint, "badge": badge})
     return items
+
+
+def can(action: str, obj=None) -> bool:
+    """Templates ask ``registry.policy`` whether the signed-in user may take ``action``: ``can('award.manage')``."""
+    return policy.can(current_user, action, obj)
 
 
 def colon() -> str:
@@ -57,4 +68,4 @@ def register(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals.update(nav_items=nav_items, role_label=USER_ROLES.label, get_locale=get_locale,
-                                 colon=colon)
+                                 colon=colon, can=can)

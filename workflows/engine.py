@@ -13,15 +13,15 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from registry import clock, settings
+from registry import clock, policy, settings
 from registry.database import begin_write, writer_turn
 from registry.extensions import db
 from registry.history import set_actor
 from registry.models import User
 from registry.routing import to_int
-from registry.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from registry.services.errors import Conflict, DomainError, NotFound, ValidationFailed
 from registry.text import clean
-from workflows import actors, chain, definitions, dispatch, recipients, stageruns
+from workflows import chain, definitions, dispatch, recipients, stageruns
 from workflows.models import Application, StageRun, Transition
 from workflows.links import application_path
 from workflows.notify import notify_transitions, notify_where
@@ -51,10 +51,10 @@ def definition_of(application: Application) -> Workflow:
 def allowed_actions(application: Application, user: User | None) -> list[Action]:
     """The actions ``user`` may take on ``application`` right now (what pages offer as buttons)."""
     stage = definition_of(application).stage(application.stage)
-    rels = actors.relations(user, application)
+    rels = policy.relations(user, application)
     found = []
     for action in stage.actions:
-        if application.status in action.from_statuses and rels & action.roles:
+        if application.status in action.from_statuses and policy.may_take(rels, action):
             if action.guard is None or action.guard(application, user, {}) is None:
                 found.append(action)
     return found
@@ -241,7 +241,7 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
 
 def _check(application, action_name, actor, reason, version, payload) -> _Checked:
     """Everything that may refuse the action, before anything is written."""
-    if application is None or not actors.can_see(actor, application):
+    if application is None or not policy.can(actor, "application.view", application):
         raise NotFound("未找到该申请。")
     workflow = definition_of(application)
     stage = workflow.stage(application.stage)
@@ -253,8 +253,7 @@ def _check(application, action_name, actor, reason, version, payload) -> _Checke
         if any(s.action(action_name) for s in workflow.stages):  # valid elsewhere: the application moved on
             raise Conflict(CONFLICT_MESSAGE)
         raise ValidationFailed({"action": [f"没有“{action_name}”这一操作。"]})
-    if not actors.relations(actor, application) & action.roles:
-        raise Forbidden("您无权执行此操作。")
+    policy.check(actor, "application.act", (application, action))
     if application.status not in action.from_statuses:
         raise Conflict(CONFLICT_MESSAGE)
     reason = (reason or "").strip()[:2000] or None

@@ -14,12 +14,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from registry import clock
+from registry import clock, policy
 from registry.extensions import db
 from registry.models import Certification, Standard
 from registry.services import records
 from registry.vocab import CERTIFICATION_TYPES, ENTERPRISE_ROLES, HONOUR_LEVELS, HONOUR_TYPES, STANDARD_STATUSES
-from workflows import actors, engine
+from workflows import engine
 from workflows.services import applications, attachments
 from workflows.views import bp
 
@@ -27,7 +27,7 @@ from workflows.views import bp
 @dataclass(frozen=True)
 class PrintForm:
     template: str
-    relations: frozenset[str]  # who may print it (relations to the application, see workflows.actors)
+    relations: frozenset[str]  # who may print it (relations to the application, see registry.policy.applications)
     label: object
 
 
@@ -52,7 +52,7 @@ def _printable(application) -> list[str]:
     """The forms the signed-in user may print for ``application`` (none outside the 品字标 pages)."""
     if engine.definition_of(application).page_endpoint != "workflows.show":
         return []
-    rels = actors.relations(current_user, application)
+    rels = policy.relations(current_user, application)
     return [name for name, form in FORMS.items() if form.relations & rels]
 
 
@@ -93,7 +93,7 @@ def _history(application_id: int) -> dict:
     people = applications.actors_of(history)
     role_of = {uid: u.role for uid, u in people.items()}
     town_steps = [t for t in history if role_of.get(t.actor_id) == "town"]
-    bureau_steps = [t for t in history if role_of.get(t.actor_id) in ("bureau", "admin")
+    bureau_steps = [t for t in history if role_of.get(t.actor_id) in policy.roles.STAFF
                     or (t.actor_id is None and t.from_stage is not None)]
     return {"people": people, "town_steps": town_steps, "bureau_steps": bureau_steps,
             "submitted": next((t for t in history if t.action == "submit"), None),

@@ -4,7 +4,7 @@ A definition is data: stages in order, the actions allowed in each, who may take
 time limits in working days, and what happens by itself (auto-completion, a window that closes).
 The engine (``workflows.engine``) is the only code that interprets it.
 
-Who may act is named by *relations* between a user and an application (``workflows.actors``):
+Who may act is named by *relations* between a user and an application (``registry.policy.applications``):
 ``applicant`` (an account of the applying enterprise), ``town`` (a town reviewer of the enterprise's
 jurisdiction), ``bureau`` (bureau staff and administrators), ``expert`` (an expert with an active
 assignment to the application), ``certifier`` (staff of the certification body the application is assigned to),

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from registry import pagination
+from registry import pagination, policy
 from registry.downloads import send_download
 from registry.extensions import db
 from registry.models import Jurisdiction, Standard
 from registry.routing import int_arg, page_arg, to_int
 from registry.vocab import STANDARD_STATUSES
 from registry.services.errors import Conflict, DomainError, ValidationFailed
-from workflows import actors, engine
+from workflows import engine
 from workflows.definitions.pinzibiao_stages import ROUTES
 from workflows.forms import ActionForm, ApplicationForm, NewApplicationForm, PreferenceForm, UploadForm
 from workflows.definitions import pinzibiao_rules
@@ -128,7 +128,7 @@ def show(application_id: int):
     workflow = engine.definition_of(application)
     if workflow.page_endpoint != "workflows.show":
         return redirect(application_url(application))
-    is_applicant = "applicant" in actors.relations(current_user, application)
+    is_applicant = "applicant" in policy.relations(current_user, application)
     editable = is_applicant and application.status in applications.EDITABLE_STATUSES
     edit_form = None
     if editable:
@@ -144,7 +144,7 @@ def show(application_id: int):
         history=history, files=attachments.listing(application.id),
         slots=attachments.SLOTS, edit_form=edit_form, returned=applications.return_notice(application),
         is_applicant=is_applicant, upload_form=upload_form, action_form=ActionForm(),
-        can_upload=bool(actors.relations(current_user, application) & {"applicant", "town", "bureau", "certifier"}),
+        can_upload=policy.can(current_user, "application.upload", application),
         users=applications.actors_of(history), standard_choices=_standard_choices(application.enterprise_id)[1:],
         linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
         standard_status_label=STANDARD_STATUSES.label)
@@ -202,7 +202,7 @@ def inbox_page():
     items, total = inbox.inbox(current_user, filters, page=page)
     stages = list({s.name: s for name in ROUTES for s in engine.definitions.get(name).stages}.values())
     jurisdictions = db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)).all() \
-        if current_user.is_bureau else []
+        if policy.can(current_user, "jurisdiction.choose") else []
     bulk = _bulk_actions(current_user)
     return render_template("workflows/inbox.html", items=items, total=total, page=page,
                            pages=pagination.page_count(total, 20), filters=filters, stages=stages,
@@ -213,7 +213,7 @@ def inbox_page():
 def _bulk_actions(user) -> dict | None:
     """What the inbox offers in bulk to ``user``: the stage's forward action (推荐 / 同意入库) and 退回补正."""
     forward = {"town": ("recommend", _("推荐")), "bureau": ("accept", _("同意入库"))}.get(
-        "bureau" if user.is_bureau else user.role)
+        policy.inbox_relation(user))
     if forward is None:
         return None
     return {"forward": forward[0], "forward_label": forward[1], "actions": {forward[0], "return"}}

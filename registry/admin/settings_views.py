@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.admin.forms import SettingForm
-from registry import settings as reader
+from registry import policy, settings as reader
 from registry.admin.views import bp
 from registry.forms.specs import service_error
-from registry.models.accounts import ROLE_ADMIN
 from registry.services import settings
 from registry.services.errors import ValidationFailed
 
@@ -42,7 +41,8 @@ def _input(spec, value):
 @bp.route("/settings")
 def settings_page():
     rows = settings.overview(current_user)
-    return render_template("admin/settings.html", rows=rows, shown=shown, may_edit=current_user.role == ROLE_ADMIN)
+    return render_template("admin/settings.html", rows=rows, shown=shown,
+                           may_edit=policy.can(current_user, "settings.edit"))
 
 
 @bp.route("/settings/<key>", methods=["GET", "POST"])
@@ -63,7 +63,8 @@ def setting_edit(key: str):
     else:
         form = SettingForm.for_spec(spec, data={"value": _input(spec, reader.get(key))})
     return render_template("admin/setting_form.html", spec=spec, form=form, messages=messages,
-                           default=shown(spec, spec.default), may_edit=current_user.role == ROLE_ADMIN), status
+                           default=shown(spec, spec.default),
+                           may_edit=policy.can(current_user, "settings.edit")), status
 
 
 @bp.route("/settings/<key>/reset", methods=["POST"])

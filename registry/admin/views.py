@@ -9,9 +9,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import policy
 from registry.admin.forms import ResetPasswordForm, TokenForm, UserCreateForm, UserEditForm, UserSearchForm
 from registry.forms.specs import service_error
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.auth.tokens import is_live
 from registry.services import accounts, api_tokens
 from registry.services.errors import Conflict, ValidationFailed
@@ -26,7 +26,7 @@ def _staff_only():
     """Anonymous visitors sign in first; roles other than administrator and bureau get 403 on every page."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if current_user.role not in (ROLE_ADMIN, ROLE_BUREAU):
+    if not policy.can(current_user, "admin.pages"):
         abort(403)
     return None
 
@@ -49,12 +49,12 @@ def users():
     role = form.role.data if form.role.data in USER_ROLES else None
     rows = accounts.list_users(current_user, role=role or None, search=form.q.data, limit=LIST_LIMIT + 1)
     return render_template("admin/users.html", form=form, rows=rows[:LIST_LIMIT], capped=len(rows) > LIST_LIMIT,
-                           may_create=current_user.role in accounts.CREATABLE_ROLES)
+                           may_create=policy.can(current_user, "user.create"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
-    roles = accounts.CREATABLE_ROLES.get(current_user.role, ())
+    roles = policy.creatable_roles(current_user)
     form = UserCreateForm(roles=roles)
     status, messages = 200, []
     if request.method == "POST":
@@ -75,7 +75,7 @@ def new_user():
 
 
 def _user_page(user, edit_form=None, password_form=None, token_form=None, messages=(), token=None, status=200):
-    is_admin = current_user.role == ROLE_ADMIN
+    is_admin = policy.can(current_user, "user.edit")
     if is_admin and edit_form is None:
         edit_form = UserEditForm(town=user.role == "town",
                                  keep_jurisdiction=user.jurisdiction.code if user.jurisdiction else None,

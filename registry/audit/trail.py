@@ -12,14 +12,13 @@ from typing import Any, Iterator
 from flask import has_request_context, request
 from sqlalchemy import select
 
-from registry import clock, pagination
+from registry import clock, pagination, policy
 from registry.audit.chain import AUDIT
 from registry.audit.events import EVENTS
 from registry.audit.models import SecurityEvent
 from registry.extensions import db
 from registry.models import User
-from registry.models.accounts import ROLE_ADMIN
-from registry.services.errors import Forbidden, ValidationFailed
+from registry.services.errors import ValidationFailed
 from workflows import chain
 
 DETAIL_TEXT_MAX = 500
@@ -89,8 +88,7 @@ def parse_filters(args) -> AuditFilters:
 
 
 def _require_admin(actor: User) -> None:
-    if actor.role != ROLE_ADMIN:
-        raise Forbidden("只有系统管理员可以查看安全审计记录。")
+    policy.check(actor, "audit.view")
 
 
 def _like(text: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from registry import policy
 from registry.admin.views import bp
 from registry.audit import trail
 from registry.audit.events import EVENTS, label
 from registry.audit.workbook import details_text, write
 from registry.downloads import export_name, send_download
-from registry.models.accounts import ROLE_ADMIN
 from registry.services.errors import ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,7 +20,7 @@ FILTER_NAMES = ("actor", "event", "address", "since", "until")
 @bp.app_template_global()
 def may_see_audit() -> bool:
     """Whether the 安全审计 tab shows (the page itself is refused by the use case to anyone else)."""
-    return current_user.is_authenticated and current_user.role == ROLE_ADMIN
+    return policy.can(current_user, "audit.view")
 
 
 def _page_number() -> int:

@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry import clock
+from registry import clock, policy
 from registry.awards import files, flow, kinds, panels, screening, scoring
-from registry.awards.access import get_round, is_bureau
+from registry.awards.access import get_round
 from registry.awards.display import AWARD_TYPE_LABELS, flash_errors, run_and_flash
 from registry.awards.forms import (ActionForm, CsrfForm, DrawForm, EligibilityForm, RuleOverrideForm, SelfAssessmentForm,
                                    UploadForm)
@@ -28,11 +28,11 @@ STAMPED = {"stamped_application_form": "application_form", "stamped_recommendati
 
 def load(application_id: int):
     """The award application if the current user may see it (404 otherwise: ids cannot be probed)."""
-    from workflows import actors
     from workflows.models import Application
 
     application = db.session.get(Application, application_id)
-    if application is None or application.workflow != flow.WORKFLOW or not actors.can_see(current_user, application):
+    if application is None or application.workflow != flow.WORKFLOW or \
+            not policy.can(current_user, "application.view", application):
         abort(404)
     return application
 
@@ -56,11 +56,10 @@ def apply_start(round_id: int):
 @login_required
 def application_edit(application_id: int):
     """The applicant fills in the self-assessment and declaration and uploads the report and evidence."""
-    from workflows import actors
     from workflows.services import applications
 
     application = load(application_id)
-    if "applicant" not in actors.relations(current_user, application) or application.status not in ("draft", "returned"):
+    if "applicant" not in policy.relations(current_user, application) or application.status not in ("draft", "returned"):
         abort(404)
     data = application.data or {}
     round_ = db.session.get(AwardRound, int(data.get("round_id") or 0))
@@ -128,12 +127,12 @@ def application_act(application_id: int, action: str):
 @bp.route("/applications/<int:application_id>")
 @login_required
 def application_show(application_id: int):
-    from workflows import actors, engine
+    from workflows import engine
     from workflows.services import applications
 
     application = load(application_id)
     entry = flow.entry_of(application)
-    bureau = is_bureau(current_user)
+    bureau = policy.can(current_user, "award.manage")
     seats = panels.members(entry.id) if entry and bureau else []
     review = {s: scoring.state(entry.id, s)["result"] for s in ("document", "presentation", "site")} \
         if entry else {}
@@ -153,7 +152,7 @@ def application_show(application_id: int):
         scans=db.session.query(StampedScan).filter_by(entry_id=entry.id).all() if entry else [],
         honour=db.session.get(Honour, entry.honour_id) if entry and entry.honour_id else None,
         returned=applications.return_notice(application),
-        is_applicant="applicant" in actors.relations(current_user, application))
+        is_applicant="applicant" in policy.relations(current_user, application))
 
 
 @bp.route("/applications/<int:application_id>/eligibility/check", methods=["POST"])
@@ -221,7 +220,6 @@ def application_draw(application_id: int):
 @login_required
 def application_upload(application_id: int):
     """Upload a report/evidence (the applicant, while editable) or a stamped scan onto the current stage."""
-    from workflows import actors
 
     application = load(application_id)
     form = UploadForm()
@@ -229,7 +227,7 @@ def application_upload(application_id: int):
     if not form.validate_on_submit():
         abort(400)
     slot = form.slot.data
-    rels = actors.relations(current_user, application)
+    rels = policy.relations(current_user, application)
     editable = "applicant" in rels and application.status in ("draft", "returned")
     if slot in STAMPED:
         if not (rels & {"applicant", "town", "bureau"}):

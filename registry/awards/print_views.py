@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_login import current_user, login_required
 
-from registry import clock
+from registry import clock, policy
 from registry.awards import flow
 from registry.awards.application_views import load
 from registry.awards.gbt19580 import CATEGORIES, TOTAL_POINTS
@@ -25,7 +25,7 @@ def application_print(application_id: int, form: str):
     from workflows.services import applications
 
     application = load(application_id)
-    if form == "review" and current_user.role not in ("bureau", "admin"):
+    if form == "review" and not policy.can(current_user, "award.manage"):
         abort(404)
     entry = flow.entry_of(application)
     data = application.data or {}

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from registry import clock
+from registry import clock, policy
 from registry.awards import (committee, flow, kinds, notice, objections, outcome, panels, progress, rounds,
                              shortlist)
-from registry.awards.access import get_round, is_bureau
+from registry.awards.access import get_round
 from registry.awards.display import run_and_flash, template_helpers
 from registry.awards.forms import (QUOTA_FIELDS, ApprovalForm, CommitteeForm, DrawForm, ObjectionDecisionForm,
                                    OutcomeForm, PaperObjectionForm, RoundForm, members_text, parse_members)
@@ -54,7 +54,7 @@ def _action_label(code: str) -> str:
 
 
 def bureau_only() -> None:
-    if not is_bureau(current_user):
+    if not policy.can(current_user, "award.manage"):
         abort(404)
 
 
@@ -65,7 +65,7 @@ def index():
     if current_user.role == "expert":
         return redirect(url_for(".expert_index"))
     all_rounds = rounds.rounds_list()
-    funnels = {r.id: rounds.funnel(r.id) for r in all_rounds} if is_bureau(current_user) else {}
+    funnels = {r.id: rounds.funnel(r.id) for r in all_rounds} if policy.can(current_user, "award.manage") else {}
     mine = []
     if current_user.role == "enterprise":
         from workflows.models import Application
@@ -75,10 +75,8 @@ def index():
             .order_by(Application.id.desc())))
     town_entries = []
     if current_user.role == "town":
-        from registry.awards.access import entry_condition
-
-        town_entries = list(db.session.scalars(select(AwardEntry).where(entry_condition(current_user))
-                                               .order_by(AwardEntry.id.desc())))
+        town_entries = list(db.session.scalars(select(AwardEntry).where(
+            policy.scope(current_user, "award_entry.view")).order_by(AwardEntry.id.desc())))
     return render_template("awards/index.html", rounds=all_rounds, funnels=funnels, mine=mine,
                            town_entries=town_entries, today=clock.today(), stages=_stage_labels())
 

@@ -1,6 +1,6 @@
 """How the registry pages show records and history: labels from the field specs, computed statuses.
 
-Presentation only: nothing here changes data or decides access beyond reading ``registry.scoping``.
+Presentation only: nothing here changes data or decides access (``registry.policy`` does).
 """
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from registry import scoping
+from registry import policy
 from registry.timefmt import local_time
 from registry.extensions import db
 from registry.models import Industry, Jurisdiction
-from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.fields import FieldSpec, display
 from registry.records.kinds import KINDS, STANDARDS, RecordKind
 from registry.navigation import colon
@@ -28,9 +27,7 @@ ACTIONS = Vocab(create=_l("新增"), update=_l("修改"), delete=_l("删除"))
 
 def can_edit_kinds(user, enterprise) -> dict[str, bool]:
     """Per kind slug: may the user add, change and delete such records of this enterprise (buttons, GET forms)?"""
-    editable = scoping.can_edit(user, enterprise)
-    return {slug: editable and (kind.enterprise_editable or user.role != ROLE_ENTERPRISE)
-            for slug, kind in KINDS.items()}
+    return {slug: policy.can(user, "record.edit", (enterprise, kind)) for slug, kind in KINDS.items()}
 
 
 def granted_by_workflow(obj) -> bool:

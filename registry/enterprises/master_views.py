@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry import scoping
+from registry import policy
 from registry.enterprises.forms import EnterpriseForm, raw_input, service_error
 from registry.enterprises.views import bp
 from registry.services.enterprises import (ENTERPRISE_FIELDS, create_enterprise, delete_enterprise, form_values,
@@ -26,9 +26,9 @@ def _version(raw: str | None) -> int | None:
 @login_required
 def new():
     """Register an enterprise (bureau staff)."""
-    if not scoping.can_create_enterprise(current_user):
+    if not policy.can(current_user, "enterprise.create"):
         abort(403)
-    form = EnterpriseForm(may_override=scoping.can_override_uscc(current_user))
+    form = EnterpriseForm(may_override=policy.can(current_user, "enterprise.override_uscc"))
     status, messages = 200, []
     if request.method == "POST":
         try:
@@ -47,10 +47,10 @@ def new():
 def edit(enterprise_id: int):
     """Change the master record. Enterprise accounts cannot change their credit code or jurisdiction."""
     enterprise = get_enterprise(current_user, enterprise_id)
-    if not scoping.can_edit(current_user, enterprise):
+    if not policy.can(current_user, "enterprise.edit", enterprise):
         raise Forbidden(_("您没有修改该企业信息的权限。"))
     options = {"keep_jurisdiction": enterprise.jurisdiction.code, "keep_industry": enterprise.industry.code,
-               "may_override": scoping.can_override_uscc(current_user)}
+               "may_override": policy.can(current_user, "enterprise.override_uscc")}
     status, messages = 200, []
     if request.method == "POST":
         form = EnterpriseForm(**options)
@@ -67,7 +67,7 @@ def edit(enterprise_id: int):
     else:
         form = EnterpriseForm(data=form_values(enterprise), **options)
     return render_template("enterprises/form.html", form=form, enterprise=enterprise, messages=messages,
-                           locked=not scoping.can_create_enterprise(current_user)), status
+                           locked=not policy.can(current_user, "enterprise.create")), status
 
 
 @bp.route("/<int:enterprise_id>/delete", methods=["POST"])

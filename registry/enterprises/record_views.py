@@ -8,7 +8,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry.enterprises.display import can_edit_kinds, granted_by_workflow
+from registry import policy
+from registry.enterprises.display import granted_by_workflow
 from registry.enterprises.forms import raw_input, record_form_class, service_error
 from registry.enterprises.views import bp
 from registry.i18n import N_
@@ -23,7 +24,7 @@ def _editable(enterprise_id: int, slug: str):
     """(kind, enterprise) when the user may change such records here. Raises NotFound, Forbidden."""
     kind = kind_for(slug)
     enterprise = get_enterprise(current_user, enterprise_id)
-    if not can_edit_kinds(current_user, enterprise)[kind.slug]:
+    if not policy.can(current_user, "record.edit", (enterprise, kind)):
         raise Forbidden(_("您没有修改该企业%(kind)s的权限。", kind=kind.label))
     return kind, enterprise
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from registry import scoping
+from registry import policy
 from registry.clock import today
 from registry.enterprises.display import (can_edit_kinds, enterprise_facts, history_rows, master_rows,
                                           record_table)
@@ -63,7 +63,7 @@ def index():
     """GET /enterprises: search, filters, sorting, 20 per page. Enterprise accounts go to their own page."""
     if current_user.role == ROLE_ENTERPRISE and current_user.enterprise_id:
         return redirect(url_for(".show", enterprise_id=current_user.enterprise_id))
-    if not scoping.can_browse_registry(current_user):
+    if not policy.can(current_user, "registry.browse"):
         abort(403)
     args = list_args()
     filters = EnterpriseFilters(**{k: v for k, v in args.items()})
@@ -74,7 +74,7 @@ def index():
         "enterprises/list.html", form=SearchForm(request.args), page=page, args=args,
         sort=filters.sort if filters.sort else "name", direction=filters.direction,
         pinzibiao=pinzibiao, listed=listed, export_url=_export_url(args),
-        can_create=scoping.can_create_enterprise(current_user), show_jurisdiction=current_user.role != "town")
+        can_create=policy.can(current_user, "enterprise.create"), show_jurisdiction=current_user.role != "town")
 
 
 @bp.route("/<int:enterprise_id>")
@@ -92,8 +92,9 @@ def show(enterprise_id: int):
         master=master_rows(enterprise), facts=enterprise_facts(enterprise, records, day),
         tables={slug: record_table(kind, records[slug], day) for slug, kind in KINDS.items()},
         history=history_rows(enterprise_history(current_user, enterprise.id, limit=HISTORY_LIMIT)),
-        can_edit=scoping.can_edit(current_user, enterprise), can_edit_kind=can_edit_kinds(current_user, enterprise),
-        can_delete=scoping.can_delete_enterprise(current_user), history_limit=HISTORY_LIMIT,
+        can_edit=policy.can(current_user, "enterprise.edit", enterprise),
+        can_edit_kind=can_edit_kinds(current_user, enterprise),
+        can_delete=policy.can(current_user, "enterprise.delete"), history_limit=HISTORY_LIMIT,
         export_url=_optional_url("excel.export_enterprise_records", enterprise_id=enterprise.id))
 
 

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from registry import clock, scoping
+from registry import clock, policy
 from registry.audit.trail import exported, filter_words
 from registry.excel import cells
 from registry.excel.templates import ENTERPRISES, Sheet, sheet_for
@@ -72,7 +72,7 @@ def _save(wb: Workbook) -> IO[bytes]:
 
 
 def _require_browser(user: User) -> None:
-    if not scoping.can_browse_registry(user):
+    if not policy.can(user, "registry.browse"):
         raise Forbidden("您没有导出企业名录的权限。")
 
 
@@ -147,7 +147,7 @@ def export_records(user: User, filters: EnterpriseFilters, slug: str | None = No
 
 def export_enterprise_records(user: User, enterprise_id: int) -> tuple[IO[bytes], Enterprise]:
     """One enterprise's whole quality file, a sheet per kind. Raises NotFound outside the user's scope."""
-    enterprise = scoping.get_enterprise(user, enterprise_id)
+    enterprise = policy.get_enterprise(user, enterprise_id)
     exported(user, "企业质量档案", {"enterprise": enterprise.uscc}, target=f"enterprise:{enterprise.id}")
     return _records_workbook(list(KINDS), [enterprise.id]), enterprise
 

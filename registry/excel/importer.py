@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from registry import policy
 from registry.clock import parse_now
 from registry.audit.trail import record
 from registry.database import begin_write
@@ -28,7 +29,6 @@ from registry.excel.templates import ENTERPRISES, Sheet, sheet_for
 from registry.excel.uploads import discard, store_upload
 from registry.extensions import db
 from registry.models import User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.services import enterprises, records
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflows import dispatch
@@ -50,19 +50,19 @@ class RowIssue:
 
 def can_import(user: User) -> bool:
     """Only bureau staff and administrators import (they alone register enterprises and credit listings)."""
-    return user is not None and user.role in (ROLE_BUREAU, ROLE_ADMIN)
+    return policy.can(user, "import.run")
 
 
 def _require_importer(user: User) -> None:
-    if not can_import(user):
-        raise Forbidden("只有市局人员可以导入数据。")
+    policy.check(user, "import.run")
 
 
 def get_job(user: User, job_id: int) -> ImportJob:
     """The user's own import job (administrators see all). Raises NotFound."""
     job = db.session.get(ImportJob, job_id)
-    if job is None or not can_import(user) or (job.user_id != user.id and user.role != ROLE_ADMIN):
+    if job is None:
         raise NotFound("未找到该导入任务。")
+    policy.check(user, "import_job.view", job)
     return job
 
 

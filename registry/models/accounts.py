@@ -47,10 +47,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
-    @property
-    def is_bureau(self) -> bool:
-        return self.role in (ROLE_BUREAU, ROLE_ADMIN)
-
 
 class ApiToken(TimestampMixin, db.Model):
     """A bearer token for /api/v1; only its SHA-256 is stored. Valid until ``expires_at`` unless revoked."""

@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import func, or_, select
 
+from registry import policy
 from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from registry.auth.sessions import close_all_sessions
 from registry.audit.trail import record
@@ -12,7 +13,7 @@ from registry.auth.tokens import revoke_all as revoke_all_tokens
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import ROLES, CertificationBody, Enterprise, Jurisdiction, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
+from registry.models.accounts import ROLE_CERTIFIER, ROLE_TOWN
 from registry.models.base import utcnow
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -128,8 +129,7 @@ def list_users(actor: User, role: str | None = None, search: str | None = None, 
 
     Administrators and bureau staff only. Raises Forbidden.
     """
-    if actor.role not in ("admin", "bureau"):
-        raise Forbidden("只有系统管理员或市局人员可以管理用户。")
+    policy.check(actor, "user.list")
     query = select(User).order_by(User.role, User.email)
     if role:
         query = query.where(User.role == role)
@@ -145,8 +145,7 @@ def list_users(actor: User, role: str | None = None, search: str | None = None, 
 
 def set_active(actor: User, user_id: int, active: bool) -> User:
     """Enable or disable an account; disabling ends its sessions. Raises Forbidden, NotFound."""
-    if actor.role != "admin":
-        raise Forbidden("只有系统管理员可以停用或启用用户。")
+    policy.check(actor, "user.activate")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("未找到该用户。")
@@ -166,24 +165,18 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
 
 # --- administrator use cases ---------------------------------------------------------------------------------
 
-# Who may open accounts of which role: bureau staff onboard enterprises, town reviewers and experts; only an
-# administrator creates staff accounts (bureau, admin), so nobody can raise their own kind's privileges.
-CREATABLE_ROLES = {ROLE_ADMIN: ROLES, ROLE_BUREAU: (ROLE_ENTERPRISE, ROLE_TOWN, ROLE_EXPERT, ROLE_CERTIFIER)}
-
-
 def register_user(actor: User, email: str, role: str, password: str, display_name: str | None = None,
                   enterprise_uscc: str | None = None, jurisdiction_code: str | None = None,
                   phone: str | None = None, body_code: str | None = None) -> User:
-    """Create an account on behalf of ``actor`` (see ``CREATABLE_ROLES``), then as ``create_user``; the new user
+    """Create an account on behalf of ``actor`` (the roles ``registry.policy.creatable_roles`` allows), then as ``create_user``; the new user
     must change the password at first sign-in.
 
     Raises Forbidden (actor may not create that role), ValidationFailed, Conflict (e-mail taken).
     """
-    allowed = CREATABLE_ROLES.get(actor.role)
-    if allowed is None:
+    if not policy.can(actor, "user.create"):
         raise Forbidden("只有系统管理员或市局人员可以创建用户。")
-    if role in ROLES and role not in allowed:
-        raise Forbidden("只有系统管理员可以创建市局或管理员账户。")
+    if role in ROLES:
+        policy.check(actor, "user.create", role)
     _refuse_bad_chars(email=email, display_name=display_name, enterprise=enterprise_uscc,
                       jurisdiction=jurisdiction_code, phone=phone, certification_body=body_code)
     begin_write()
@@ -195,8 +188,7 @@ def register_user(actor: User, email: str, role: str, password: str, display_nam
 
 def get_user(actor: User, user_id: int) -> User:
     """One account (administrators and bureau staff). Raises Forbidden, NotFound."""
-    if actor.role not in (ROLE_ADMIN, ROLE_BUREAU):
-        raise Forbidden("只有系统管理员或市局人员可以管理用户。")
+    policy.check(actor, "user.list")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("未找到该用户。")
@@ -215,8 +207,7 @@ def _refuse_bad_chars(**fields) -> None:
 
 
 def _admin_target(actor: User, user_id: int) -> User:
-    if actor.role != ROLE_ADMIN:
-        raise Forbidden("只有系统管理员可以修改用户账户。")
+    policy.check(actor, "user.edit")
     begin_write()
     user = db.session.get(User, user_id)
     if user is None:

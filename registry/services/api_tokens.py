@@ -10,27 +10,22 @@ import re
 from flask import current_app
 from sqlalchemy import func, select
 
+from registry import policy
 from registry.audit.trail import record
 from registry.auth import tokens
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import ApiToken, User
-from registry.models.accounts import ROLE_ADMIN
 from registry.models.base import utcnow
-from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.services.errors import NotFound, ValidationFailed
 
 _BAD_CHARS = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-def _may_manage(actor: User, owner_id: int) -> bool:
-    return actor.id == owner_id or actor.role == ROLE_ADMIN
 
 
 def list_tokens(actor: User, user_id: int | None = None) -> list[ApiToken]:
     """The tokens of ``user_id`` (default: the actor's own), newest first. Raises NotFound."""
     owner_id = actor.id if user_id is None else user_id
-    if not _may_manage(actor, owner_id):
-        raise NotFound("未找到该用户。")
+    policy.check(actor, "token.manage", owner_id)
     return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == owner_id)
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
@@ -61,8 +56,7 @@ def issue(actor: User, user_id: int, name: str | None, days=None) -> str:
 
     Raises Forbidden, NotFound, ValidationFailed (name, days, or the account is disabled).
     """
-    if actor.role != ROLE_ADMIN:
-        raise Forbidden("只有系统管理员可以签发 API 令牌。")
+    policy.check(actor, "token.issue")
     errors: dict[str, list[str]] = {}
     for check, value in ((clean_name, name), (clean_days, days)):
         try:
@@ -84,7 +78,7 @@ def revoke(actor: User, token_id: int) -> ApiToken:
     """Revoke one token (its owner or an administrator); revoking a revoked token changes nothing. Raises NotFound."""
     begin_write()
     row = db.session.get(ApiToken, token_id)
-    if row is None or not _may_manage(actor, row.user_id):
+    if row is None or not policy.can(actor, "token.manage", row.user_id):
         db.session.rollback()
         raise NotFound("未找到该令牌。")
     if not row.revoked:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from registry import policy
 from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Certification, CertificationBody, GreenProductDomain, Industry, Jurisdiction, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
 from registry.records.fields import FieldSpec as F
 from registry.records.fields import coerce
-from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.services.errors import Conflict, NotFound, ValidationFailed
 from registry.vocab import JURISDICTION_KINDS
 
 CATALOGUES = {
@@ -36,8 +36,7 @@ CATALOGUES = {
 
 
 def _require_admin(user: User) -> None:
-    if user.role not in (ROLE_ADMIN, ROLE_BUREAU):
-        raise Forbidden("只有系统管理员或市局人员可以维护目录。")
+    policy.check(user, "catalogue.edit")
 
 
 def catalogue(name: str):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from registry import pagination, scoping
+from registry import pagination, policy
 from registry.clock import today
 from registry.database import begin_write
 from registry.extensions import db
@@ -19,7 +19,7 @@ from registry.models import Certification, CreditRecord, Enterprise, Industry, J
 from registry.models.bigrams import contains_all_bigrams
 from registry.records.fields import FieldSpec as F
 from registry.records.fields import coerce, to_json
-from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.services.errors import Conflict, NotFound, ValidationFailed
 from registry.vocab import ORG_TYPES
 
 ENTERPRISE_FIELDS: tuple[F, ...] = (
@@ -99,7 +99,7 @@ def _is_entry(column, model, code: str):
 
 def filtered_query(user: User, filters: EnterpriseFilters):
     """The scoped, filtered enterprise query (no ordering or paging), shared by the list and the export."""
-    query = scoping.scoped_enterprises(user)
+    query = select(Enterprise).where(policy.scope(user, "enterprise.view"))
     q = (filters.q or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if q:
         code = q.replace(" ", "").upper()
@@ -216,14 +216,14 @@ def _validate(user: User, data: dict, current: Enterprise | None) -> dict:
             reason = values.get("uscc_override_reason",
                                 current.uscc_override_reason if current is not None else None)
             if not parsed.check_ok:
-                if not scoping.can_override_uscc(user):
+                if not policy.can(user, "enterprise.override_uscc"):
                     errors.setdefault("uscc", []).append("统一社会信用代码校验位不正确，请核对；如确属真实代码，请联系市局登记。")
                 elif not reason:
                     errors.setdefault("uscc", []).append(
                         "统一社会信用代码校验位不正确。如确属真实代码，请在“信用代码校验例外说明”中填写原因后保存。")
             elif "uscc" in data:
                 values["uscc_override_reason"] = None  # a code that passes needs no exception
-    if "uscc_override_reason" in values and values["uscc_override_reason"] and not scoping.can_override_uscc(user):
+    if values.get("uscc_override_reason") and not policy.can(user, "enterprise.override_uscc"):
         values.pop("uscc_override_reason")
     if errors:
         raise ValidationFailed(errors)
@@ -253,8 +253,7 @@ def create_enterprise(user: User, data: dict, *, commit: bool = True) -> Enterpr
     With ``commit=False`` the caller owns the transaction (a batch import): the row is only flushed, and
     the caller has called ``begin_write()`` and rolls back on any error.
     """
-    if not scoping.can_create_enterprise(user):
-        raise Forbidden("只有市局人员可以新增企业。")
+    policy.check(user, "enterprise.create")
     if commit:
         begin_write()
     values = _validate(user, data, None)
@@ -282,7 +281,7 @@ def enterprise_by_uscc(user: User, raw: str | None) -> Enterprise:
         code = parse_uscc(text).value
     except IdentifierError as exc:
         raise ValidationFailed({"uscc": [str(exc)]}) from None
-    enterprise = db.session.scalar(scoping.scoped_enterprises(user).where(Enterprise.uscc == code))
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == code, policy.scope(user, "enterprise.view")))
     if enterprise is None:
         raise ValidationFailed({"uscc": [f"统一社会信用代码 {code} 未登记，请先导入或新增该企业。"]})
     return enterprise
@@ -292,10 +291,10 @@ def update_enterprise(user: User, enterprise_id: int, data: dict, expected_versi
     """Change the master record; absent fields keep their values. An enterprise account cannot move itself to
     another jurisdiction or change its credit code. Raises NotFound, Forbidden, ValidationFailed, Conflict."""
     begin_write()
-    enterprise = scoping.get_enterprise(user, enterprise_id, for_edit=True)
+    enterprise = policy.get_enterprise(user, enterprise_id, for_edit=True)
     if expected_version is not None and expected_version != enterprise.version:
         raise Conflict("该企业信息已被他人修改，请刷新后重试。")
-    if not scoping.can_create_enterprise(user):
+    if not policy.can(user, "enterprise.create"):
         # Identity and statistical classification are the bureau's to set; an enterprise keeps its contacts current.
         data = {k: v for k, v in data.items() if k in ENTERPRISE_SELF_SERVICE_FIELDS}
     values = _validate(user, data, enterprise)
@@ -314,16 +313,15 @@ def update_enterprise(user: User, enterprise_id: int, data: dict, expected_versi
 def delete_enterprise(user: User, enterprise_id: int) -> None:
     """Delete an enterprise and its records (bureau staff). Raises NotFound, Forbidden."""
     begin_write()
-    enterprise = scoping.get_enterprise(user, enterprise_id)
-    if not scoping.can_delete_enterprise(user):
-        raise Forbidden("只有市局人员可以删除企业。")
+    enterprise = policy.get_enterprise(user, enterprise_id)
+    policy.check(user, "enterprise.delete")
     set_actor(db.session, user.id)
     db.session.delete(enterprise)
     db.session.commit()
 
 
 def get_enterprise(user: User, enterprise_id: int) -> Enterprise:
-    enterprise = scoping.get_enterprise(user, enterprise_id)
+    enterprise = policy.get_enterprise(user, enterprise_id)
     if enterprise is None:
         raise NotFound("未找到该企业。")
     return enterprise

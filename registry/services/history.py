@@ -4,14 +4,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from registry import scoping
+from registry import policy
 from registry.extensions import db
 from registry.models import ChangeLog, User
 
 
 def enterprise_history(user: User, enterprise_id: int, limit: int = 200) -> list[tuple[ChangeLog, str | None]]:
     """The newest changes to the enterprise and its records, with the actor's display name. Raises NotFound."""
-    scoping.get_enterprise(user, enterprise_id)
+    policy.get_enterprise(user, enterprise_id)
     actor = aliased(User)
     rows = db.session.execute(
         select(ChangeLog, actor.display_name)

@@ -1,7 +1,7 @@
 """Use cases on an enterprise's quality records (standards, certifications, honours, patents, trademarks,
 credit listings, incidents): list, create, update, delete.
 
-Each function checks scope through ``registry.scoping``, validates with the kind's specs and rules,
+Each function checks scope through ``registry.policy``, validates with the kind's specs and rules,
 refuses duplicates naming the existing record, commits, and raises ``registry.services.errors``.
 Field-level history is written by the flush hook in ``registry.history``.
 """
@@ -11,12 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from registry import reactions, scoping
+from registry import policy, reactions
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
 from registry.models import Enterprise, Standard, StandardDrafter, User
-from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.fields import coerce, to_json
 from registry.records.kinds import HONOURS, KINDS, STANDARDS, RecordKind
 from registry.services import projects
@@ -70,13 +69,13 @@ def records_by_kind(enterprise_id: int) -> dict[str, list]:
 def list_records(user: User, enterprise_id: int, slug: str) -> list:
     """The enterprise's records of one kind. Raises NotFound outside the user's scope."""
     kind = kind_for(slug)
-    scoping.get_enterprise(user, enterprise_id)
+    policy.get_enterprise(user, enterprise_id)
     return list(db.session.scalars(_query(kind, enterprise_id)).unique())
 
 
 def get_record(user: User, enterprise_id: int, slug: str, record_id: int):
     kind = kind_for(slug)
-    scoping.get_enterprise(user, enterprise_id)
+    policy.get_enterprise(user, enterprise_id)
     obj = db.session.scalar(_query(kind, enterprise_id).where(kind.model.id == record_id))
     if obj is None:
         raise NotFound(f"未找到该{kind.source_label}。")
@@ -84,8 +83,8 @@ def get_record(user: User, enterprise_id: int, slug: str, record_id: int):
 
 
 def _editable_enterprise(user: User, enterprise_id: int, kind: RecordKind) -> Enterprise:
-    enterprise = scoping.get_enterprise(user, enterprise_id, for_edit=True)
-    if not kind.enterprise_editable and user.role == ROLE_ENTERPRISE:
+    enterprise = policy.get_enterprise(user, enterprise_id, for_edit=True)
+    if not policy.can(user, "record.edit", (enterprise, kind)):
         raise Forbidden(f"{kind.source_label}由市场监管部门登记，企业不能修改。")
     return enterprise
 

@@ -8,12 +8,11 @@ import json
 import math
 from typing import Any
 
-from registry import settings as reader
+from registry import policy, settings as reader
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Setting, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
-from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.services.errors import NotFound, ValidationFailed
 from registry.settings import SettingSpec
 
 # Settings that must agree with each other: (smaller key, larger key, factor, message). A value is refused when
@@ -64,7 +63,7 @@ def overview(actor: User) -> list[dict]:
 
     Raises Forbidden.
     """
-    _require(actor, (ROLE_ADMIN, ROLE_BUREAU))
+    policy.check(actor, "settings.view")
     stored = {row.key: row.value for row in db.session.query(Setting).all()}
     return [{"spec": spec, "value": stored.get(key, spec.default) if stored.get(key) is not None else spec.default,
              "changed": key in stored and stored[key] is not None and stored[key] != spec.default}
@@ -134,7 +133,7 @@ def set(actor: User, key: str, raw: Any) -> Any:  # noqa: A001  (the service's v
 
     Raises Forbidden, NotFound (unknown key), ValidationFailed({"value": [...]}) for a value of the wrong type.
     """
-    _require(actor, (ROLE_ADMIN,))
+    policy.check(actor, "settings.edit")
     spec = spec_for(key)
     try:
         value = parse(spec, raw)
@@ -157,7 +156,7 @@ def set(actor: User, key: str, raw: Any) -> Any:  # noqa: A001  (the service's v
 def reset(actor: User, key: str) -> None:
     """Remove the stored value of ``key`` so its area's default applies again. Raises Forbidden, NotFound,
     ValidationFailed (the default contradicts a related setting)."""
-    _require(actor, (ROLE_ADMIN,))
+    policy.check(actor, "settings.edit")
     spec = spec_for(key)
     _check_relations(key, spec.default)
     begin_write()
@@ -173,7 +172,3 @@ def _audit(event: str, actor: User, key: str, details: dict) -> None:
 
     record(event, actor, f"setting:{key}", details)
 
-
-def _require(actor: User, roles: tuple[str, ...]) -> None:
-    if actor.role not in roles:
-        raise Forbidden("只有系统管理员可以修改系统设置。" if roles == (ROLE_ADMIN,) else "没有查看系统设置的权限。")

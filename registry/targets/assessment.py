@@ -11,10 +11,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from registry import policy
 from registry.extensions import db
 from registry.models import Jurisdiction, User
-from registry.models.accounts import ROLE_TOWN
-from registry.services.errors import Forbidden
 from registry.targets import figures
 from registry.targets.counting import year_ago
 from registry.targets.models import KIND_CUMULATIVE, KIND_NEW, METHOD_DERIVED, PLAN_14TH
@@ -34,8 +33,7 @@ def _ranks(scores: list[float]) -> list[int]:
 
 def check_viewer(user: User) -> None:
     """Raises Forbidden unless the user is bureau staff, an administrator or a town reviewer with a jurisdiction."""
-    if not can_view_targets(user) and not (user.role == ROLE_TOWN and user.jurisdiction_id):
-        raise Forbidden("只有市局人员和镇街审核员可以查看镇街考核。")
+    policy.check(user, "targets.assessment")
 
 
 def town_assessment(user: User, day: date) -> dict:

@@ -15,11 +15,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from registry import policy
 from registry.clock import today
 from registry.extensions import db
 from registry.models import Industry, Jurisdiction, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU
-from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.services.errors import NotFound, ValidationFailed
 from registry.targets import figures
 from registry.targets.counting import BASE_YEAR, PERIOD_END, PERIOD_START, PLAN_YEARS, records
 from registry.targets.models import (KIND_CUMULATIVE, KIND_GROWTH, KIND_NEW, METHOD_DERIVED, PLAN_13TH, PLAN_14TH,
@@ -28,13 +28,12 @@ from registry.targets.rules import all_rules, get_rule
 
 
 def can_view_targets(user: User) -> bool:
-    return getattr(user, "role", None) in (ROLE_BUREAU, ROLE_ADMIN)
+    return policy.can(user, "targets.view")
 
 
 def require_viewer(user: User) -> None:
     """Raises Forbidden unless the user is bureau staff or an administrator."""
-    if not can_view_targets(user):
-        raise Forbidden("只有市局人员可以查看质量目标。")
+    policy.check(user, "targets.view")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from registry import settings
 from registry.extensions import db
 from registry.models import User
 from tests.factories import UserFactory
-from workflows import actors, chain, engine, recipients
+from workflows import chain, engine, recipients
 from workflows.models import Application, Notification, NotificationPreference, Outbox
 from workflows.services import holidays
 
@@ -120,7 +120,7 @@ def test_the_set_based_recipients_are_exactly_the_holders_of_each_relation(cast,
     db.session.commit()
     for relation in ("applicant", "town", "bureau", "certifier", "expert", "system"):
         for stage in (None, "pool_review", "town_recommendation"):
-            listed = [u.id for u in actors.holders(relation, application, stage)]
+            listed = [u.id for u in policy.holders(relation, application, stage)]
             selected = list(db.session.scalars(select(User.id).where(
                 recipients.holder_condition(relation, application, stage)).order_by(User.id)))
             assert selected == listed, (relation, stage)

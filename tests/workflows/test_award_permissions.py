@@ -15,12 +15,11 @@ from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import AwardEntry, AwardRound
 from registry.extensions import db
 from registry.models import Honour
-from registry.services.errors import Forbidden, NotFound
-from tests.definitions import TABLE
 from tests.factories import UserFactory
 from tests.workflows.conftest import place
+from tests.workflows.permission_table import assert_table_covers, cases, try_every_persona
 from workflows import definitions, engine
-from workflows.models import Application, Assignment, Transition
+from workflows.models import Application, Assignment
 
 T, B, A, S = "town", "bureau", "applicant", "system"
 REVIEWS = ("document_review", "presentation", "site_review")
@@ -54,11 +53,7 @@ PAYLOAD = {"revoke": {"revoke_reason": "获奖后两年内发生重大质量事�
 
 @pytest.mark.parametrize("version,expected", [(1, EXPECTED_V1), (2, EXPECTED_V2), (3, EXPECTED)])
 def test_expected_table_covers_the_definition(version, expected):
-    workflow = definitions.get("quality_award", version)
-    assert {(s.name, a.name) for s in workflow.stages for a in s.actions} == set(expected)
-    for stage in workflow.stages:
-        for action in stage.actions:
-            assert set(action.roles) == expected[(stage.name, action.name)], (stage.name, action.name)
+    assert_table_covers("quality_award", version, expected)
     assert definitions.get("quality_award").version == 3  # new applications start under v3
 
 
@@ -117,39 +112,24 @@ def _prepare(action: str, application_id: int, round_id: int, enterprise_id: int
     db.session.commit()
 
 
-def _cases():
-    workflow = TABLE.get("quality_award", 3)
-    return [(s.name, a.name, sorted(a.from_statuses)[0]) for s in workflow.stages for a in s.actions]
-
-
-@pytest.mark.parametrize("stage,action,status", _cases())
+@pytest.mark.parametrize("stage,action,status", cases("quality_award", 3))
 def test_every_stage_action_role(cast, award, stage, action, status):
     application_id, round_id, stranger_expert = award
     people = {"stranger_expert": stranger_expert}
-    for persona in PERSONAS:
+
+    def reset(_persona):
         place(application_id, stage, status)
         _prepare(action, application_id, round_id, cast.enterprise.id)
-        before = db.session.get(Application, application_id)
-        before_state = (before.stage, before.status, before.version)
-        transitions = db.session.query(Transition).count()
-        user = None if persona == "system" else people.get(persona) or getattr(cast, persona)
-        allowed = RELATION.get(persona) in EXPECTED[(stage, action)]
-        payload = PAYLOAD.get(action, {})
-        if allowed:
-            outcome = engine.apply(application_id, action, user, reason="测试理由", payload=payload)
-            assert outcome.version == before_state[2] + 1, (persona, action)
-            assert db.session.query(Transition).count() == transitions + 1
-            if action == "submit":  # only one submission enters the round; the next attempt starts afresh
-                db.session.query(AwardEntry).filter_by(application_id=application_id).delete()
-                db.session.commit()
-        else:
-            expected_error = NotFound if persona in SEES_NOTHING else Forbidden
-            with pytest.raises(expected_error):
-                engine.apply(application_id, action, user, reason="测试理由", payload=payload)
-            db.session.expire_all()
-            after = db.session.get(Application, application_id)
-            assert (after.stage, after.status, after.version) == before_state, (persona, action)
-            assert db.session.query(Transition).count() == transitions
+
+    def forget_the_entry():
+        if action == "submit":  # only one submission enters the round; the next attempt starts afresh
+            db.session.query(AwardEntry).filter_by(application_id=application_id).delete()
+            db.session.commit()
+
+    try_every_persona(application_id, action, EXPECTED[(stage, action)], personas=PERSONAS, relation=RELATION,
+                      unseen=SEES_NOTHING, reset=reset, payload=lambda: PAYLOAD.get(action, {}),
+                      user_of=lambda p: None if p == "system" else people.get(p) or getattr(cast, p),
+                      after_success=forget_the_entry)
 
 
 def test_allowed_actions_match_the_engine(cast, award):

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from registry.extensions import db
-from registry.services.errors import Forbidden, NotFound
-from tests.definitions import TABLE
+from registry.services.errors import NotFound
 from tests.factories import StandardFactory
 from tests.workflows.conftest import own_standard, place
-from workflows import definitions, engine
-from workflows.models import Application, Transition
+from tests.workflows.permission_table import assert_table_covers, cases, try_every_persona
+from workflows import engine
+from workflows.models import Application
 
 T, B, A, S, C = "town", "bureau", "applicant", "system", "certifier"
 # Written from domain.md section 3, independently of the definition: who may take each action in each stage.
@@ -71,20 +71,10 @@ def _certificate(enterprise):
 
 
 def test_expected_table_covers_the_definition():
-    workflow = definitions.get("pinzibiao", 1)
-    pairs = {(s.name, a.name) for s in workflow.stages for a in s.actions}
-    assert pairs == set(EXPECTED)
-    for stage in workflow.stages:
-        for action in stage.actions:
-            assert set(action.roles) == EXPECTED[(stage.name, action.name)], (stage.name, action.name)
+    assert_table_covers("pinzibiao", 1, EXPECTED)
 
 
-def _cases():
-    workflow = TABLE.get("pinzibiao", 1)
-    return [(s.name, a.name, sorted(a.from_statuses)[0]) for s in workflow.stages for a in s.actions]
-
-
-@pytest.mark.parametrize("stage,action,status", _cases())
+@pytest.mark.parametrize("stage,action,status", cases("pinzibiao"))
 def test_every_stage_action_role(cast, draft, stage, action, status):
     # the bureau confirms a standard others drafted; every other action works on the enterprise's own
     standard = StandardFactory(status="published") if action == "confirm_standard" else \
@@ -97,30 +87,16 @@ def test_every_stage_action_role(cast, draft, stage, action, status):
         application.certification_id = _certificate(cast.enterprise).id
     db.session.commit()
     initial_data = dict(db.session.get(Application, application_id).data)
-    for persona in PERSONAS:
+
+    def reset(_persona):  # each persona from the same start, the standard unconfirmed again
         place(application_id, stage, status)
-        db.session.get(Application, application_id).data = dict(initial_data)  # each persona from the same start
+        db.session.get(Application, application_id).data = {k: v for k, v in initial_data.items()
+                                                             if k != "confirmed_standard_id"}
         db.session.commit()
-        before = db.session.get(Application, application_id)
-        before.data = {k: v for k, v in before.data.items() if k != "confirmed_standard_id"}  # unconfirmed again
-        db.session.commit()
-        before_state = (before.stage, before.status, before.version)
-        transitions = db.session.query(Transition).count()
-        user = None if persona == "system" else getattr(cast, persona)
-        allowed = RELATION.get(persona) in EXPECTED[(stage, action)]
-        payload = _payload(action, standard.id, cast.body.id)
-        if allowed:
-            outcome = engine.apply(application_id, action, user, reason="测试理由", payload=payload)
-            assert outcome.version == before_state[2] + 1, (persona, action)
-            assert db.session.query(Transition).count() == transitions + 1
-        else:
-            expected_error = NotFound if persona in UNSEEN else Forbidden
-            with pytest.raises(expected_error):
-                engine.apply(application_id, action, user, reason="测试理由", payload=payload)
-            db.session.expire_all()
-            after = db.session.get(Application, application_id)
-            assert (after.stage, after.status, after.version) == before_state, (persona, action)
-            assert db.session.query(Transition).count() == transitions
+
+    try_every_persona(application_id, action, EXPECTED[(stage, action)], personas=PERSONAS, relation=RELATION,
+                      unseen=UNSEEN, user_of=lambda p: None if p == "system" else getattr(cast, p), reset=reset,
+                      payload=_payload(action, standard.id, cast.body.id))
 
 
 def test_allowed_actions_match_the_engine(cast, draft):

@@ -7,12 +7,10 @@ import itertools
 import pytest
 
 from registry.extensions import db
-from registry.services.errors import Forbidden, NotFound
-from tests.definitions import TABLE
 from tests.factories import StandardFactory
 from tests.workflows.conftest import own_standard, place
-from workflows import definitions, engine
-from workflows.models import Application, Transition
+from tests.workflows.permission_table import assert_table_covers, cases, try_every_persona
+from workflows.models import Application
 
 T, B, A, S = "town", "bureau", "applicant", "system"
 
@@ -64,19 +62,11 @@ def _payload(action: str, standard_id: int) -> dict:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_expected_table_covers_the_definition(name):
-    workflow = definitions.get(name, 1)
-    assert {(s.name, a.name) for s in workflow.stages for a in s.actions} == set(EXPECTED[name])
-    for stage in workflow.stages:
-        for action in stage.actions:
-            assert set(action.roles) == EXPECTED[name][(stage.name, action.name)], (name, stage.name, action.name)
+    assert_table_covers(name, 1, EXPECTED[name])
 
 
-def _cases():
-    return [(name, s.name, a.name, sorted(a.from_statuses)[0])
-            for name in sorted(EXPECTED) for s in TABLE.get(name, 1).stages for a in s.actions]
-
-
-@pytest.mark.parametrize("name,stage,action,status", _cases())
+@pytest.mark.parametrize("name,stage,action,status",
+                         [(name, *case) for name in sorted(EXPECTED) for case in cases(name)])
 def test_every_stage_action_role(cast, name, stage, action, status):
     from workflows.services import applications
 
@@ -89,27 +79,14 @@ def test_every_stage_action_role(cast, name, stage, action, status):
     application.data = {**application.data, **_payload("declare", 0)}  # the declaration the credit check reads
     db.session.commit()
     initial_data = dict(db.session.get(Application, application_id).data)
-    for persona in PERSONAS:
+
+    def reset(_persona):  # each persona from the same start, the standard unconfirmed again
         place(application_id, stage, status)
-        db.session.get(Application, application_id).data = dict(initial_data)  # each persona from the same start
+        db.session.get(Application, application_id).data = {k: v for k, v in initial_data.items()
+                                                             if k != "confirmed_standard_id"}
         db.session.commit()
-        before = db.session.get(Application, application_id)
-        before.data = {k: v for k, v in before.data.items() if k != "confirmed_standard_id"}  # unconfirmed again
-        db.session.commit()
-        before_state = (before.stage, before.status, before.version)
-        transitions = db.session.query(Transition).count()
-        user = None if persona == "system" else getattr(cast, persona)
-        allowed = RELATION.get(persona) in EXPECTED[name][(stage, action)]
-        payload = _payload(action, standard.id)
-        if allowed:
-            outcome = engine.apply(application_id, action, user, reason="测试理由", payload=payload)
-            assert outcome.version == before_state[2] + 1, (persona, action)
-            assert db.session.query(Transition).count() == transitions + 1
-        else:
-            expected_error = NotFound if persona in ("other_applicant", "other_town", "expert") else Forbidden
-            with pytest.raises(expected_error):
-                engine.apply(application_id, action, user, reason="测试理由", payload=payload)
-            db.session.expire_all()
-            after = db.session.get(Application, application_id)
-            assert (after.stage, after.status, after.version) == before_state, (persona, action)
-            assert db.session.query(Transition).count() == transitions
+
+    try_every_persona(application_id, action, EXPECTED[name][(stage, action)], personas=PERSONAS, relation=RELATION,
+                      unseen=("other_applicant", "other_town", "expert"),
+                      user_of=lambda p: None if p == "system" else getattr(cast, p), reset=reset,
+                      payload=_payload(action, standard.id))

@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
     run_state_machine_as_test
 from sqlalchemy import func, select, update
 
-from registry import clock
+from registry import clock, policy
 from registry.awards import flow, rounds
 from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import AwardEntry, AwardRound
@@ -36,7 +36,7 @@ from registry.services.errors import DomainError, ValidationFailed
 from tests.factories import EnterpriseFactory, HonourFactory, UserFactory, jurisdiction
 from tests.definitions import TABLE
 from tests.workflows.conftest import own_standard
-from workflows import actors, chain, engine
+from workflows import chain, engine
 from workflows.models import Application, Attachment, StageRun, Transition
 from workflows.services import applications
 
@@ -149,7 +149,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         application_id = data.draw(st.sampled_from(self.ids))
         user = self._user(persona, application_id)
         application = db.session.get(Application, application_id, populate_existing=True)
-        relations = actors.relations(user, application)
+        relations = policy.relations(user, application)
         stage_before = application.stage
         version = application.version - 1 if stale else application.version
         try:
@@ -171,7 +171,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             return  # closed (rejected, withdrawn) or final: nothing to do
         # mostly forward; now and then a return, a rejection or a withdrawal
         action = choices[0] if data.draw(st.integers(0, 9)) < 7 else data.draw(st.sampled_from(choices))
-        personas = [p for p in PERSONAS if actors.relations(self._user(p, application_id), application) & action.roles]
+        personas = [p for p in PERSONAS if policy.relations(self._user(p, application_id), application) & action.roles]
         if not personas:
             self.violations.append(f"nobody may {action.name} at {stage.name}")
             return

@@ -126,9 +126,9 @@ def assign_body(application, _actor, values, _now) -> None:
 def note_recorder(application, actor, values, _now) -> None:
     """Mark in the history row (its payload) who recorded a certification body's step: the body itself, or the
     bureau on the body's behalf from a paper result (代录)."""
-    from workflows import actors
+    from registry import policy
 
-    rels = actors.relations(actor, application)
+    rels = policy.relations(actor, application)
     if "certifier" in rels:
         values["recorded_by"] = "certifier"
     elif "bureau" in rels:

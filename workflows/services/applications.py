@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from registry import clock, settings
+from registry import clock, policy, settings
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Enterprise, User
 from registry.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from registry.text import clean
-from workflows import actors, calendar, definitions, engine
+from workflows import calendar, definitions, engine
 from workflows.models import Application, Transition
 from workflows.spec import DRAFT, ID_KINDS, RETURNED
 
@@ -58,10 +58,9 @@ def start(user: User, workflow_name: str, enterprise_id: int | None, fields: dic
     Raises Forbidden (not an applicant), NotFound (enterprise out of scope), ValidationFailed. The same
     ``idempotency_key`` from the same user returns the existing draft instead of a second one.
     """
+    policy.check(user, "application.start")
     if user.role == "enterprise":
         enterprise_id = user.enterprise_id
-    elif not user.is_bureau:
-        raise Forbidden("只有企业用户或市局工作人员可以发起申请。")
     if not enterprise_id or db.session.get(Enterprise, int(enterprise_id)) is None:
         raise NotFound("未找到该企业。")
     title, data, ids = _clean_data(workflow_name, fields, int(enterprise_id), user)
@@ -94,7 +93,7 @@ def save_draft(user: User, application_id: int, version: int, fields: dict) -> A
     """
     begin_write()
     application = get(user, application_id)
-    if "applicant" not in actors.relations(user, application):
+    if "applicant" not in policy.relations(user, application):
         raise Forbidden("只有申请企业可以修改申请内容。")
     if application.status not in EDITABLE_STATUSES or application.version != version:
         raise Conflict(engine.CONFLICT_MESSAGE)
@@ -120,7 +119,7 @@ def act(user: User, application_id: int, action: str, *, reason: str | None = No
 def get(user: User, application_id: int) -> Application:
     """The application if ``user`` may see it; NotFound otherwise (ids cannot be probed)."""
     application = db.session.get(Application, application_id)
-    if application is None or not actors.can_see(user, application):
+    if application is None or not policy.can(user, "application.view", application):
         raise NotFound("未找到该申请。")
     return application
 
@@ -130,7 +129,7 @@ def by_ids(user: User, ids: set[int]) -> dict[int, Application]:
     if not ids:
         return {}
     rows = db.session.scalars(select(Application).where(Application.id.in_(ids)))
-    return {a.id: a for a in rows if actors.can_see(user, a)}
+    return {a.id: a for a in rows if policy.can(user, "application.view", a)}
 
 
 def history(application_id: int) -> list[Transition]:

@@ -17,9 +17,9 @@ from registry.database import begin_write
 from registry.extensions import db
 from registry.files import write_atomically
 from registry.models import User
-from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.services.errors import NotFound, ValidationFailed
 from registry.text import one_line
-from workflows import actors
+from registry import policy
 from workflows.models import Application, Attachment
 from workflows.services import applications
 
@@ -88,9 +88,7 @@ def upload(user: User, application_id: int, slot: str, filename: str, content: b
     application = applications.get(user, application_id)
     if slot not in SLOTS:
         raise ValidationFailed({"slot": ["未知的附件类别。"]})
-    rels = actors.relations(user, application)
-    if not rels & {"applicant", "town", "bureau", "certifier"}:
-        raise Forbidden("您不能向该申请上传附件。")
+    policy.check(user, "application.upload", application)
     ext, mime = validate(filename, content)
     begin_write()
     row = store_version(application_id, slot, application.stage, filename, content, ext, mime, user.id)
@@ -109,6 +107,6 @@ def for_download(user: User, attachment_id: int) -> tuple[Attachment, str]:
     if row is None:
         raise NotFound("未找到该附件。")
     application = db.session.get(Application, row.application_id)
-    if application is None or not actors.can_see(user, application):
+    if application is None or not policy.can(user, "application.view", application):
         raise NotFound("未找到该附件。")
     return row, os.path.join(current_app.config["UPLOAD_DIR"], row.stored_name)

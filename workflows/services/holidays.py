@@ -13,11 +13,12 @@ from datetime import date
 import chinese_calendar
 from sqlalchemy import select
 
+from registry import policy
 from registry.audit.trail import record
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
-from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.services.errors import NotFound, ValidationFailed
 from workflows.models import HolidayOverride
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100  # chinese-calendar starts in 2004; beyond 2100 nobody plans
@@ -34,8 +35,7 @@ class Day:
 
 
 def _require_bureau(user: User) -> None:
-    if user.role not in ("bureau", "admin"):
-        raise Forbidden("只有市局审核员或系统管理员可以维护节假日。")
+    policy.check(user, "holiday.edit")
 
 
 def year_known(year: int) -> bool:

@@ -7,12 +7,11 @@ from typing import Callable
 
 from sqlalchemy import and_, false, func, or_, select
 
-from registry import clock
+from registry import clock, policy
 from registry.extensions import db
 from registry.models import Enterprise, User
-from registry.models.accounts import ROLE_ADMIN, ROLE_BUREAU, ROLE_CERTIFIER, ROLE_ENTERPRISE, ROLE_EXPERT, ROLE_TOWN
 from registry.services.errors import DomainError
-from workflows import actors, calendar, definitions, engine
+from workflows import calendar, definitions, engine
 from workflows.models import Application
 from workflows.spec import IN_PROGRESS, RETURNED
 
@@ -22,8 +21,6 @@ from workflows.spec import IN_PROGRESS, RETURNED
 # ``paused``. The owning area registers it when the app is built (registry.awards.expert_views).
 TASK_SOURCES: dict[str, Callable[[User, datetime], list[dict]]] = {}
 
-_RELATION_OF_ROLE = {ROLE_TOWN: "town", ROLE_BUREAU: "bureau", ROLE_ADMIN: "bureau", ROLE_EXPERT: "expert",
-                     ROLE_ENTERPRISE: "applicant", ROLE_CERTIFIER: "certifier"}
 
 
 @dataclass(frozen=True)
@@ -48,9 +45,9 @@ def _awaiting_condition(relation: str):
 
 
 def inbox_query(user: User, filters: Filters = Filters(), now: datetime | None = None):
-    relation = _RELATION_OF_ROLE.get(user.role)
+    relation = policy.inbox_relation(user)
     query = select(Application).join(Enterprise, Enterprise.id == Application.enterprise_id) \
-        .where(actors.visible_condition(user))
+        .where(policy.scope(user, "application.view"))
     if relation == "applicant":
         query = query.where(or_(Application.status == RETURNED,
                                 and_(Application.status == IN_PROGRESS, _awaiting_condition(relation))))

@@ -27,12 +27,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from registry import db_retry, pagination, request_ids, settings
+from registry import db_retry, pagination, policy, request_ids, settings
 from registry.clock import aware
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User
-from registry.services.errors import Forbidden, NotFound, ValidationFailed
+from registry.services.errors import NotFound, ValidationFailed
 from registry.services.health import heartbeat_age_seconds
 from workflows import delivery, dispatch
 from workflows.models import Notification, NotificationPreference, Outbox
@@ -149,8 +149,7 @@ class SetAsideRow:
 
 
 def _require_staff(user: User) -> None:
-    if not user.is_bureau:
-        raise Forbidden("只有市局工作人员或系统管理员可以查看和处理消息投递。")
+    policy.check(user, "delivery.manage")
 
 
 def _channel_of():

@@ -1,7 +1,7 @@
 """The bureau's applications list (申报总览): every application of every workflow, open and closed, filtered,
 searched, paged and exported. Town reviewers see their jurisdiction's; enterprises and experts have no such list.
 
-Who sees which rows is ``registry.scoping`` (the registry's scope applied to the applicant enterprise).
+Who sees which rows is ``registry.policy`` (the registry's scope applied to the applicant enterprise).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Iterator
 
 from sqlalchemy import func, or_, select
 
-from registry import clock, scoping
+from registry import clock, policy
 from registry.extensions import db
 from registry.models import Enterprise, Jurisdiction, User
 from registry.services.errors import Forbidden
@@ -44,7 +44,7 @@ class OverviewFilters:
 
 def can_list(user: User) -> bool:
     """Bureau staff, administrators and town reviewers (the registry's browsers) have the list."""
-    return scoping.can_browse_registry(user)
+    return policy.can(user, "registry.browse")
 
 
 def _require(user: User) -> None:
@@ -112,7 +112,7 @@ def query(user: User, filters: OverviewFilters, now: datetime | None = None):
     _require(user)
     now = now or clock.now()
     stmt = select(Application).join(Enterprise, Enterprise.id == Application.enterprise_id) \
-        .where(scoping.enterprise_condition(user))
+        .where(policy.scope(user, "enterprise.view"))
     if filters.workflow:
         stmt = stmt.where(Application.workflow == filters.workflow)
     if filters.stage:

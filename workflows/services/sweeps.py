@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, select, update
 
-from registry import settings
+from registry import policy, settings
 from registry.clock import local_date
 from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Certification, User
 from registry.services.errors import DomainError
-from workflows import actors, definitions, dispatch, engine, recipients
+from workflows import definitions, dispatch, engine, recipients
 from workflows.models import Application, Notification, StageRun, Transition
 from workflows.links import application_path
 from workflows.notify import notify, notify_runs
@@ -182,8 +182,8 @@ def sweep_certificates(now: datetime) -> int:
             if db.session.scalar(select(Notification.id).where(Notification.effect_key.like(f"{key}:u%")).limit(1)):
                 db.session.rollback()
                 continue
-            people = actors.holders("applicant", application) + actors.holders("bureau", application) \
-                + actors.holders("certifier", application)  # the body audits and re-certifies
+            people = policy.holders("applicant", application) + policy.holders("bureau", application) \
+                + policy.holders("certifier", application)  # the body audits and re-certifies
             jobs = notify(people, key=key, kind=kind, title=title, body=body, now=now, application_id=application.id,
                           link=application_path(application))
             db.session.commit()
