@@ -36,7 +36,7 @@ def _opens(user, role) -> bool:
 
 
 def _manages_tokens_of(user, owner_id) -> bool:
-    return roles.signed_in(user) and (user.id == owner_id or roles.admin(user))
+    return user is not None and (getattr(user, "id", None) == owner_id or roles.admin(user))
 
 
 def _sees_import_job(user, job) -> bool:

@@ -66,6 +66,8 @@ def visible_condition(user: User):
     """SQL condition on ``Application`` (joined to ``Enterprise``) for the applications ``user`` may see."""
     from registry.models import Enterprise
 
+    if not roles.signed_in(user):
+        return false()
     role = roles.role(user)
     if roles.staff(user):
         return true()

@@ -18,6 +18,8 @@ from registry.policy.table import Rule
 
 def enterprise_condition(user):
     """A SQL condition on ``Enterprise`` limiting rows to the user's scope."""
+    if not roles.signed_in(user):
+        return false()
     role = roles.role(user)
     if roles.staff(user):
         return true()
@@ -30,6 +32,8 @@ def enterprise_condition(user):
 
 def sees(user, enterprise) -> bool:
     """The Python twin of ``enterprise_condition`` for one loaded enterprise."""
+    if not roles.signed_in(user):
+        return False
     role = roles.role(user)
     if roles.staff(user):
         return True

@@ -12,12 +12,14 @@ STAFF = frozenset({ROLE_BUREAU, ROLE_ADMIN})
 
 
 def signed_in(user) -> bool:
+    """An active account (Flask-Login: a disabled account is not authenticated); scopes reach nothing for others."""
     return user is not None and bool(getattr(user, "is_authenticated", False))
 
 
 def role(user) -> str | None:
-    """The user's role, None for nobody (anonymous visitors, the system)."""
-    return getattr(user, "role", None) if signed_in(user) else None
+    """The account's role (a disabled account keeps it: the engine still names its relations), None for nobody
+    (the system, anonymous visitors)."""
+    return getattr(user, "role", None)
 
 
 def staff(user) -> bool:

@@ -8,18 +8,26 @@ Who calls what:
 - town reviewer of A's jurisdiction -> B's ids (another jurisdiction); and A's enterprise with B's child ids;
 - expert -> B's registry objects (experts reach no registry object);
 - bureau officer and administrator (they reach everything) -> ids that do not exist.
+Which tenants a role reaches is asked of ``registry.policy`` (``REACHES`` must agree with it before a role is walked).
 Web routes are called signed in through the login form, with a valid CSRF token on unsafe methods; API routes
 with a bearer token. Every call must answer 404 (or a 4xx that a non-existent id answers too, e.g. 403 for a
 read-only role, or what ``ALLOWED`` lists) and leave every row of the database unchanged.
 """
 from __future__ import annotations
 
+from registry import policy
+from registry.extensions import db
+from registry.models import Enterprise
 from tests.api.payloads import VALID_RECORDS, enterprise_body
 from tests.security.id_builders import ALLOWED, BODIES, KNOWN_FINDINGS, Ctx
 from tests.security.world import (api_headers, fingerprint, id_rules, int_params, is_api, make_world, methods,
                                   missing_builders, urls, web_client)
 
 ROLES = ("enterprise", "town", "expert", "certifier", "bureau", "admin")
+# Which tenants' enterprises each role reaches (own, foreign), as the walk plans its calls; registry.policy is
+# asked and must agree before a role is walked.
+REACHES = {"enterprise": (True, False), "town": (True, False), "expert": (False, False),
+           "certifier": (False, False), "bureau": (True, True), "admin": (True, True)}
 
 
 def body_for(rule, tenant, values: dict, *, web: bool) -> dict:
@@ -71,9 +79,12 @@ class Walker:
         own, foreign = self.world["own"], self.world["foreign"]
         web, token = web_client(self.app, user)
         sessions = {"web": (web, token), "api": (self.app.test_client(), api_headers(user))}
-        if role in ("bureau", "admin"):
+        reaches = tuple(policy.can(user, "enterprise.view", db.session.get(Enterprise, tenant.enterprise_id))
+                        for tenant in (own, foreign))
+        assert reaches == REACHES[role], f"the walk's premise for {role} is not the policy's: {reaches}"
+        if reaches == (True, True):  # every tenant is theirs: only an id that does not exist is foreign
             plans = [("missing", {"missing": True})]
-        elif role in ("expert", "certifier"):  # no tenant of their own: every tenant's objects are foreign
+        elif reaches == (False, False):  # no tenant of their own: every tenant's objects are foreign
             plans = [("foreign", {})]
         else:
             plans = [("foreign", {}), ("own parent", {"parent": own})]

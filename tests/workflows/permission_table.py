@@ -34,29 +34,30 @@ def cases(name: str, version: int = 1) -> list[tuple[str, str, str]]:
 
 
 def try_every_persona(application_id: int, action: str, allowed: set[str], *, personas, relation: dict,
-                      unseen, user_of: Callable, reset: Callable[[str], None], payload: dict,
+                      unseen, user_of: Callable, reset: Callable[[str], None], payload: Callable[[], dict],
                       after_success: Callable[[], None] | None = None) -> None:
     """Each persona in turn, from the state ``reset(persona)`` puts the application in, attempts ``action``.
 
     ``relation`` maps a persona to the relation it holds (absent: none); ``allowed`` is the table's relations for
     the action; ``unseen`` the personas that do not see the application at all; ``user_of(persona)`` the account
-    (None for the system).
+    (None for the system); ``payload()`` the action's values, fresh for each attempt (a certificate number is
+    taken once).
     """
     for persona in personas:
         reset(persona)
         before = db.session.get(Application, application_id)
         before_state = (before.stage, before.status, before.version)
         transitions = db.session.query(Transition).count()
-        user = user_of(persona)
+        user, values = user_of(persona), payload()
         if relation.get(persona) in allowed:
-            outcome = engine.apply(application_id, action, user, reason="测试理由", payload=payload)
+            outcome = engine.apply(application_id, action, user, reason="测试理由", payload=values)
             assert outcome.version == before_state[2] + 1, (persona, action)
             assert db.session.query(Transition).count() == transitions + 1
             if after_success is not None:
                 after_success()
         else:
             with pytest.raises(NotFound if persona in unseen else Forbidden):
-                engine.apply(application_id, action, user, reason="测试理由", payload=payload)
+                engine.apply(application_id, action, user, reason="测试理由", payload=values)
             db.session.expire_all()
             after = db.session.get(Application, application_id)
             assert (after.stage, after.status, after.version) == before_state, (persona, action)

@@ -96,7 +96,7 @@ def test_every_stage_action_role(cast, draft, stage, action, status):
 
     try_every_persona(application_id, action, EXPECTED[(stage, action)], personas=PERSONAS, relation=RELATION,
                       unseen=UNSEEN, user_of=lambda p: None if p == "system" else getattr(cast, p), reset=reset,
-                      payload=_payload(action, standard.id, cast.body.id))
+                      payload=lambda: _payload(action, standard.id, cast.body.id))
 
 
 def test_allowed_actions_match_the_engine(cast, draft):

@@ -89,4 +89,4 @@ def test_every_stage_action_role(cast, name, stage, action, status):
     try_every_persona(application_id, action, EXPECTED[name][(stage, action)], personas=PERSONAS, relation=RELATION,
                       unseen=("other_applicant", "other_town", "expert"),
                       user_of=lambda p: None if p == "system" else getattr(cast, p), reset=reset,
-                      payload=_payload(action, standard.id))
+                      payload=lambda: _payload(action, standard.id))

@@ -92,7 +92,7 @@ def workflow_labels() -> dict[str, str]:
 
 def towns(user: User) -> list[Jurisdiction]:
     """The jurisdictions the user may filter by (a town reviewer: only their own, so no choice is offered)."""
-    if user.role == "town":
+    if not policy.can(user, "jurisdiction.choose"):
         return []
     return list(db.session.scalars(select(Jurisdiction).where(Jurisdiction.active.is_(True))
                                    .order_by(Jurisdiction.sort_order)))
