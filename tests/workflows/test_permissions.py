@@ -12,7 +12,7 @@ from tests.factories import StandardFactory
 from tests.workflows.conftest import own_standard, place
 from tests.workflows.permission_table import assert_table_covers, cases, try_every_persona
 from workflows import engine
-from workflows.models import Application
+from workflows.models import Application, Transition
 
 T, B, A, S, C = "town", "bureau", "applicant", "system", "certifier"
 # Written from domain.md section 3, independently of the definition: who may take each action in each stage.
