@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, func, select
 
-from registry import settings
+from registry import policy, settings
 from registry.extensions import db
 from registry.models import User
 from tests.factories import UserFactory
