@@ -87,3 +87,28 @@ def test_audit_keys_setting(monkeypatch):
         check_production_safety(load_config())
     monkeypatch.setenv("AUDIT_HMAC_KEYS", f"1:{NEW_KEY}-old,2:{NEW_KEY}")
     check_production_safety(load_config())
+
+
+def test_a_row_without_a_key_id_is_a_key_1_row(app, cast, draft, monkeypatch):
+    """Rows written before key ids existed carry none and count as key id "1": they verify with that key, and one
+    re-sealed with it after a newer key was in use is reported like any other late key-1 row (mutation run)."""
+    application = draft()
+    engine.apply(application.id, "submit", cast.applicant)
+    first = rows()[0]
+    first.key_id = None  # as an installation from before key ids wrote it
+    db.session.flush()
+    assert chain.verify() == []
+    db.session.commit()
+
+    old = app.config["AUDIT_HMAC_KEY"]
+    monkeypatch.setitem(app.config, "AUDIT_HMAC_KEYS", (("1", old), ("2", NEW_KEY)))
+    engine.apply(application.id, "recommend", cast.town)
+    engine.apply(application.id, "accept", cast.bureau)
+    last = rows()[-1]
+    last.reason = "伪造"
+    last.key_id = None
+    last.hash = chain.digest(last.prev_hash, chain._lane_fields(last), old.encode())
+    db.session.get(type(application), application.id).chain_hash = last.hash
+    db.session.flush()
+    assert chain.verify() == [f"{place(last)}: signed with key id None after a newer key was in use"]
+    db.session.rollback()

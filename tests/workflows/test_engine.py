@@ -205,8 +205,9 @@ def test_history_chain_detects_tampering(cast, draft, app):
 
 def test_a_stranger_or_an_unknown_action_is_refused_with_its_reason_and_nothing_written(cast, draft):
     """(mutation run) NotFound for a user who may not see the application, whatever the action; an action no stage
-    of the definition has is a field error on ``action``."""
-    from registry.services.errors import NotFound, ValidationFailed
+    of the definition has is a field error on ``action``; Forbidden for one who sees it but whose relation to it
+    does not carry the action."""
+    from registry.services.errors import Forbidden, NotFound, ValidationFailed
 
     application = draft()
     count = db.session.query(Transition).count()
@@ -218,6 +219,9 @@ def test_a_stranger_or_an_unknown_action_is_refused_with_its_reason_and_nothing_
     with pytest.raises(ValidationFailed) as err:
         engine.apply(application.id, "no_such_action", cast.applicant)
     assert err.value.errors == {"action": ["没有“no_such_action”这一操作。"]}
+    with pytest.raises(Forbidden) as err:  # the bureau sees the draft, but submitting is the applicant's
+        engine.apply(application.id, "submit", cast.bureau)
+    assert str(err.value) == "您无权执行此操作。"
     db.session.expire_all()
     assert db.session.query(Transition).count() == count
     assert db.session.get(Application, application.id).status == "draft"
