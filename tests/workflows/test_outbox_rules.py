@@ -29,8 +29,10 @@ class Broker:
     def __init__(self, down_after: int | None = None):
         self.sent: list[tuple] = []
         self.down_after = down_after
+        self.calls = 0
 
     def __call__(self, task, args=None, kwargs=None, retry=True, **options):
+        self.calls += 1
         if self.down_after is not None and len(self.sent) >= self.down_after:
             raise ConnectionError("broker down")
         self.sent.append((task, list(args or []), dict(kwargs or {}), retry))
@@ -61,13 +63,15 @@ def test_backoff_doubles_from_ten_seconds_up_to_an_hour():
         10, 20, 40, 80, 2560, 3600, 3600]
 
 
-def test_publish_sends_each_row_id_to_its_task_and_stops_at_the_first_refusal(app, broker):
+def test_publish_sends_each_row_id_to_its_task_and_stops_at_the_first_refusal(app, broker, caplog):
     assert dispatch.publish([(1, "a.task"), (2, "b.task")]) == 2
     assert broker.sent == [("a.task", [1], {}, False), ("b.task", [2], {}, False)]
     broker.sent.clear()
-    broker.down_after = 1
+    broker.down_after, broker.calls = 1, 0
     assert dispatch.publish([(3, "a.task"), (4, "b.task"), (5, "c.task")]) == 1
     assert broker.sent == [("a.task", [3], {}, False)]
+    assert broker.calls == 2  # the third is not even tried: the relay sends the rest
+    assert "publish of outbox 4 deferred: broker down" in caplog.text
 
 
 def test_a_hand_off_is_published_after_commit_once_and_marked_done(app, broker):
@@ -85,12 +89,15 @@ def test_a_hand_off_is_published_after_commit_once_and_marked_done(app, broker):
     assert dispatch.send_handed_off() == 0 and len(broker.sent) == 2  # the session's list was used up
 
 
-def test_a_hand_off_the_broker_refuses_stays_pending_for_the_relay(app, broker):
+def test_a_hand_off_the_broker_refuses_stays_pending_for_the_relay(app, broker, caplog):
     broker.down_after = 0
     row = dispatch.hand_off("registry.some_job", 1)
+    dispatch.hand_off("registry.some_job", 2)
     db.session.commit()
     assert dispatch.send_handed_off() == 0
+    assert broker.calls == 1  # stops at the first refusal
     assert _get(row.id).status == "pending" and _get(row.id).done_at is None
+    assert f"hand-off of outbox {row.id} (registry.some_job) deferred: broker down" in caplog.text
 
 
 def test_relay_publishes_due_rows_in_order_up_to_the_limit_and_pushes_each_on(app, broker):
