@@ -8,9 +8,9 @@ which tests execute each line (``test-artifacts/mutation/<module>.map.json``). F
 - skips it when no test of the selection executes its line (counted as "skipped" and listed in MUTATION.md as
   not reached: a mutant of a line that never runs cannot change what the tests see);
 - otherwise runs only the tests that executed the line, fastest first (``-x`` stops at the first failure).
-  A line run at import or collection runs the module's whole selection instead. (Code cached after its first
-  use, such as the table of counting rules, is seen run by one test only: such functions are left out of
-  ``CORE``.)
+  A line run at import or collection, or by one test only, runs the module's whole selection instead: code
+  cached after its first use (the table of counting rules is built once, by whichever test asks first) is seen
+  run by one test, though every later test depends on it.
 
 Without a map (``MUTATION_RUNNER_BASE`` unset) the hook does nothing and mutmut runs its ``--runner``.
 ``MUTATION_RERUN`` (a file of ``line_number:index``, 0-based lines, from ``scripts/mutation_report.py --rerun``): run
@@ -151,8 +151,8 @@ def pre_mutation(context):
     if not tests:
         context.skip = True  # never executed by the selection
         return
-    if "<import>" in tests:
-        return  # run at import: the module's whole selection (mutmut's --runner)
+    if "<import>" in tests or len(tests) <= 1:
+        return  # run at import, or by one test only: the module's whole selection (mutmut's --runner)
     durations = data["durations"]
     tests = sorted(tests, key=lambda node: durations.get(node, 0.0))
     context.config.test_command = base + " " + " ".join(shlex.quote(node) for node in tests)

@@ -268,3 +268,17 @@ def test_a_listed_certificate_carries_what_the_list_and_the_api_show():
         "jurisdiction_id": firm.jurisdiction_id, "number": "ZJI-2023-001", "title": "齿轮", "kind_code": "机械",
         "start": D(2023, 5, 1), "end": None, "expires": D(2026, 4, 30)}
     assert item["enterprises"] == [{"id": firm.id, "name": firm.name, "jurisdiction_id": firm.jurisdiction_id}]
+
+
+def test_a_first_certificate_counts_from_the_day_it_is_issued():
+    """培育 counts an enterprise on the day its first 品字标 certificate is issued, not the day after (mutation run:
+    'issued_on <= day' -> '<' survived)."""
+    from tests.targets.factories import CertificationFactory
+
+    CertificationFactory(enterprise=EnterpriseFactory(), cert_type="pinzibiao", issued_on=D(2024, 6, 3),
+                         expires_on=D(2027, 6, 2))
+    db.session.commit()
+    rule = get_rule("pinzibiao_enterprises")
+    assert counting.count(rule, D(2024, 6, 2)).total == 0
+    assert counting.count(rule, D(2024, 6, 3)).total == 1
+    assert len(counting.records(rule, D(2024, 6, 3))) == 1

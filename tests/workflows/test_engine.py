@@ -225,3 +225,13 @@ def test_a_stranger_or_an_unknown_action_is_refused_with_its_reason_and_nothing_
     db.session.expire_all()
     assert db.session.query(Transition).count() == count
     assert db.session.get(Application, application.id).status == "draft"
+
+
+def test_a_reason_is_trimmed_cut_to_2000_characters_and_none_when_blank(cast, draft):
+    application = draft()
+    engine.apply(application.id, "submit", cast.applicant)
+    engine.apply(application.id, "return", cast.town, reason="  " + "缺" * 2500 + "  ")
+    engine.apply(application.id, "resubmit", cast.applicant, reason="   ")
+    rows = db.session.scalars(select(Transition).where(Transition.application_id == application.id)
+                              .order_by(*Transition.in_order())).all()
+    assert [row.reason for row in rows[-3:]] == [None, "缺" * 2000, None]  # submit, return, resubmit
