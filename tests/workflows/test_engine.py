@@ -230,6 +230,9 @@ def test_a_stranger_or_an_unknown_action_is_refused_with_its_reason_and_nothing_
 def test_a_reason_is_trimmed_cut_to_2000_characters_and_none_when_blank(cast, draft):
     application = draft()
     engine.apply(application.id, "submit", cast.applicant)
+    with pytest.raises(ValidationFailed) as err:  # returning needs a reason; blanks are none
+        engine.apply(application.id, "return", cast.town, reason=" \n ")
+    assert err.value.errors == {"reason": ["请填写理由。"]}
     engine.apply(application.id, "return", cast.town, reason="  " + "缺" * 2500 + "  ")
     engine.apply(application.id, "resubmit", cast.applicant, reason="   ")
     rows = db.session.scalars(select(Transition).where(Transition.application_id == application.id)
