@@ -314,3 +314,8 @@ def test_standard_years_run_from_1900_to_next_year():
     assert parse_standard_number(f"GB/T 1-{next_year}").year == next_year
     for year in ("1899", str(next_year + 1)):
         assert _refusal(lambda: parse_standard_number(f"GB/T 1-{year}")) == f"标准的年号 {year} 不正确。"
+
+
+def test_a_group_code_may_not_start_with_a_digit_but_may_hold_one():
+    assert parse_standard_number("T/Z9 1-2020").prefix == "T/Z9"
+    assert _refusal(lambda: parse_standard_number("T/1A 4-2020")).startswith("无法识别标准编号“T/1A 4-2020”")
