@@ -275,10 +275,13 @@ def test_a_first_certificate_counts_from_the_day_it_is_issued():
     'issued_on <= day' -> '<' survived)."""
     from tests.targets.factories import CertificationFactory
 
-    CertificationFactory(enterprise=EnterpriseFactory(), cert_type="pinzibiao", issued_on=D(2024, 6, 3),
-                         expires_on=D(2027, 6, 2))
+    firm = EnterpriseFactory()
+    CertificationFactory(enterprise=firm, cert_type="pinzibiao", issued_on=D(2024, 6, 3), expires_on=D(2027, 6, 2))
     db.session.commit()
     rule = get_rule("pinzibiao_enterprises")
     assert counting.count(rule, D(2024, 6, 2)).total == 0
     assert counting.count(rule, D(2024, 6, 3)).total == 1
-    assert len(counting.records(rule, D(2024, 6, 3))) == 1
+    (item,) = counting.records(rule, D(2024, 6, 3))
+    assert {k: item[k] for k in ("key", "source", "record_id", "enterprise_id", "number", "kind_code", "start")} == {
+        "key": firm.id, "source": "first_certificate", "record_id": firm.id, "enterprise_id": firm.id,
+        "number": firm.uscc, "kind_code": "pinzibiao", "start": D(2024, 6, 3)}

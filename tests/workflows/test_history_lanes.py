@@ -213,3 +213,15 @@ def test_an_edit_of_any_field_a_row_shows_is_seen(cast, draft, field, value):
     db.session.flush()
     assert chain.verify() == [f"application {application.id} position 2: row hash does not match its content"]
     db.session.rollback()
+
+
+def test_a_row_that_does_not_follow_its_predecessor_is_named(cast, draft):
+    application = draft()
+    walk(cast, application.id)
+    rows = lane(application.id)
+    begin_write()
+    rows[1].prev_hash = rows[0].prev_hash  # re-linked past its predecessor
+    db.session.flush()
+    assert chain.verify() == [f"application {application.id} position 2: previous hash does not match",
+                              f"application {application.id} position 2: row hash does not match its content"]
+    db.session.rollback()
