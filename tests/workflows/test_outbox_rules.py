@@ -165,9 +165,13 @@ def test_finish_marks_done_or_schedules_the_retry_or_gives_up(app):
     last = _row(status="sending", attempts=3)
     dispatch.finish(last.id, NOW, error="gone", max_attempts=3)
     assert (_get(last.id).status, _get(last.id).last_error) == ("dead", "gone")
+    seventh, eighth = _row(status="sending", attempts=7), _row(status="sending", attempts=8)
+    for row in (seventh, eighth):
+        dispatch.finish(row.id, NOW, error="again")  # 8 attempts unless told otherwise
+    assert (_get(seventh.id).status, _get(eighth.id).status) == ("pending", "dead")
 
 
 def test_pending_count_counts_rows_still_on_their_way(app):
-    for status in ("pending", "sending", "sending", "done", "dead"):
+    for status in ("pending", "sending", "sending", "sending", "done", "dead"):
         _row(status=status, key=f"count:{status}:{db.session.scalar(select(db.func.count(Outbox.id)))}")
-    assert dispatch.pending_count() == 3
+    assert dispatch.pending_count() == 4
