@@ -71,10 +71,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_definitions(app: Flask) -> None:
     """Hand the engine every area's workflow definitions (the engine imports no area)."""
-    from registry.workflow_definitions import DEFINITIONS
+    from registry.workflow_definitions import DEFINITIONS, OFFERED
     from workflows import definitions
 
-    definitions.init_app(app, DEFINITIONS())
+    definitions.init_app(app, DEFINITIONS(), OFFERED())
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,7 +3,7 @@
 (``workflows.definitions``), or register more through the ``workflow_definitions`` fixture."""
 from __future__ import annotations
 
-from registry.workflow_definitions import DEFINITIONS
+from registry.workflow_definitions import DEFINITIONS, OFFERED
 from workflows.definitions import Definitions
 
-TABLE = Definitions(DEFINITIONS())
+TABLE = Definitions(DEFINITIONS(), OFFERED())

@@ -39,33 +39,40 @@ def package_of(name: str, path: Path) -> str:
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
 
-def import_graph() -> tuple[dict[str, set[str]], dict[str, Path]]:
-    mods = modules()
+def imports_of(name: str, mods: dict[str, Path]) -> set[str]:
+    """The modules ``name`` imports (of registry/ and workflows/), anywhere in its text."""
+    path = mods[name]
 
     def resolve(target: str) -> str | None:
         while target and target not in mods:
             target = target.rpartition(".")[0]
         return target or None
 
-    graph: dict[str, set[str]] = defaultdict(set)
-    for name, path in mods.items():
-        if name in COMPOSITION_ROOTS:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package_of(name, path).split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
+            targets = [f"{base}.{alias.name}" for alias in node.names]
+        else:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = package_of(name, path).split(".")
-                    base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
-                targets = [f"{base}.{alias.name}" for alias in node.names]
-            else:
-                continue
-            for target in targets:
-                found = resolve(target)
-                if found and found != name:
-                    graph[name].add(found)
+        for target in targets:
+            module = resolve(target)
+            if module and module != name:
+                found.add(module)
+    return found
+
+
+def import_graph() -> tuple[dict[str, set[str]], dict[str, Path]]:
+    mods = modules()
+    graph: dict[str, set[str]] = defaultdict(set)
+    for name in mods:
+        if name not in COMPOSITION_ROOTS:
+            graph[name] = imports_of(name, mods)
     return graph, mods
 
 
@@ -140,3 +147,15 @@ def test_the_known_loops_are_still_there():
     present = [packages for packages, _ in crossing_loops()]
     for allowed, why in KNOWN.items():
         assert any(packages <= allowed for packages in present), f"gone, remove it from KNOWN: {why}"
+
+
+def test_the_engine_imports_no_area_whose_definitions_it_runs():
+    """``workflows/`` is the engine and its language: the areas that define workflows (the packages the table
+    ``registry/workflow_definitions.py`` imports) are handed to it by the app factory, never imported by it."""
+    mods = modules()
+    areas = {package_of(m, mods[m]) for m in imports_of("registry.workflow_definitions", mods)}
+    assert {"registry.awards", "registry.pinzibiao"} <= areas
+    reaching = sorted((name, target) for name in mods if name.split(".")[0] == "workflows"
+                      for target in imports_of(name, mods) if any(target == a or target.startswith(a + ".")
+                                                                  for a in areas))
+    assert reaching == [], "workflows/ imports an area: " + repr(reaching)

@@ -54,6 +54,9 @@ class Field:
     # still checks the value, as anything from outside).
     choices: Callable[[], list[tuple[str, str]]] | None = None
     check: IdCheck | None = None  # id kinds: which ids may be named (the engine and the create form ask it)
+    # id kinds: what pages offer an application of an enterprise, ``options(enterprise_id) -> [(id, label)]`` in
+    # order (the engine still asks ``check``).
+    options: Callable[[int], list[tuple[str, str]]] | None = None
 
     def __post_init__(self):
         if self.name.endswith("_id") and self.kind not in ID_KINDS:

@@ -14,10 +14,8 @@ from registry.models import Jurisdiction, Standard
 from registry.routing import int_arg, page_arg, to_int
 from registry.vocab import STANDARD_STATUSES
 from registry.services.errors import Conflict, DomainError, ValidationFailed
-from workflows import engine
-from workflows.definitions.pinzibiao_stages import ROUTES
+from workflows import definitions, engine
 from workflows.forms import ActionForm, ApplicationForm, NewApplicationForm, PreferenceForm, UploadForm
-from workflows.definitions import pinzibiao_rules
 from workflows.services import applications, attachments, inbox, messages, preferences
 from workflows.spec import STATUS_LABELS
 
@@ -79,12 +77,12 @@ def workflow_action_label(application, action_name: str) -> str:
     return action_name
 
 
-def _standard_choices(enterprise_id: int | None):
-    """The 浙江制造 standards an application of the enterprise may name, after "none yet": its own, then published
-    ones others drafted (marked: the bureau confirms that such a standard covers the product)."""
-    rows = pinzibiao_rules.nameable_standards(enterprise_id) if enterprise_id else []
-    return [("", _("（尚无，拟制定）"))] + [
-        (str(s.id), f"{s.number} {s.title}" + ("" if own else _("（他人起草，须经市局确认覆盖本产品）"))) for s, own in rows]
+def _standard_choices(workflow, enterprise_id: int | None):
+    """The standards an application of the enterprise may name, after "none yet": what the definition's standard
+    field offers (``Field.options``; the area decides which and how they read)."""
+    field = next((f for f in workflow.fields if f.kind == "standard" and f.options), None)
+    rows = field.options(enterprise_id) if field is not None and enterprise_id else []
+    return [("", _("（尚无，拟制定）"))] + rows
 
 
 def _fields(form: ApplicationForm) -> dict:
@@ -105,9 +103,11 @@ def index():
 def new():
     if current_user.role != "enterprise":
         abort(403)
-    form = NewApplicationForm(workflow=request.args.get("route") or ROUTES[0])
-    form.workflow.choices = [(name, _(engine.definitions.get(name).label)) for name in ROUTES]
-    form.standard_id.choices = _standard_choices(current_user.enterprise_id)
+    routes = definitions.offered()
+    form = NewApplicationForm(workflow=request.args.get("route") or routes[0])
+    form.workflow.choices = [(name, _(definitions.get(name).label)) for name in routes]
+    route = form.workflow.data if form.workflow.data in routes else routes[0]
+    form.standard_id.choices = _standard_choices(definitions.get(route), current_user.enterprise_id)
     if form.validate_on_submit():
         try:
             created = applications.start(current_user, form.workflow.data, None, _fields(form),
@@ -134,7 +134,7 @@ def show(application_id: int):
     if editable:
         edit_form = ApplicationForm(data={**(application.data or {}), "standard_id": application.standard_id,
                                           "version": application.version})
-        edit_form.standard_id.choices = _standard_choices(application.enterprise_id)
+        edit_form.standard_id.choices = _standard_choices(workflow, application.enterprise_id)
     upload_form = UploadForm()
     upload_form.slot.choices = list(attachments.SLOTS.items())
     history = applications.history(application.id)
@@ -145,7 +145,7 @@ def show(application_id: int):
         slots=attachments.SLOTS, edit_form=edit_form, returned=applications.return_notice(application),
         is_applicant=is_applicant, upload_form=upload_form, action_form=ActionForm(),
         can_upload=policy.can(current_user, "application.upload", application),
-        users=applications.actors_of(history), standard_choices=_standard_choices(application.enterprise_id)[1:],
+        users=applications.actors_of(history), standard_choices=_standard_choices(workflow, application.enterprise_id)[1:],
         linked_standard=db.session.get(Standard, application.standard_id) if application.standard_id else None,
         standard_status_label=STANDARD_STATUSES.label)
 
@@ -153,9 +153,9 @@ def show(application_id: int):
 @bp.post("/applications/<int:application_id>/edit")
 @login_required
 def edit(application_id: int):
-    applications.get(current_user, application_id)  # a missing or foreign application is a 404, form or not
+    application = applications.get(current_user, application_id)  # a missing or foreign one is a 404, form or not
     form = ApplicationForm()
-    form.standard_id.choices = _standard_choices(applications.get(current_user, application_id).enterprise_id)
+    form.standard_id.choices = _standard_choices(engine.definition_of(application), application.enterprise_id)
     if not form.validate_on_submit():
         flash(_("请检查填写的内容。"), "danger")
         return redirect(url_for("workflows.show", application_id=application_id))
@@ -200,7 +200,7 @@ def inbox_page():
                             overdue_only=request.args.get("overdue") == "1", q=request.args.get("q") or None)
     page = page_arg()
     items, total = inbox.inbox(current_user, filters, page=page)
-    stages = list({s.name: s for name in ROUTES for s in engine.definitions.get(name).stages}.values())
+    stages = list({s.name: s for name in definitions.offered() for s in definitions.get(name).stages}.values())
     jurisdictions = db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)).all() \
         if policy.can(current_user, "jurisdiction.choose") else []
     bulk = _bulk_actions(current_user)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from flask import current_app
 
-from registry.workflow_definitions import DEFINITIONS
+from registry.workflow_definitions import DEFINITIONS, OFFERED
 from tests.definitions import TABLE
 from workflows import definitions
 from workflows.definitions import Definitions
@@ -34,10 +34,17 @@ def test_latest_version_unless_one_is_named_and_unknown_is_a_key_error():
         definitions.get("no_such_workflow")
 
 
-def test_a_version_is_registered_once():
+def test_a_version_is_registered_once_and_only_registered_ones_are_offered():
     table = Definitions(DEFINITIONS())
     with pytest.raises(ValueError, match="quality_award v2 registered twice"):
         table.add(table.get("quality_award", 2))
+    with pytest.raises(ValueError, match="not registered"):
+        Definitions(DEFINITIONS(), offered=("pinzibiao", "no_such_route"))
+
+
+def test_enterprises_choose_between_the_pinzibiao_routes_in_order():
+    assert definitions.offered() == OFFERED() == ("pinzibiao", "pinzibiao_declaration", "pinzibiao_agri",
+                                                  "pinzibiao_service")
 
 
 def test_the_fixture_registers_for_one_test_only(workflow_definitions):
@@ -50,3 +57,4 @@ def test_the_fixture_registers_for_one_test_only(workflow_definitions):
 def test_after_the_fixture_the_apps_table_is_its_own_again():
     assert definitions.get("pinzibiao").version == 1
     assert _versions(definitions.current()) == _versions(TABLE)
+    assert definitions.offered() == TABLE.offered

@@ -5,15 +5,12 @@ another route's, both call the builder here, so a change to that stage is made o
 from __future__ import annotations
 
 from registry.i18n import N_
-from workflows.definitions import pinzibiao_rules as rules
+from registry.pinzibiao import rules
 from workflows.spec import (DONE, DRAFT, NEXT, RETURNED, Auto, Field, Stage, act, resubmit, reviewer_actions,
                             withdraw)
 
 APPLICANT, TOWN, BUREAU, CERTIFIER, SYSTEM = "applicant", "town", "bureau", "certifier", "system"
 BODY = frozenset({CERTIFIER, BUREAU})  # a certification body's step: its staff, or the bureau from a paper result
-
-# The definitions an enterprise chooses between when it applies for the 品字标 (workflows.views.new), in this order.
-ROUTES = ("pinzibiao", "pinzibiao_declaration", "pinzibiao_agri", "pinzibiao_service")
 
 
 def apply_stage(guard=rules.ready_to_submit) -> Stage:
@@ -38,7 +35,7 @@ def pool_review() -> Stage:
 def existing_standard() -> Field:
     """The 浙江制造 standard an application names when it is created or drafted (``rules.standard_problem``)."""
     return Field("standard_id", N_("已有“浙江制造”标准"), kind="standard", required=False, store=False,
-                 check=rules.standard_problem)
+                 check=rules.standard_problem, options=rules.standard_options)
 
 
 def standard_route_fields() -> tuple[Field, ...]:
@@ -55,7 +52,8 @@ def standard_drafting() -> Stage:
                    Field("batch", N_("批次（立项时填写，如 2026年第一批）"), required=False, store=False))
     return Stage("standard_drafting", N_("标准研制"), frozenset({APPLICANT, BUREAU}),
                  (act("link_standard", N_("关联标准"), {APPLICANT, BUREAU}, style="plain",
-                      fields=(Field("standard_id", N_("标准"), kind="standard", check=rules.standard_problem),),
+                      fields=(Field("standard_id", N_("标准"), kind="standard", check=rules.standard_problem,
+                                    options=rules.standard_options),),
                       effects=(rules.link_standard,)),
                   act("confirm_standard", N_("确认标准覆盖本产品"), {BUREAU}, style="plain", needs_reason=True,
                       guard=rules.needs_confirmation, effects=(rules.confirm_standard,)),

@@ -41,6 +41,15 @@ def nameable_standards(enterprise_id: int) -> list[tuple[Standard, bool]]:
     return sorted(found, key=lambda pair: not pair[1])
 
 
+def standard_options(enterprise_id: int) -> list[tuple[str, str]]:
+    """What pages offer for a standard field: ``nameable_standards`` as (id, label), those others drafted marked (the
+    bureau confirms that such a standard covers the product)."""
+    from flask_babel import gettext as _
+
+    return [(str(s.id), f"{s.number} {s.title}" + ("" if own else _("（他人起草，须经市局确认覆盖本产品）")))
+            for s, own in nameable_standards(enterprise_id)]
+
+
 def standard_problem(enterprise_id: int, _actor, standard_id: int) -> str | None:
     """Why an application of ``enterprise_id`` may not name ``standard_id`` (None: it may)."""
     standard = db.session.get(Standard, standard_id)

@@ -9,11 +9,9 @@ for a certificate).
 from __future__ import annotations
 
 from registry.i18n import N_
-from workflows.definitions import route_rules as rules
-from workflows.definitions import pinzibiao_rules
-from workflows.definitions.pinzibiao_stages import (APPLICANT, BUREAU, apply_stage, certificate_fields, holder_stage,
-                                                    pool_review, standard_drafting, standard_route_fields,
-                                                    town_recommendation)
+from registry.pinzibiao import route_rules, rules
+from registry.pinzibiao.stages import (APPLICANT, BUREAU, apply_stage, certificate_fields, holder_stage, pool_review,
+                                       standard_drafting, standard_route_fields, town_recommendation)
 from workflows.spec import NEXT, Field, Stage, Workflow, act, resubmit, withdraw
 
 PINZIBIAO_DECLARATION_V1 = Workflow(
@@ -33,8 +31,8 @@ PINZIBIAO_DECLARATION_V1 = Workflow(
               time_limit_days=30),
         Stage("credit_check", N_("信用审查"), frozenset({BUREAU}),
               (act("register_declaration", N_("信用审查通过，登记"), {BUREAU}, target=NEXT,
-                   guard=rules.declared_with_clean_credit,
-                   effects=(pinzibiao_rules.issue_certificate("pinzibiao_declaration"),),
+                   guard=route_rules.declared_with_clean_credit,
+                   effects=(rules.issue_certificate("pinzibiao_declaration"),),
                    fields=certificate_fields(N_("登记编号"), N_("公开平台"), N_("登记日期"))),
                act("return", N_("退回补正"), {BUREAU}, status="returned", needs_reason=True, style="plain"),
                act("reject", N_("不予登记"), {BUREAU}, status="rejected", needs_reason=True, style="danger"),

@@ -11,10 +11,10 @@ bureau follows and may record a step on the body's behalf from a paper result; h
 from __future__ import annotations
 
 from registry.i18n import N_
-from workflows.definitions import pinzibiao_rules as rules
-from workflows.definitions.pinzibiao_stages import (BODY, CERTIFIER, apply_stage, body_choice, body_step,
-                                                    certificate_fields, holder_stage, pool_review, standard_drafting,
-                                                    standard_route_fields, town_recommendation)
+from registry.pinzibiao import rules
+from registry.pinzibiao.stages import (BODY, CERTIFIER, apply_stage, body_choice, body_step, certificate_fields,
+                                       holder_stage, pool_review, standard_drafting, standard_route_fields,
+                                       town_recommendation)
 from workflows.spec import NEXT, Field, Stage, Workflow, act, withdraw
 
 PINZIBIAO_V1 = Workflow(

@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 from registry.i18n import N_
-from workflows.definitions import route_rules
-from workflows.definitions.pinzibiao_stages import (apply_stage, existing_standard, pool_review, recognition_stages,
-                                                    town_recommendation)
+from registry.pinzibiao import route_rules
+from registry.pinzibiao.stages import (apply_stage, existing_standard, pool_review, recognition_stages,
+                                       town_recommendation)
 from workflows.spec import Field, Workflow
 
 PINZIBIAO_AGRI_V1 = Workflow(
