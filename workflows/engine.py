@@ -322,6 +322,8 @@ def _after_write(move: _Move, actor, now) -> None:
     set_actor(db.session, actor.id if actor else None, f"{workflow.label}:{action.label}")
     for effect in action.effects:
         effect(move.application, actor, move.checked.values, now)
+    # an effect may add to the values (who recorded a step): the history row keeps what they end as
+    move.transition.payload = {k: _jsonable(v) for k, v in move.checked.values.items()}
 
 
 def _load(application_id: int) -> tuple[Application | None, StageRun | None]:
