@@ -5,11 +5,37 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from registry.awards import kinds
+from registry.awards.access import get_round, require_bureau
 from registry.awards.models import AwardEntry, AwardRound
+from registry.awards.objections import open_count
 from registry.clock import local_date
 from registry.extensions import db
-from registry.models import Honour
+from registry.models import Honour, User
+from registry.services.errors import Conflict
 from registry.text import clean, one_line
+
+# Per mode: (the other mode's step, to say where to go; what may not be done yet; the state the round must be in).
+_REFUSALS = {
+    kinds.AWARD: ("该批次为择优推荐上报，请登记上级评定结果。", "审定", "登记审定结果", "该批次不在待审定状态。"),
+    kinds.RECOMMEND: ("该批次由本级评选表彰，请登记政府审定结果。", "登记评定结果", "登记评定结果",
+                      "该批次不在待登记评定结果状态。"),
+}
+
+
+def ready(round_id: int, actor: User, mode: str) -> AwardRound:
+    """The round whose decision of ``mode`` the bureau may record now: a round of that mode, no objection open,
+    the notice closed. Raises Forbidden, NotFound, Conflict."""
+    wrong_mode, step, recording, not_waiting = _REFUSALS[mode]
+    require_bureau(actor)
+    found = get_round(round_id)
+    if found.mode != mode:
+        raise Conflict(wrong_mode)
+    if open_count(round_id):
+        raise Conflict(f"尚有异议未调查核实和答复，不能{step}。")
+    if found.status != "approval":
+        raise Conflict(f"公示期满且异议处理完毕后才能{recording}。" if found.status == "notice" else not_waiting)
+    return found
 
 
 def check(found: AwardRound, number: str | None, decided_on: date | None, now: datetime

@@ -87,15 +87,7 @@ def approve(round_id: int, actor: User, *, number: str, decided_on: date, now: d
     create the Honour of the proposed kind on each remaining proposed entry's record; the round is finalised.
     Refused while an objection is open, before the notice has closed, and for a round that recommends upward (its
     outcome is recorded by ``outcome.record``). Raises Forbidden, NotFound, Conflict, ValidationFailed."""
-    require_bureau(actor)
-    found = get_round(round_id)
-    if found.mode != kinds.AWARD:
-        raise Conflict("该批次为择优推荐上报，请登记上级评定结果。")
-    if open_objections(round_id):
-        raise Conflict("尚有异议未调查核实和答复，不能审定。")
-    if found.status != "approval":
-        raise Conflict("公示期满且异议处理完毕后才能登记审定结果。" if found.status == "notice"
-                       else "该批次不在待审定状态。")
+    found = decision.ready(round_id, actor, kinds.AWARD)
     number, errors = decision.check(found, number, decided_on, now)
     if errors:
         raise ValidationFailed(errors)

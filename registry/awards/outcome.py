@@ -9,10 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from registry.awards import decision, kinds
-from registry.awards.access import get_round, require_bureau
 from registry.awards.models import AwardEntry, AwardRound
 from registry.awards.notice import finalise
-from registry.awards.objections import open_count
 from registry.database import begin_write
 from registry.extensions import db
 from registry.history import set_actor
@@ -43,15 +41,7 @@ def record(round_id: int, actor: User, results: dict[int, str | None], *, number
     won, marks the others not won, and finalises the round. Refused for a round that decides its own award, while
     an objection is open, before the notice has closed, and unless every recommended entry has a result it may have.
     Raises Forbidden, NotFound, Conflict, ValidationFailed. Commits."""
-    require_bureau(actor)
-    found = get_round(round_id)
-    if found.mode != kinds.RECOMMEND:
-        raise Conflict("该批次由本级评选表彰，请登记政府审定结果。")
-    if open_count(round_id):
-        raise Conflict("尚有异议未调查核实和答复，不能登记评定结果。")
-    if found.status != "approval":
-        raise Conflict("公示期满且异议处理完毕后才能登记评定结果。" if found.status == "notice"
-                       else "该批次不在待登记评定结果状态。")
+    found = decision.ready(round_id, actor, kinds.RECOMMEND)
     number, errors = decision.check(found, number, decided_on, now)
     entries = recommended(round_id)
     for entry in entries:
