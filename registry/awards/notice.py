@@ -58,8 +58,9 @@ def open_objections(round_id: int) -> int:
 
 def close_notices(now: datetime, round_id: int | None = None) -> list[int]:
     """Every round whose notice window has closed with no open objection now waits for the city government's
-    decision (notice -> approval, by compare-and-set: idempotent). Returns those round ids."""
-    query = select(AwardRound.id).where(AwardRound.status == "notice", AwardRound.notice_ends_at <= now)
+    decision (notice -> approval, by compare-and-set: idempotent). Returns those round ids, in id order."""
+    query = (select(AwardRound.id).where(AwardRound.status == "notice", AwardRound.notice_ends_at <= now)
+             .order_by(AwardRound.id))  # in id order: the returned list is the same on every backend
     if round_id is not None:
         query = query.where(AwardRound.id == round_id)
     done = []
