@@ -20,8 +20,8 @@ from registry.extensions import db
 from registry.models import Enterprise
 from tests.api.payloads import VALID_RECORDS, enterprise_body
 from tests.security.id_builders import ALLOWED, BODIES, KNOWN_FINDINGS, Ctx
-from tests.security.world import (api_headers, fingerprint, id_rules, int_params, is_api, make_world, methods,
-                                  missing_builders, urls, web_client)
+from tests.security.world import (api_headers, changed_tables, fingerprint, id_rules, int_params, is_api,
+                                  make_world, methods, missing_builders, urls, web_client)
 
 ROLES = ("enterprise", "town", "expert", "certifier", "bureau", "admin")
 # Which tenants' enterprises each role reaches (own, foreign), as the walk plans its calls; registry.policy is
@@ -101,9 +101,10 @@ class Walker:
                         response = self.call(session, rule, method, path, values)
                         verdict = self.judge(role, session, rule, method, path, values, response,
                                              None if variant == "missing" else missing_path)
-                        changed = fingerprint() != before
+                        changed = changed_tables(before, fingerprint())
                         if changed:
-                            verdict = f"{verdict or response.status_code} AND THE DATABASE CHANGED"
+                            verdict = (f"{verdict or response.status_code} AND THE DATABASE CHANGED "
+                                       f"({', '.join(changed)})")
                         if verdict:
                             line = f"{role:10} {variant:10} {method:6} {path} -> {verdict}  [{rule.endpoint}]"
                             if rule.endpoint in KNOWN_FINDINGS and not changed:

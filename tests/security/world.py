@@ -130,9 +130,10 @@ def api_headers(user) -> dict:
 
 # --- the database's fingerprint -----------------------------------------------------------------------------
 
-def fingerprint() -> str:
-    """A digest of every row of every table (except what a visit legitimately touches)."""
-    digest = hashlib.sha256()
+def fingerprint() -> dict[str, str]:
+    """A digest of every row of each table (except what a visit legitimately touches), by table name: two
+    fingerprints that differ name the tables a request changed."""
+    digests = {}
     db.session.commit()
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
@@ -141,8 +142,12 @@ def fingerprint() -> str:
             columns = [c for c in table.columns if c.name not in VOLATILE_COLUMNS]
             order = list(table.primary_key.columns) or columns
             rows = conn.execute(select(*columns).order_by(*order)).all()
-            digest.update(table.name.encode() + repr(rows).encode())
-    return digest.hexdigest()
+            digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
 def product(*lists):
