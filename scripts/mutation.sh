@@ -31,6 +31,12 @@ declare -A TESTS=(
   [workflows/delivery.py]="tests/workflows/test_sms.py tests/workflows/test_mail_sink.py"
   [workflows/engine.py]="tests/workflows/test_engine.py tests/workflows/test_concurrency.py"
   [registry/settings.py]="tests/admin/test_settings.py"
+  [registry/policy/__init__.py]="tests/registry/test_policy.py"
+  [registry/policy/roles.py]="tests/registry/test_policy.py"
+  [registry/policy/enterprises.py]="tests/registry/test_policy.py"
+  [registry/policy/applications.py]="tests/registry/test_policy.py tests/workflows/test_action_statements.py"
+  [registry/policy/awards.py]="tests/registry/test_policy.py"
+  [registry/policy/administration.py]="tests/registry/test_policy.py"
 )
 targets=${MUTATION_TARGETS:-${!TESTS[@]}}
 mkdir -p test-artifacts/mutation
