@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import update
+
 from registry.awards import kinds
 from registry.awards.access import get_round, require_bureau
 from registry.awards.models import AwardEntry, AwardRound
 from registry.awards.objections import open_count
 from registry.clock import local_date
+from registry.database import begin_write
 from registry.extensions import db
+from registry.history import set_actor
 from registry.models import Honour, User
 from registry.services.errors import Conflict
 from registry.text import clean, one_line
@@ -52,6 +56,23 @@ def check(found: AwardRound, number: str | None, decided_on: date | None, now: d
     elif decided_on > local_date(now):
         errors["decided_on"] = ["审定日期不能晚于今天。"]
     return number, errors
+
+
+def finalise(found: AwardRound, actor: User, number: str, decided_on: date, now: datetime, what: str) -> None:
+    """Compare-and-set the round from waiting (approval) to finalised with the decision's 文号 and date, and name
+    ``what`` was recorded in the change history of the rows written next (no commit). Raises Conflict when someone
+    else did it first."""
+    begin_write()
+    won = db.session.execute(update(AwardRound).where(
+        AwardRound.id == found.id, AwardRound.status == "approval").values(
+        status="finalised", finalised_at=now, decision_number=number, decision_date=decided_on,
+        decision_recorded_by_id=actor.id, decision_recorded_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not won:
+        db.session.rollback()
+        raise Conflict("已被他人处理")
+    db.session.refresh(found)
+    set_actor(db.session, actor.id, what)
 
 
 def grant(found: AwardRound, entry: AwardEntry, kind: str, number: str, decided_on: date) -> Honour:

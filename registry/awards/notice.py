@@ -92,25 +92,10 @@ def approve(round_id: int, actor: User, *, number: str, decided_on: date, now: d
     number, errors = decision.check(found, number, decided_on, now)
     if errors:
         raise ValidationFailed(errors)
-    begin_write()
-    if not finalise(round_id, actor, number, decided_on, now):
-        db.session.rollback()
-        raise Conflict("已被他人处理")
-    db.session.refresh(found)
-    set_actor(db.session, actor.id, f"{found.name}审定（{number}）")
+    decision.finalise(found, actor, number, decided_on, now, f"{found.name}审定（{number}）")
     for entry in db.session.scalars(select(AwardEntry).where(
             AwardEntry.round_id == round_id, AwardEntry.proposed.is_not(None),
             AwardEntry.excluded_reason.is_(None), AwardEntry.honour_id.is_(None))).all():
         decision.grant(found, entry, entry.proposed, number, decided_on)
     db.session.commit()
     return found
-
-
-def finalise(round_id: int, actor: User, number: str, decided_on: date, now: datetime) -> bool:
-    """Compare-and-set the round from waiting (approval) to finalised with the decision's 文号 and date; False when
-    someone else did first (no commit)."""
-    return db.session.execute(update(AwardRound).where(
-        AwardRound.id == round_id, AwardRound.status == "approval").values(
-        status="finalised", finalised_at=now, decision_number=number, decision_date=decided_on,
-        decision_recorded_by_id=actor.id, decision_recorded_at=now).execution_options(synchronize_session=False)
-    ).rowcount == 1

@@ -10,12 +10,9 @@ from sqlalchemy import select
 
 from registry.awards import decision, kinds
 from registry.awards.models import AwardEntry, AwardRound
-from registry.awards.notice import finalise
-from registry.database import begin_write
 from registry.extensions import db
-from registry.history import set_actor
 from registry.models import User
-from registry.services.errors import Conflict, ValidationFailed
+from registry.services.errors import ValidationFailed
 from registry.vocab import HONOUR_TYPES
 
 NOT_WON = "not_won"
@@ -53,12 +50,7 @@ def record(round_id: int, actor: User, results: dict[int, str | None], *, number
                                              f"不能登记为{HONOUR_TYPES.label(result) if result in HONOUR_TYPES else result}。"]
     if errors:
         raise ValidationFailed(errors)
-    begin_write()
-    if not finalise(round_id, actor, number, decided_on, now):
-        db.session.rollback()
-        raise Conflict("已被他人处理")
-    db.session.refresh(found)
-    set_actor(db.session, actor.id, f"{found.name}评定结果（{number}）")
+    decision.finalise(found, actor, number, decided_on, now, f"{found.name}评定结果（{number}）")
     for entry in entries:
         if results[entry.id] == NOT_WON:
             entry.outcome = NOT_WON

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from registry.awards import committee, kinds, notice, outcome, rounds
-from registry.awards.models import AwardEntry
+from registry.awards import committee, decision, kinds, notice, outcome, rounds
+from registry.awards.models import AwardEntry, AwardRound
 from registry.extensions import db
 from registry.models import Honour
 from registry.services.errors import Conflict, ValidationFailed
@@ -175,3 +175,21 @@ def test_the_applications_follow_the_recorded_outcome(bureau, make_user):
     db.session.expire_all()
     assert [(a.stage, a.status) for a in (db.session.get(Application, i) for i in apps)] == [
         ("approved", "done"), ("approval", "rejected")]
+
+
+def test_a_decision_recorded_by_someone_else_first_is_refused_and_grants_nothing_twice(bureau):
+    """Two officers record the 审定 at once: both pass the readiness check, the round's compare-and-set lets one
+    through; the other is a Conflict that writes nothing (no second honour, the first 文号 kept)."""
+    found = open_round(bureau, quality_award=1)
+    winner = reviewed_entry(found, bureau, "quality_award", 900)
+    to_approval(found, bureau)
+    ready_for_both = decision.ready(found.id, bureau, kinds.AWARD)
+    notice.approve(found.id, bureau, number="临政发〔2026〕12号", decided_on=dt.date(2026, 4, 10), now=AFTER_NOTICE)
+    with pytest.raises(Conflict, match="已被他人处理"):
+        decision.finalise(ready_for_both, bureau, "临政发〔2026〕13号", dt.date(2026, 4, 11), AFTER_NOTICE, "x")
+    db.session.rollback()
+    assert db.session.get(AwardRound, found.id).decision_number == "临政发〔2026〕12号"
+    assert [h.enterprise_id for h in db.session.query(Honour)] == [winner.enterprise_id]
+    with pytest.raises(Conflict):  # asked again later: the round no longer waits for a decision
+        notice.approve(found.id, bureau, number="临政发〔2026〕14号", decided_on=dt.date(2026, 4, 12),
+                       now=AFTER_NOTICE)
