@@ -46,8 +46,9 @@ def record(round_id: int, actor: User, results: dict[int, str | None], *, number
         if not result:
             errors[f"outcome_{entry.id}"] = [f"请登记{entry.enterprise.name}的评定结果。"]
         elif result not in choices(found, entry):
+            given = f"登记为{HONOUR_TYPES.label(result)}" if result in HONOUR_TYPES else "登记这一结果"  # never echoed
             errors[f"outcome_{entry.id}"] = [f"{entry.enterprise.name}推荐申报的是{HONOUR_TYPES.label(entry.kind)}，"
-                                             f"不能登记为{HONOUR_TYPES.label(result) if result in HONOUR_TYPES else result}。"]
+                                             f"不能{given}。"]
     if errors:
         raise ValidationFailed(errors)
     decision.finalise(found, actor, number, decided_on, now, f"{found.name}评定结果（{number}）")

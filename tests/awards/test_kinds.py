@@ -193,3 +193,16 @@ def test_a_decision_recorded_by_someone_else_first_is_refused_and_grants_nothing
     with pytest.raises(Conflict):  # asked again later: the round no longer waits for a decision
         notice.approve(found.id, bureau, number="临政发〔2026〕14号", decided_on=dt.date(2026, 4, 12),
                        now=AFTER_NOTICE)
+
+
+def test_an_outcome_that_is_no_kind_is_refused_without_echoing_it(bureau):
+    found = open_round(bureau, "taizhou", quality_award=1)
+    entry = reviewed_entry(found, bureau, "quality_award", 900)
+    to_approval(found, bureau)
+    for junk in ("<b>x</b>\x07", "quality_award_organisation", "anything"):
+        with pytest.raises(ValidationFailed) as err:
+            outcome.record(found.id, bureau, {entry.id: junk}, number="台政发〔2026〕8号",
+                           decided_on=dt.date(2026, 4, 20), now=AFTER_NOTICE + dt.timedelta(days=30))
+        message = err.value.errors[f"outcome_{entry.id}"][0]
+        assert junk not in message and "不能" in message, message
+    assert db.session.query(Honour).count() == 0
