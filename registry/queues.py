@@ -20,6 +20,7 @@ TASK_KINDS: dict[str, str] = {
     "targets.export": "bulk",
     "targets.snapshot_month": "bulk",
     "targets.review": "bulk",
+    "targets.warm_figures": "bulk",
     "registry.retention": "bulk",
     "workflows.seal_history": "bulk",
     "registry.heartbeat": "canary",

@@ -24,5 +24,6 @@ BEAT_SCHEDULE: dict[str, dict] = {
     "workflows-seal-history": {"task": "workflows.seal_history", "schedule": timedelta(hours=1)},
     "workflows-sweep-certificates": {"task": "workflows.sweep_certificates", "schedule": timedelta(days=1)},
     "registry-retention": {"task": "registry.retention", "schedule": timedelta(days=1)},  # idempotent: removes once
+    "targets-warm-figures": {"task": "targets.warm_figures", "schedule": timedelta(minutes=1)},  # cache hits when nothing moved
     "targets-snapshot-month": {"task": "targets.snapshot_month", "schedule": timedelta(hours=6)},  # idempotent: stores last month-end once
 }

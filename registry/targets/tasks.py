@@ -26,3 +26,13 @@ def review(review_id: int) -> str:
     from registry.targets.reviews import run
 
     return run(review_id)
+
+
+@shared_task(name="targets.warm_figures")
+def warm_figures(day: str | None = None) -> dict:
+    """Count the dashboard's and the town assessment's figures into the cache (today unless ``day``, ISO)."""
+    from datetime import date
+
+    from registry.targets.warm import warm
+
+    return warm(date.fromisoformat(day) if day else None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 import redis
 from redis.backoff import NoBackoff
@@ -155,6 +156,29 @@ def cache_set_many(items: dict[str, dict]) -> None:
         pipe.execute()
     except redis.RedisError:
         log.warning("targets: cache unavailable, figures computed without it")
+
+
+def lease(name: str, seconds: int) -> str | None:
+    """Take the named lease for ``seconds`` unless someone holds it: its token, or None (held, or Redis down)."""
+    token = os.urandom(8).hex()
+    try:
+        taken = _client().set(_prefix() + "lease:" + name, token, nx=True, ex=seconds)
+    except redis.RedisError:
+        return None
+    return f"{name}:{token}" if taken else None
+
+
+def release(lease_token: str) -> None:
+    """Give the lease back if it is still ours (it may have expired and been taken by another)."""
+    name, token = lease_token.split(":", 1)
+    key = _prefix() + "lease:" + name
+    try:
+        _client().eval(_RELEASE, 1, key, token)
+    except redis.RedisError:
+        log.warning("targets: could not release lease %s; it expires on its own", name)
+
+
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
 def install(session_class) -> None:
