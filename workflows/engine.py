@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -178,11 +179,7 @@ def _compare_and_set_many(planned: list) -> None:
     for move in planned:
         shapes.setdefault((move.checked.action.exclusive, tuple(sorted(move.state))), []).append(move)
     for (exclusive, keys), group in shapes.items():
-        condition = [Application.id == bindparam("w_id"), Application.stage == bindparam("w_stage"),
-                     Application.status == bindparam("w_status")]
-        if exclusive:
-            condition.append(Application.version == bindparam("w_version"))
-        statement = update(Application).where(*condition).values({k: bindparam(f"v_{k}") for k in keys})
+        statement = _compare_and_set_statement(exclusive, keys)
         rows = [{"w_id": m.application.id, "w_stage": m.checked.stage.name, "w_status": m.from_status,
                  "w_version": m.checked.expected, **{f"v_{k}": m.state[k] for k in keys}} for m in group]
         if not exclusive:
@@ -331,11 +328,28 @@ def _load(application_id: int) -> tuple[Application | None, StageRun | None]:
     serialised already) so its history head stays the one read until the commit, and then its open stage run.
     Only this application's row is locked: two applications never wait for each other. (The run is read after
     the lock, not joined to it: a joined row would come from the snapshot before a concurrent commit.)"""
-    application = db.session.scalar(select(Application).where(Application.id == application_id)
-                                     .with_for_update(of=Application).execution_options(populate_existing=True))
+    application = db.session.scalar(_locked_read(), {"id": application_id})
     if application is None:
         return None, None
     return application, stageruns.current_run(application_id)
+
+
+@cache
+def _locked_read():
+    """Built once: a statement object keeps its cache key, so each action skips building and keying it."""
+    return (select(Application).where(Application.id == bindparam("id")).with_for_update(of=Application)
+            .execution_options(populate_existing=True))
+
+
+@cache
+def _compare_and_set_statement(exclusive: bool, keys: tuple[str, ...]):
+    """UPDATE applications SET <keys> WHERE id, stage, status (and version, for an exclusive action) are as read;
+    one per shape of new state, built once."""
+    condition = [Application.id == bindparam("w_id"), Application.stage == bindparam("w_stage"),
+                 Application.status == bindparam("w_status")]
+    if exclusive:
+        condition.append(Application.version == bindparam("w_version"))
+    return update(Application).where(*condition).values({k: bindparam(f"v_{k}") for k in keys})
 
 
 def _target(workflow: Workflow, stage: Stage, action: Action) -> Stage:
@@ -350,11 +364,11 @@ def _compare_and_set(application, stage, from_status, expected, action, state: d
     """The only write of (stage, status, version), with the rest of the application's new state (its history head,
     due date...): exactly one row, else someone else got there first. The ORM copy then holds the written values
     as committed, so effects read the new state and a later flush writes only what they change."""
-    condition = (Application.id == application.id, Application.stage == stage.name,
-                 Application.status == from_status)
+    keys = tuple(sorted(state))
+    row = {"w_id": application.id, "w_stage": stage.name, "w_status": from_status, **{f"v_{k}": state[k] for k in keys}}
     if action.exclusive:
-        condition += (Application.version == expected,)
-    result = db.session.connection().execute(update(Application).where(*condition).values(**state))
+        row["w_version"] = expected
+    result = db.session.connection().execute(_compare_and_set_statement(action.exclusive, keys), row)
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
 
@@ -382,8 +396,8 @@ def _body(stage: Stage, target: Stage, to_status: str, reason: str | None) -> st
 
 def _notify(application, workflow, stage, target, action, to_status, actor, transition, now):
     """The messages of one move, in two set-based statements (``notify_where``), however many people."""
-    return notify_where(recipients.any_of(_told(target, to_status), application, target.name, besides=actor),
-                        key=f"t{transition.id}", kind="transition",
+    shape, condition, params = recipients.bound(_told(target, to_status), application, target.name, besides=actor)
+    return notify_where(condition, shape=shape, params=params, key=f"t{transition.id}", kind="transition",
                         title=f"{workflow.label}:{application.title} — {action.label}",
                         body=_body(stage, target, to_status, transition.reason), now=now,
                         link=application_path(application), application_id=application.id,

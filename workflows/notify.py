@@ -89,13 +89,18 @@ def notify(users: list[User], *, key: str, kind: str, title: str, body: str, now
 
 
 def notify_where(recipients, *, key: str, kind: str, title: str, body: str, now: datetime, link: str,
-                 application_id: int | None = None, transition_id: int | None = None) -> list[tuple[int, str]]:
+                 application_id: int | None = None, transition_id: int | None = None, shape: tuple | None = None,
+                 params: dict | None = None) -> list[tuple[int, str]]:
     """``notify`` for every user meeting the SQL condition ``recipients`` (on ``User``): two statements, however
-    many they are. Returns the (outbox id, task) pairs to publish after commit."""
+    many they are. Returns the (outbox id, task) pairs to publish after commit.
+
+    ``shape``: a key naming ``recipients`` as one condition object with bound ``params`` (``workflows.recipients.
+    bound``): the statement is then built once per shape and reused, instead of once per call."""
     _check(kind, link)
-    notes = db.session.connection().execute(_notes_statement().where(recipients), {
-        "prefix": f"{key}:u", "application_id": application_id, "transition_id": transition_id, "kind": kind,
-        "title": title[:200], "body": body, "link": link, "now": now}).all()
+    statement = _notes_statement().where(recipients) if shape is None else _notes_for(shape, recipients)
+    notes = db.session.connection().execute(statement, {
+        **(params or {}), "prefix": f"{key}:u", "application_id": application_id, "transition_id": transition_id,
+        "kind": kind, "title": title[:200], "body": body, "link": link, "now": now}).all()
     if not notes:
         return []
     return _outbox_rows([row.id for row in notes], now)
@@ -179,6 +184,15 @@ class _NotesInsert:
 
 _NOTES: list[_NotesInsert] = []
 _OUTBOX: dict[tuple[bool, bool], object] = {}
+
+
+_NOTES_BY_SHAPE: dict[tuple, object] = {}
+
+
+def _notes_for(shape: tuple, recipients):
+    if shape not in _NOTES_BY_SHAPE:
+        _NOTES_BY_SHAPE[shape] = _notes_statement().where(recipients)
+    return _NOTES_BY_SHAPE[shape]
 
 
 def _notes_statement() -> _NotesInsert:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from registry import settings
 from registry.clock import aware
@@ -73,8 +74,14 @@ def reschedule_open_runs(application_ids: list[int], stage_names: list[str], now
 
 
 def current_run(application_id: int) -> StageRun | None:
-    return db.session.scalar(select(StageRun).where(StageRun.application_id == application_id,
-                                                    StageRun.ended_at.is_(None)).order_by(StageRun.id.desc()))
+    return db.session.scalar(_current_run_statement(), {"application_id": application_id})
+
+
+@cache
+def _current_run_statement():
+    """Built once (every engine action reads the open run): the statement keeps its cache key."""
+    return (select(StageRun).where(StageRun.application_id == bindparam("application_id"), StageRun.ended_at.is_(None))
+            .order_by(StageRun.id.desc()))
 
 
 def pause(run: StageRun | None, now: datetime) -> None:
