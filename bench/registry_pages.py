@@ -169,9 +169,11 @@ def profile_pages(app, paths: list[str], repeats: int = 15) -> dict[str, dict]:
     database's work included) and median app CPU ms (this thread's CPU time: what other processes on a busy
     machine do not inflate).
 
-    Signs in as the bench account through the login form; each path is requested twice to warm up, then
-    ``repeats`` times with ``before_cursor_execute`` / ``after_cursor_execute`` listeners counting and timing
-    the statements. No load clients compete here, so these figures isolate the server's own cost.
+    Signs in as the bench account through the login form; each path is requested twice to warm up, then the
+    paths are visited in rounds, ``repeats`` rounds of every path in turn (so a busy spell of the machine falls
+    on all pages alike and their ratios hold), with ``before_cursor_execute`` / ``after_cursor_execute``
+    listeners counting and timing the statements. No load clients compete here, so these figures isolate the
+    server's own cost.
     """
     from statistics import median
 
@@ -195,26 +197,27 @@ def profile_pages(app, paths: list[str], repeats: int = 15) -> dict[str, dict]:
     def after(conn, *_args):
         sql_ms.append((time.perf_counter() - conn.info.pop("bench_started")) * 1000)
 
-    out_: dict[str, dict] = {}
     for path in paths:
         for _ in range(2):
             client.get(path)
-        totals, cpus, sqls, counts, status = [], [], [], set(), 0
-        event.listen(engine, "before_cursor_execute", before)
-        event.listen(engine, "after_cursor_execute", after)
-        try:
-            for _ in range(repeats):
+    seen = {path: {"totals": [], "cpus": [], "sqls": [], "counts": set(), "status": 0} for path in paths}
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        for _ in range(repeats):
+            for path in paths:
+                got = seen[path]
                 sql_ms.clear()
                 statements[0] = 0
                 started, cpu_started = time.perf_counter(), time.thread_time()
-                status = client.get(path).status_code
-                totals.append((time.perf_counter() - started) * 1000)
-                cpus.append((time.thread_time() - cpu_started) * 1000)
-                sqls.append(sum(sql_ms))
-                counts.add(statements[0])
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
-            event.remove(engine, "after_cursor_execute", after)
-        out_[path] = {"status": status, "statements": max(counts), "stable": len(counts) == 1,
-                      "total_ms": median(totals), "sql_ms": median(sqls), "cpu_ms": median(cpus)}
-    return out_
+                got["status"] = client.get(path).status_code
+                got["totals"].append((time.perf_counter() - started) * 1000)
+                got["cpus"].append((time.thread_time() - cpu_started) * 1000)
+                got["sqls"].append(sum(sql_ms))
+                got["counts"].add(statements[0])
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return {path: {"status": got["status"], "statements": max(got["counts"]), "stable": len(got["counts"]) == 1,
+                   "total_ms": median(got["totals"]), "sql_ms": median(got["sqls"]), "cpu_ms": median(got["cpus"])}
+            for path, got in seen.items()}

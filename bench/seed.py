@@ -2,8 +2,9 @@
 
 Rows are generated per chunk of enterprises with explicit ids and inserted with ``executemany`` batches (COPY on
 PostgreSQL), so memory stays flat and no row needs a RETURNING. The schema comes from the real Alembic migrations,
-so the indexes measured are the ones production has. Enterprise 1 gets exactly 1 record and enterprise 2 exactly 200:
-the query-count check compares their pages.
+so the indexes measured are the ones production has. Enterprise 1 gets exactly 1 record, enterprise 2 exactly 200
+and enterprise 3 exactly 2,000: the query-count check compares their pages (issue 16: paged per kind, the same
+statements for all three).
 
     python -m bench.seed [--enterprises 100000] [--seed 7]
     BENCH_DB_NAME=registry_bench_1m python -m bench.seed --enterprises 1000000   # the province: ~10,000,000 records
@@ -23,7 +24,8 @@ from stdnum.cn.uscc import calc_check_digit
 
 CHUNK = 5_000
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
-ONE_RECORD_ID, MANY_RECORDS_ID = 1, 2
+ONE_RECORD_ID, MANY_RECORDS_ID, MOST_RECORDS_ID = 1, 2, 3
+FIXED_IDS = (ONE_RECORD_ID, MANY_RECORDS_ID, MOST_RECORDS_ID)
 _D2016 = date(2016, 1, 1).toordinal()
 _SPAN = date(2026, 10, 31).toordinal() - _D2016
 _CERT_TYPES = ("iso9001", "iso9001", "iso14001", "iso45001", "pinzibiao", "iso10012", "high_quality_service",
@@ -57,6 +59,9 @@ def _plan(rng: random.Random, enterprise_id: int, above: bool) -> dict[str, int]
     if enterprise_id == MANY_RECORDS_ID:
         return {"patents": 120, "trademarks": 30, "certifications": 25, "standards": 10, "honours": 10,
                 "credit_records": 3, "incident_records": 2}
+    if enterprise_id == MOST_RECORDS_ID:
+        return {"patents": 1200, "trademarks": 300, "certifications": 250, "standards": 100, "honours": 100,
+                "credit_records": 30, "incident_records": 20}
     if above:
         plan = {"patents": rng.randint(2, 22), "trademarks": rng.randint(1, 5), "certifications": rng.randint(2, 7),
                 "standards": rng.choice((0, 0, 1, 1, 2, 3)), "honours": rng.choice((0, 0, 1, 2, 3))}
@@ -90,7 +95,7 @@ class Generator:
         for eid in range(first_id, first_id + count):
             jid, jname = rng.choice(self.jurisdictions)
             iid, icode = rng.choice(self.industries)
-            above = eid == MANY_RECORDS_ID or rng.random() < 0.3
+            above = eid in (MANY_RECORDS_ID, MOST_RECORDS_ID) or rng.random() < 0.3
             established = date.fromordinal(date(1995, 1, 1).toordinal() + rng.randrange(10_500))
             trade = rng.choice(names._FIRST) + rng.choice(names._SECOND) + (rng.choice(names._SECOND)
                                                                             if rng.random() < 0.3 else "")
@@ -148,9 +153,9 @@ class Generator:
         rows["standards"].append({"id": sid, "number": number, "level": level, "title": f"{product}技术条件",
                                   "status": "published", "published_on": published, "effective_on": published,
                                   "withdrawn_on": None, **stamp})
-        drafters = [eid] if eid == MANY_RECORDS_ID else \
+        drafters = [eid] if eid in FIXED_IDS else \
             [eid] + [x for x in {self.rng.randint(3, eid + 2) for _ in range(self.rng.choice((0, 1, 2, 3)))}
-                     if x < eid and x not in (ONE_RECORD_ID, MANY_RECORDS_ID)]
+                     if x < eid and x not in FIXED_IDS]
         for n, enterprise_id in enumerate(drafters):
             rows["standard_drafters"].append({"id": self._next("standard_drafters"), "standard_id": sid,
                                               "enterprise_id": enterprise_id,

@@ -1,4 +1,4 @@
-"""The bench seeder at small scale: rows of every kind, valid identifiers, the 1- and 200-record enterprises."""
+"""The bench seeder at small scale: rows of every kind, valid identifiers, the 1-, 200- and 2,000-record enterprises."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ def test_bench_seed_small(app):
     assert counts["enterprises"] == 400
     assert all(n > 0 for n in counts.values()), counts
     assert sum(v for k, v in counts.items() if k != "enterprises") > 2_000  # about 10 records per enterprise
-    assert _records_of(1) == 1 and _records_of(2) == 200
+    assert _records_of(1) == 1 and _records_of(2) == 200 and _records_of(3) == 2_000
     for code in db.session.scalars(select(m.Enterprise.uscc)):
         assert stdnum_uscc.is_valid(code), code
     for number in db.session.scalars(select(m.Patent.number)):
