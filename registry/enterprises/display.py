@@ -63,16 +63,6 @@ def record_table(kind: RecordKind, objs: list, day: date) -> dict:
     return {"columns": columns, "rows": rows}
 
 
-def enterprise_facts(enterprise, records: dict[str, list], day: date) -> dict:
-    """Badges of the enterprise page, computed from the records already loaded (no query)."""
-    return {
-        "pinzibiao": any(c.cert_type == "pinzibiao" and c.status_on(day) == "valid"
-                         for c in records.get("certifications", [])),
-        "credit_listed": any(r.active_on(day) for r in records.get("credit-records", [])),
-        "expired_certificates": sum(1 for c in records.get("certifications", []) if c.status_on(day) == "expired"),
-    }
-
-
 def master_rows(enterprise) -> list[tuple[str, str]]:
     """(label, text) of the master record's fields, catalogue names instead of codes."""
     rows = []

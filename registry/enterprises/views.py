@@ -11,14 +11,13 @@ from werkzeug.routing import BuildError
 
 from registry import policy
 from registry.clock import today
-from registry.enterprises.display import (can_edit_kinds, enterprise_facts, history_rows, master_rows,
-                                          record_table)
+from registry.enterprises.display import can_edit_kinds, history_rows, master_rows, record_table
 from registry.enterprises.forms import SearchForm
 from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.kinds import KINDS
 from registry.services.enterprises import EnterpriseFilters, get_enterprise, page_badges, search_enterprises
 from registry.services.history import enterprise_history
-from registry.services.records import records_by_kind
+from registry.services.record_pages import page_param, record_pages
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -35,9 +34,10 @@ def list_args() -> dict[str, str]:
     return {key: value[:200] for key in FILTER_KEYS if (value := request.args.get(key, "").strip())}
 
 
-def _page_number() -> int:
+def _page_number(name: str = "page") -> int:
+    """The page a query parameter asks for, held within 1 .. MAX_PAGE (junk reads as 1)."""
     try:
-        return min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
+        return min(max(int(request.args.get(name, "1")), 1), MAX_PAGE)
     except ValueError:
         return 1
 
@@ -80,17 +80,22 @@ def index():
 @bp.route("/<int:enterprise_id>")
 @login_required
 def show(enterprise_id: int):
-    """GET /enterprises/<id>: master record, every record kind, computed statuses, change history.
+    """GET /enterprises/<id>: master record, a page of each record kind (``?patents_page=2`` ...: a pager per kind,
+    its total in the heading), computed statuses, change history.
 
-    A fixed number of queries: the enterprise, one per record kind, the history (and catalogue names).
+    A fixed number of queries whatever the records: the enterprise, the totals and badges, one per record kind, the
+    history (and catalogue names).
     """
     enterprise = get_enterprise(current_user, enterprise_id)
-    records = records_by_kind(enterprise.id)
     day = today()
+    wanted = {slug: _page_number(page_param(slug)) for slug in KINDS}
+    records = record_pages(enterprise.id, wanted, day)
+    # Each kind's pager keeps the other kinds where they are: only pages past the first are in its links.
+    at = {page_param(slug): page.page for slug, page in records.pages.items() if page.page > 1}
     return render_template(
-        "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day,
-        master=master_rows(enterprise), facts=enterprise_facts(enterprise, records, day),
-        tables={slug: record_table(kind, records[slug], day) for slug, kind in KINDS.items()},
+        "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day, records=records, at=at,
+        page_param=page_param, master=master_rows(enterprise),
+        tables={slug: record_table(kind, records.pages[slug].items, day) for slug, kind in KINDS.items()},
         history=history_rows(enterprise_history(current_user, enterprise.id, limit=HISTORY_LIMIT)),
         can_edit=policy.can(current_user, "enterprise.edit", enterprise),
         can_edit_kind=can_edit_kinds(current_user, enterprise),

@@ -67,7 +67,8 @@ class EnterpriseFilters:
     direction: str = "asc"
 
 
-def _valid_pinzibiao(day: date):
+def holds_valid_pinzibiao(day: date):
+    """SQL: the enterprise (correlated with ``Enterprise``) holds a 品字标 certificate valid on ``day``."""
     # Same rule as Certification.status_on: a recorded end counts only from its date.
     return exists().where(
         Certification.enterprise_id == Enterprise.id, Certification.cert_type == "pinzibiao",
@@ -76,7 +77,8 @@ def _valid_pinzibiao(day: date):
         or_(Certification.expires_on.is_(None), Certification.expires_on >= day))
 
 
-def _active_listing(day: date):
+def on_credit_list(day: date):
+    """SQL: the enterprise (correlated with ``Enterprise``) is on a credit list on ``day``."""
     return exists().where(
         CreditRecord.enterprise_id == Enterprise.id, CreditRecord.listed_on <= day,
         or_(CreditRecord.removed_on.is_(None), CreditRecord.removed_on > day))
@@ -122,13 +124,13 @@ def filtered_query(user: User, filters: EnterpriseFilters):
         query = query.where(Enterprise.above_scale.is_(filters.above_scale == "1"))
     day = today()
     if filters.pinzibiao == "1":
-        query = query.where(_valid_pinzibiao(day))
+        query = query.where(holds_valid_pinzibiao(day))
     elif filters.pinzibiao == "0":
-        query = query.where(~_valid_pinzibiao(day))
+        query = query.where(~holds_valid_pinzibiao(day))
     if filters.credit == "listed":
-        query = query.where(_active_listing(day))
+        query = query.where(on_credit_list(day))
     elif filters.credit == "clean":
-        query = query.where(~_active_listing(day))
+        query = query.where(~on_credit_list(day))
     return query
 
 
@@ -165,8 +167,8 @@ def page_badges(enterprise_ids: list[int], day: date | None = None) -> tuple[set
         return set(), set()
     day = day or today()
     ids = Enterprise.id.in_(enterprise_ids)
-    pinzibiao = set(db.session.scalars(select(Enterprise.id).where(ids, _valid_pinzibiao(day))))
-    listed = set(db.session.scalars(select(Enterprise.id).where(ids, _active_listing(day))))
+    pinzibiao = set(db.session.scalars(select(Enterprise.id).where(ids, holds_valid_pinzibiao(day))))
+    listed = set(db.session.scalars(select(Enterprise.id).where(ids, on_credit_list(day))))
     return pinzibiao, listed
 
 

@@ -52,7 +52,8 @@ def serialize(kind: RecordKind, obj, today=None) -> dict:
     return out
 
 
-def _query(kind: RecordKind, enterprise_id: int):
+def record_query(kind: RecordKind, enterprise_id: int):
+    """The enterprise's records of one kind, newest first (standards with their standard, joined)."""
     model = kind.model
     query = select(model).where(model.enterprise_id == enterprise_id)
     if kind is STANDARDS:
@@ -63,20 +64,20 @@ def _query(kind: RecordKind, enterprise_id: int):
 
 def records_by_kind(enterprise_id: int) -> dict[str, list]:
     """Every record of the enterprise, grouped by kind slug: one query per kind, whatever the counts."""
-    return {slug: list(db.session.scalars(_query(kind, enterprise_id)).unique()) for slug, kind in KINDS.items()}
+    return {slug: list(db.session.scalars(record_query(kind, enterprise_id)).unique()) for slug, kind in KINDS.items()}
 
 
 def list_records(user: User, enterprise_id: int, slug: str) -> list:
     """The enterprise's records of one kind. Raises NotFound outside the user's scope."""
     kind = kind_for(slug)
     policy.get_enterprise(user, enterprise_id)
-    return list(db.session.scalars(_query(kind, enterprise_id)).unique())
+    return list(db.session.scalars(record_query(kind, enterprise_id)).unique())
 
 
 def get_record(user: User, enterprise_id: int, slug: str, record_id: int):
     kind = kind_for(slug)
     policy.get_enterprise(user, enterprise_id)
-    obj = db.session.scalar(_query(kind, enterprise_id).where(kind.model.id == record_id))
+    obj = db.session.scalar(record_query(kind, enterprise_id).where(kind.model.id == record_id))
     if obj is None:
         raise NotFound(f"未找到该{kind.source_label}。")
     return obj

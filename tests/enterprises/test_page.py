@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import insert
 
 from registry.clock import today
+from registry.extensions import db
+from registry.models import Patent
 from tests.enterprises.helpers import count_queries, submit
 from tests.factories import (CertificationFactory, CreditRecordFactory, EnterpriseFactory, HonourFactory,
                              IncidentRecordFactory, PatentFactory, StandardDrafterFactory, TrademarkFactory,
-                             jurisdiction)
+                             _patent_number, jurisdiction)
 
 KIND_LABELS = ("标准", "认证证书", "荣誉", "专利", "商标", "信用记录", "质量安全事件")
 
@@ -56,10 +62,20 @@ def test_every_record_kind_is_shown_in_its_section(client, auth, make_user):
     assert 'data-label="' in body and 'class="list stack"' in body
 
 
-def test_query_count_is_the_same_for_one_record_and_a_hundred(client, auth, make_user):
+def _bulk_patents(enterprise_id: int, n: int, first_day: dt.date) -> None:
+    """``n`` patents of one enterprise in one core insert, filed one a day from ``first_day`` (newest last);
+    titles 专利0000 .. so a page's rows can be named."""
+    db.session.execute(insert(Patent), [
+        {"enterprise_id": enterprise_id, "number": _patent_number(2019, 1, 200000 + enterprise_id * 10000 + i),
+         "patent_type": "invention", "title": f"专利{i:04d}", "filed_on": first_day + dt.timedelta(days=i),
+         "status": "granted"} for i in range(n)])
+    db.session.commit()
+
+
+def test_query_count_is_the_same_for_one_record_a_hundred_and_two_thousand(client, auth, make_user):
     auth.login(make_user("bureau"))
     day = today()
-    small, big = EnterpriseFactory(), EnterpriseFactory()
+    small, big, huge = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
     CertificationFactory(enterprise=small)
     factories = (StandardDrafterFactory, CertificationFactory, HonourFactory, PatentFactory, TrademarkFactory,
                  CreditRecordFactory, IncidentRecordFactory)
@@ -69,15 +85,67 @@ def test_query_count_is_the_same_for_one_record_and_a_hundred(client, auth, make
         if factory is IncidentRecordFactory:
             extra = {"occurred_on": day - dt.timedelta(days=n)}
         factory(enterprise=big, **extra)
+        if factory is not PatentFactory:
+            factory(enterprise=huge, **extra)
+    _bulk_patents(huge.id, 2_000 - 86, dt.date(2010, 1, 1))
 
-    def measure(enterprise_id: int) -> int:
-        client.get(f"/enterprises/{enterprise_id}")
+    def measure(path: str) -> int:
+        client.get(path)
         with count_queries() as statements:
-            assert client.get(f"/enterprises/{enterprise_id}").status_code == 200
+            assert client.get(path).status_code == 200
         return len(statements)
 
-    assert measure(small.id) == measure(big.id)
-    assert measure(big.id) <= 16
+    counts = {path: measure(path) for path in (
+        f"/enterprises/{small.id}", f"/enterprises/{big.id}", f"/enterprises/{huge.id}",
+        f"/enterprises/{huge.id}?patents_page=50", f"/enterprises/{huge.id}?patents_page=3&certifications_page=2")}
+    assert len(set(counts.values())) == 1, counts
+    assert counts[f"/enterprises/{big.id}"] <= 16
+
+
+def test_each_kind_shows_one_page_its_total_and_a_pager(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    _bulk_patents(e.id, 25, dt.date(2020, 1, 1))
+    CertificationFactory(enterprise=e, number="ONLY-1")
+    body = _page(client, e.id)
+    assert "<h2>专利 <small class=\"muted\">(25)</small>" in body
+    assert '<a href="#patents">专利 <span class="count">25</span>' in body
+    shown = re.findall(r"专利(\d{4})", body)
+    assert shown == [f"{i:04d}" for i in range(24, 14, -1)]  # the 10 newest, newest first
+    assert "第 1–10 条，共 25 条" in body and "第 1 / 3 页" in body
+    assert f'href="/enterprises/{e.id}?patents_page=2#patents"' in body
+    assert "certifications_page" not in body  # one certificate: no pager for that kind
+
+    last = _page(client, f"{e.id}?patents_page=3")
+    assert re.findall(r"专利(\d{4})", last) == [f"{i:04d}" for i in range(4, -1, -1)]
+    assert "第 21–25 条，共 25 条" in last and "第 3 / 3 页" in last
+    assert f'href="/enterprises/{e.id}?patents_page=2#patents"' in last  # previous
+    assert f'href="/enterprises/{e.id}?patents_page=1#patents">« 首页' in last
+    assert "ONLY-1" in last  # the other kinds stay on their first page
+
+
+def test_a_pager_keeps_the_other_kinds_where_they_are(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    _bulk_patents(e.id, 30, dt.date(2020, 1, 1))
+    for n in range(12):
+        TrademarkFactory(enterprise=e)
+    body = _page(client, f"{e.id}?patents_page=2&trademarks_page=2")
+    assert f'href="/enterprises/{e.id}?patents_page=3&amp;trademarks_page=2#patents"' in body
+    assert f'href="/enterprises/{e.id}?patents_page=2&amp;trademarks_page=1#trademarks"' in body
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("-5", 1), ("0", 1), ("abc", 1), ("", 1), ("2.5", 1), ("１", 1), ("9" * 5000, 1),  # too long to be read as a number: junk
+    ("99999999999999999999", 3),
+    ("3", 3), ("4", 3)])
+def test_a_junk_or_out_of_range_page_of_a_kind_is_clamped(client, auth, make_user, raw, shown):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    _bulk_patents(e.id, 25, dt.date(2020, 1, 1))
+    resp = client.get(f"/enterprises/{e.id}", query_string={"patents_page": raw})
+    assert resp.status_code == 200
+    assert f"第 {shown} / 3 页" in resp.get_data(as_text=True)
 
 
 def test_history_shows_field_old_and_new_after_an_edit(client, auth, make_user):
