@@ -101,8 +101,28 @@ def count(rule: Rule, day: date, jurisdiction_id: int | None = None, industry_id
     years = (BASE_YEAR, *PLAN_YEARS)
     columns = [_count_if(rule, f, counts_on(rule, f, day))]
     columns += [_count_if(rule, f, counts_in_year(rule, f, day, y)) for y in years]
-    row = db.session.execute(select(*columns).select_from(f)).one()
+    return _count(db.session.execute(select(*columns).select_from(f)).one(), years)
+
+
+def _count(row, years: tuple[int, ...]) -> Count:
     return Count(int(row[0]), {y: (None if v is None else int(v)) for y, v in zip(years, row[1:])})
+
+
+def count_per_jurisdiction(rule: Rule, day: date) -> dict[int, Count]:
+    """``count(rule, day, j)`` for every jurisdiction ``j`` that has a fact, in one grouped query (a fact's
+    ``jurisdiction_id`` is its enterprise's, which is what the town filter selects; a multi-town item counts in each
+    town). A jurisdiction missing from the result counts nothing: ``zero(day)``."""
+    f = _facts(rule, None, None, (day,))
+    years = (BASE_YEAR, *PLAN_YEARS)
+    columns = [f.c.jurisdiction_id, _count_if(rule, f, counts_on(rule, f, day))]
+    columns += [_count_if(rule, f, counts_in_year(rule, f, day, y)) for y in years]
+    rows = db.session.execute(select(*columns).select_from(f).group_by(f.c.jurisdiction_id))
+    return {row[0]: _count(row[1:], years) for row in rows}
+
+
+def zero(day: date) -> Count:
+    """What a rule counts where it has no facts on ``day`` (years after ``day`` have no value)."""
+    return Count(0, {y: (None if y > day.year else 0) for y in (BASE_YEAR, *PLAN_YEARS)})
 
 
 def count_by_jurisdiction(rule: Rule, day: date) -> dict[int, tuple[int, int]]:

@@ -39,6 +39,27 @@ def rule_counts(names: list[str], day: date, jurisdiction_id: int | None = None,
     return {name: Count.from_json(value) for name, value in raw.items()}
 
 
+def fill_town_rule_counts(names: list[str], day: date, jurisdiction_ids: list[int]) -> list[str]:
+    """Cache what ``rule_counts(names, day, j)`` returns for every ``j`` in ``jurisdiction_ids`` (the dashboard with
+    a town filter), one grouped query per rule whose town figures are not all cached. Returns the rules counted."""
+    rules = [get_rule(n) for n in names]
+    stamps = versions.versions([versions.rule_tokens(r) for r in rules])
+    if not rules or any(v is None for v in stamps):
+        return []
+    keys = {(r.name, j): f"count:{r.name}:{day.isoformat()}:{j}:None:{v}"
+            for r, v in zip(rules, stamps) for j in jurisdiction_ids}
+    found = dict(zip(keys, versions.cache_get_many(list(keys.values()))))
+    counted = []
+    for rule in rules:
+        if all(found[(rule.name, j)] is not None for j in jurisdiction_ids):
+            continue
+        per_town = counting.count_per_jurisdiction(rule, day)
+        versions.cache_set_many({keys[(rule.name, j)]: per_town.get(j, counting.zero(day)).as_json()
+                                 for j in jurisdiction_ids})
+        counted.append(rule.name)
+    return counted
+
+
 def town_counts(names: list[str], day: date) -> dict[str, dict[int, tuple[int, int]]]:
     """Per rule name: jurisdiction id -> (value on ``day``, value a year earlier) (cached)."""
     raw = _cached("towns", names, day, "-",

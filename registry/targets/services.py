@@ -186,11 +186,15 @@ def official_comparison(indicator: Indicator, as_of: date) -> dict | None:
             "itemised": bool(value.items)}
 
 
+def rule_names(indicators: list[Indicator]) -> list[str]:
+    """The counting rules the figures of ``indicators`` read: their own and the parts shown beside them."""
+    names = {i.rule for i in indicators if i.rule and i.rule in all_rules()}
+    return sorted(names | {part for name in names for part in get_rule(name).parts})
+
+
 def indicator_rows(indicators: list[Indicator], filters: Filters) -> list[dict]:
     """The dashboard figures of ``indicators`` (no permission check: callers check)."""
-    names = {i.rule for i in indicators if i.rule and i.rule in all_rules()}
-    names |= {part for name in names for part in get_rule(name).parts}
-    counts = figures.rule_counts(sorted(names), filters.as_of, filters.jurisdiction_id, filters.industry_id)
+    counts = figures.rule_counts(rule_names(indicators), filters.as_of, filters.jurisdiction_id, filters.industry_id)
     scoped = filters.jurisdiction is not None or filters.industry is not None
     rows = []
     for indicator in indicators:

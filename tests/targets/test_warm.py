@@ -9,7 +9,10 @@ import time
 
 import pytest
 
+from sqlalchemy import select
+
 from registry.extensions import db
+from registry.models import Jurisdiction
 from registry.targets import counting, versions
 from registry.targets.rules import all_rules, get_rule
 from registry.targets.warm import warm
@@ -51,6 +54,30 @@ def test_after_a_warm_the_dashboard_and_the_town_assessment_count_nothing(client
     assert ran == []  # every figure both pages show came from the cache the warm filled
     # ... and they are the figures: the one 钱江杯 project shows on the dashboard.
     assert counting.count(get_rule("qianjiang_cup"), DAY).total == 1
+
+
+def test_a_town_filter_on_the_dashboard_is_warm_too(client, auth, make_user, indicators, ran):
+    _registry()
+    warm(DAY)
+    ran.clear()
+    auth.login(make_user("bureau"))
+    for town in db.session.scalars(select(Jurisdiction)):
+        assert client.get(f"/targets/?as_of={DAY.isoformat()}&jurisdiction={town.code}").status_code == 200
+    assert ran == []
+    ran.clear()
+    assert "seconds" in warm(DAY) and ran == []  # and a second warm finds them all
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 12, 31), DAY, dt.date(2025, 12, 31)])
+def test_counts_per_town_in_one_query_are_the_town_filter_s(generated_registry, day):
+    """One grouped query per rule gives, for each town, exactly what the dashboard's town filter counts (a standard
+    drafted in two towns counts in both), and a town without facts counts zero."""
+    towns = list(db.session.scalars(select(Jurisdiction.id)))
+    for name, rule in all_rules().items():
+        per_town = counting.count_per_jurisdiction(rule, day)
+        assert set(per_town) <= set(towns)
+        for town in towns:
+            assert per_town.get(town, counting.zero(day)) == counting.count(rule, day, town), (name, town)
 
 
 def test_a_quiet_minute_counts_nothing_and_a_change_recounts_only_its_rules(indicators, ran):
