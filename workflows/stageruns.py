@@ -21,8 +21,9 @@ def time_limit(stage: Stage) -> int | None:
     return stage.time_limit_days
 
 
-def open_run(application_id: int, workflow: Workflow, stage: Stage, now: datetime) -> StageRun:
-    """Start a run of ``stage`` with its due and reminder times (caller commits)."""
+def open_run(application_id: int, workflow: Workflow, stage: Stage, now: datetime, *, add: bool = True) -> StageRun:
+    """Start a run of ``stage`` with its due and reminder times (caller commits). ``add``: add it to the session
+    (else the caller inserts it)."""
     run = StageRun(application_id=application_id, stage=stage.name, started_at=now)
     if not stage.final:
         remind_days = int(settings.get(workflow.reminder_days_setting))
@@ -33,7 +34,8 @@ def open_run(application_id: int, workflow: Workflow, stage: Stage, now: datetim
         elif days is not None:
             run.due_at, run.remind_at = calendar.deadline(now, days, calendar_days=stage.calendar_days,
                                                           remind_days=remind_days)
-    db.session.add(run)
+    if add:
+        db.session.add(run)
     return run
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from registry.database import begin_write
 from registry.extensions import db
@@ -51,7 +52,7 @@ def user_for_token(token: str) -> User | None:
     """The active user a live bearer token belongs to, or None."""
     if not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False)))
+    row = db.session.scalar(_token_with_user(), {"digest": _digest(token)})
     if row is None or not is_live(row) or not row.user.is_active:
         return None
     now = utcnow()
@@ -63,6 +64,13 @@ def user_for_token(token: str) -> User | None:
         db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
         db.session.commit()
     return row.user
+
+
+@cache
+def _token_with_user():
+    """The unrevoked token of a digest, its account joined (``ApiToken.user``), built once: every API request
+    runs it, and a statement object keeps its cache key."""
+    return select(ApiToken).where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked.is_(False))
 
 
 def revoke_all(user_id: int) -> int:
