@@ -29,7 +29,8 @@ declare -A TESTS=(
     tests/admin/test_outbox_page.py::test_retry_changes_only_set_aside_rows
     tests/admin/test_outbox_page.py::test_concurrent_retries_and_discards_change_a_row_once"
   [workflows/delivery.py]="tests/workflows/test_sms.py tests/workflows/test_mail_sink.py"
-  [workflows/engine.py]="tests/workflows/test_engine.py tests/workflows/test_concurrency.py"
+  [workflows/engine.py]="tests/workflows/test_engine.py tests/workflows/test_concurrency.py
+    tests/workflows/test_action_statements.py"
   [registry/settings.py]="tests/admin/test_settings.py"
   [registry/policy/__init__.py]="tests/registry/test_policy.py"
   [registry/policy/roles.py]="tests/registry/test_policy.py"
