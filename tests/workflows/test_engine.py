@@ -238,3 +238,58 @@ def test_a_reason_is_trimmed_cut_to_2000_characters_and_none_when_blank(cast, dr
     rows = db.session.scalars(select(Transition).where(Transition.application_id == application.id)
                               .order_by(*Transition.in_order())).all()
     assert [row.reason for row in rows[-3:]] == [None, "缺" * 2000, None]  # submit, return, resubmit
+
+
+def test_an_action_stores_only_its_stored_fields_over_the_data_and_its_history_row_keeps_every_value(
+        cast, draft, workflow_definitions):
+    """(mutation run) ``application.data`` keeps what it held and gains the action's stored fields only; the history
+    row's payload holds every value, including what an effect added (who recorded a step)."""
+    from workflows.spec import DRAFT, Field
+
+    def records_who(application, actor, values, now):
+        values["noted_by"] = actor.id
+
+    note = act("note", "记录", {"applicant"}, from_statuses={DRAFT}, effects=(records_who,),
+               fields=(Field("kept", "存入申请"), Field("said", "只记入历史", store=False)))
+    v1 = definitions.get("pinzibiao", 1)
+    first = v1.stages[0]
+    workflow_definitions.add(replace(v1, version=4, stages=(replace(first, actions=first.actions + (note,)),)
+                                     + v1.stages[1:]))
+    application = draft()
+    before, version = dict(application.data), application.version
+    outcome = engine.apply(application.id, "note", cast.applicant, payload={"kept": "甲", "said": "乙"})
+    db.session.expire_all()
+    row = db.session.get(Application, application.id)
+    assert row.data == {**before, "kept": "甲"} and "product" in before
+    assert (row.stage, row.version) == ("apply", version + 1)
+    assert db.session.get(Transition, outcome.transition_id).payload == {
+        "kept": "甲", "said": "乙", "noted_by": cast.applicant.id}
+
+
+def test_a_rejection_closes_the_stage_run_though_the_application_stays_in_its_stage(cast, draft):
+    application = draft()
+    engine.apply(application.id, "submit", cast.applicant)
+    open_runs = select(StageRun).where(StageRun.application_id == application.id, StageRun.ended_at.is_(None))
+    assert len(db.session.scalars(open_runs).all()) == 1
+    outcome = engine.apply(application.id, "reject", cast.town, reason="不符合条件")
+    assert (outcome.stage, outcome.status) == ("town_recommendation", "rejected")
+    db.session.expire_all()
+    assert db.session.scalars(open_runs).all() == []  # no clock runs on a closed application
+
+
+def test_what_the_effects_change_is_the_actors_doing_named_by_the_workflow_and_action(cast, draft):
+    """(mutation run) The change history of the certificate an effect records names the actor and the step."""
+    from registry.models.history import ChangeLog
+    from tests.workflows.conftest import place
+
+    application = draft()
+    place(application.id, "cert_decision", "in_progress")
+    engine.apply(application.id, "issue_certificate", cast.bureau,
+                 payload={"cert_number": "ZJM-2026-009", "issuer": "x", "issued_on": "2026-03-01"})
+    cert = db.session.scalar(select(Certification).where(Certification.number == "ZJM-2026-009"))
+    logged = db.session.scalars(select(ChangeLog).where(ChangeLog.entity == "certifications",
+                                                        ChangeLog.entity_id == cert.id)).all()
+    workflow = definitions.get("pinzibiao", 1)
+    action = workflow.stage("cert_decision").action("issue_certificate")
+    assert logged and {(row.actor_id, row.note) for row in logged} == {
+        (cast.bureau.id, f"{workflow.label}:{action.label}")}
