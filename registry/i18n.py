@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any, Callable
 
 from flask import current_app, has_app_context, request, session
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel.speaklater import LazyString
 
 
@@ -47,3 +48,18 @@ def in_source_language(func):
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             return func(*args, **kwargs)
     return wrapper
+
+
+_per_locale: dict[tuple[str, Any], Any] = {}
+
+
+def per_locale(key, build: Callable[[], Any]) -> Any:
+    """``build()`` once per process and locale, under ``key``: for labels translated from the catalogues, which do
+    not change while the process runs (Babel's gettext costs some microseconds a call, and a page of records
+    translates the same column labels for every table it shows)."""
+    full = (str(get_locale()), key)
+    try:
+        return _per_locale[full]
+    except KeyError:
+        value = _per_locale[full] = build()
+        return value

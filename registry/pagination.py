@@ -5,9 +5,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from registry.extensions import db
+
+# The bound parameters of a statement ``paged`` built once: its page's size and offset.
+LIMIT, OFFSET = "page_limit", "page_offset"
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -60,3 +63,16 @@ def of_list(items: Sequence[Any], page: int, per_page: int, *, keep_page: bool =
     page = max(1, page) if keep_page else clamp(page, len(items), per_page)
     start = (page - 1) * per_page
     return Page(items=list(items[start:start + per_page]), total=len(items), page=page, per_page=per_page)
+
+
+def paged(stmt: Select) -> Select:
+    """``stmt`` with the page's limit and offset as bound parameters, for a statement built once and kept (building a
+    statement and computing its cache key is most of a small query's CPU); ``of_paged`` runs it for any page."""
+    return stmt.limit(bindparam(LIMIT)).offset(bindparam(OFFSET))
+
+
+def of_paged(stmt: Select, page: int, per_page: int, *, total: int, params: dict, unique: bool = False) -> Page:
+    """One page of a ``paged`` statement's ORM rows, ``params`` bound, the page clamped to 1 .. the last one."""
+    page = clamp(page, total, per_page)
+    result = db.session.scalars(stmt, {**params, LIMIT: per_page, OFFSET: (page - 1) * per_page})
+    return Page(items=list(result.unique() if unique else result), total=total, page=page, per_page=per_page)

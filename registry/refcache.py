@@ -1,6 +1,7 @@
 """A per-process cache of the reference rows every workflow action reads and administrators rarely change: the
 settings (time limits, reminder days) and the bureau's holiday overrides. Without it each action read both tables
-(2 of its 16 SQL statements, issue 16).
+(2 of its 16 SQL statements, issue 16). The registry list's filters read the town and industry catalogues through it
+too (2 of the list's 9 statements), and the account forms the certification bodies.
 
 How long a change takes to apply:
 - in this process: at once. A flush or ORM bulk statement that writes a watched table (``WATCHED``) empties the
@@ -16,7 +17,7 @@ from typing import Any, Callable
 
 from sqlalchemy import event
 
-WATCHED = frozenset({"settings", "holiday_overrides"})
+WATCHED = frozenset({"settings", "holiday_overrides", "jurisdictions", "industries", "certification_bodies"})
 _WRITTEN = "refcache_written"  # session.info: this transaction wrote a watched table
 _values: dict[str, tuple[float, Any]] = {}
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from registry import refcache
 from registry.extensions import db
+from registry.forms.widgets import PlainSelect
 from registry.forms.specs import (EMPTY_CHOICE, SpecForm, form_class_for, options, raw_input,  # noqa: F401
                                   service_error, show_errors)
 from registry.models import Industry, Jurisdiction
@@ -22,8 +24,15 @@ ALL_CHOICE = SelectChoice("", _l("全部"))
 
 
 def catalogue_choices(model, keep: str | None = None) -> list[SelectChoice]:
-    """The active catalogue entries (code, name), plus ``keep`` (a current value since retired)."""
-    rows = db.session.execute(select(model.code, model.name, model.active).order_by(model.sort_order, model.code))
+    """The active catalogue entries (code, name), plus ``keep`` (a current value since retired).
+
+    The rows come through the reference cache (``registry.refcache``: the list's filters read both catalogues on
+    every page view, and administrators rarely change them)."""
+    def load():
+        return db.session.execute(select(model.code, model.name, model.active)
+                                  .order_by(model.sort_order, model.code)).all()
+
+    rows = refcache.cached(f"catalogue:{model.__tablename__}", load)
     return [SelectChoice(code, name) for code, name, active in rows if active or code == keep]
 
 
@@ -31,13 +40,14 @@ def catalogue_choices(model, keep: str | None = None) -> list[SelectChoice]:
 
 class SearchForm(Form):
     q = StringField(_l("企业名称或信用代码"), render_kw={"placeholder": _l("名称中的字词，或信用代码（可只输前几位）")})
-    jurisdiction = SelectField(_l("所属镇街"), choices=[])
-    industry = SelectField(_l("所属产业"), choices=[])
-    above_scale = SelectField(_l("规上企业"), choices=options([("", _l("全部")), ("1", _l("规上")), ("0", _l("规下"))]))
+    jurisdiction = SelectField(_l("所属镇街"), choices=[], widget=PlainSelect())
+    industry = SelectField(_l("所属产业"), choices=[], widget=PlainSelect())
+    above_scale = SelectField(_l("规上企业"), choices=options([("", _l("全部")), ("1", _l("规上")), ("0", _l("规下"))]),
+                              widget=PlainSelect())
     pinzibiao = SelectField(_l("品字标"), choices=options([
-        ("", _l("全部")), ("1", _l("持有有效证书")), ("0", _l("未持有"))]))
+        ("", _l("全部")), ("1", _l("持有有效证书")), ("0", _l("未持有"))]), widget=PlainSelect())
     credit = SelectField(_l("信用状况"), choices=options([
-        ("", _l("全部")), ("listed", _l("在失信/异常名单")), ("clean", _l("未列入名单"))]))
+        ("", _l("全部")), ("listed", _l("在失信/异常名单")), ("clean", _l("未列入名单"))]), widget=PlainSelect())
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)

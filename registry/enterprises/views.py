@@ -13,6 +13,7 @@ from registry import policy
 from registry.clock import today
 from registry.enterprises.display import can_edit_kinds, history_rows, master_rows, record_table
 from registry.enterprises.forms import SearchForm
+from registry.i18n import per_locale
 from registry.models.accounts import ROLE_ENTERPRISE
 from registry.records.kinds import KINDS
 from registry.services.enterprises import EnterpriseFilters, get_enterprise, page_badges, search_enterprises
@@ -94,6 +95,7 @@ def show(enterprise_id: int):
     at = {page_param(slug): page.page for slug, page in records.pages.items() if page.page > 1}
     return render_template(
         "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day, records=records, at=at,
+        kind_labels=per_locale("kind-labels", lambda: {slug: str(kind.label) for slug, kind in KINDS.items()}),
         page_param=page_param, master=master_rows(enterprise),
         tables={slug: record_table(kind, records.pages[slug].items, day) for slug, kind in KINDS.items()},
         history=history_rows(enterprise_history(current_user, enterprise.id, limit=HISTORY_LIMIT)),

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import Date, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry import pagination, policy
@@ -160,16 +161,23 @@ def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, pe
     return pagination.Page(items=list(rows.unique()), total=total, page=page, per_page=per_page, capped=capped)
 
 
+@cache
+def _badge_statements():
+    """Of enterprises ``:ids``, those holding a valid 品字标 certificate and those on a credit list on ``:day``;
+    built once per process (building them was a tenth of a list page's CPU)."""
+    ids, day = Enterprise.id.in_(bindparam("ids", expanding=True)), bindparam("day", type_=Date)
+    return (select(Enterprise.id).where(ids, holds_valid_pinzibiao(day)),
+            select(Enterprise.id).where(ids, on_credit_list(day)))
+
+
 def page_badges(enterprise_ids: list[int], day: date | None = None) -> tuple[set[int], set[int]]:
     """Of these enterprises, those holding a valid 品字标 certificate and those on a credit list on ``day``:
     one query each, so a list page costs the same whatever its rows hold."""
     if not enterprise_ids:
         return set(), set()
-    day = day or today()
-    ids = Enterprise.id.in_(enterprise_ids)
-    pinzibiao = set(db.session.scalars(select(Enterprise.id).where(ids, holds_valid_pinzibiao(day))))
-    listed = set(db.session.scalars(select(Enterprise.id).where(ids, on_credit_list(day))))
-    return pinzibiao, listed
+    params = {"ids": list(enterprise_ids), "day": day or today()}
+    pinzibiao, listed = _badge_statements()
+    return set(db.session.scalars(pinzibiao, params)), set(db.session.scalars(listed, params))
 
 
 def serialize(enterprise: Enterprise) -> dict:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, bindparam, func, or_, select
 
 from registry import pagination
 from registry.models import Certification, Enterprise
@@ -43,23 +44,30 @@ def _expired_certificates(day: date):
             .scalar_subquery())
 
 
-def _totals(enterprise_id: int, day: date) -> dict:
-    """Records per kind slug and the badges, in one statement."""
+@cache
+def _totals_statement():
+    """Records per kind slug and the badges of enterprise ``:enterprise_id`` on ``:day``: one statement, built once
+    per process."""
+    day = bindparam("day", type_=Date)
     counts = [select(func.count()).select_from(kind.model).where(kind.model.enterprise_id == Enterprise.id)
               .scalar_subquery().label(slug) for slug, kind in KINDS.items()]
-    row = db.session.execute(select(
-        *counts, holds_valid_pinzibiao(day).label("pinzibiao"), on_credit_list(day).label("credit_listed"),
-        _expired_certificates(day).label("expired")).where(Enterprise.id == enterprise_id)).one()
-    return row._asdict()
+    return select(*counts, holds_valid_pinzibiao(day).label("pinzibiao"), on_credit_list(day).label("credit_listed"),
+                  _expired_certificates(day).label("expired")).where(Enterprise.id == bindparam("enterprise_id"))
+
+
+@cache
+def _page_statement(slug: str):
+    """A page of enterprise ``:enterprise_id``'s records of one kind, built once per process."""
+    return pagination.paged(record_query(KINDS[slug], bindparam("enterprise_id")))
 
 
 def record_pages(enterprise_id: int, wanted: dict[str, int], day: date, per_page: int = PER_PAGE) -> RecordPages:
     """Page ``wanted[slug]`` (default 1, held within 1 .. the last page) of each kind of the enterprise's records.
 
     The caller has checked that the user may see the enterprise."""
-    totals = _totals(enterprise_id, day)
-    pages = {slug: pagination.of_query(record_query(kind, enterprise_id), wanted.get(slug, 1), per_page,
-                                       total=totals[slug], unique=kind is STANDARDS)
+    totals = db.session.execute(_totals_statement(), {"enterprise_id": enterprise_id, "day": day}).one()._asdict()
+    pages = {slug: pagination.of_paged(_page_statement(slug), wanted.get(slug, 1), per_page, total=totals[slug],
+                                       params={"enterprise_id": enterprise_id}, unique=kind is STANDARDS)
              for slug, kind in KINDS.items()}
     return RecordPages(pages=pages, pinzibiao=bool(totals["pinzibiao"]), credit_listed=bool(totals["credit_listed"]),
                        expired_certificates=totals["expired"] or 0)

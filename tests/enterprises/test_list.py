@@ -202,3 +202,26 @@ def test_a_page_past_the_end_offers_the_first_page(client, bureau):
     EnterpriseFactory()
     body = client.get("/enterprises?page=9&above_scale=1").get_data(as_text=True)
     assert "该页没有记录" in body and 'href="/enterprises?above_scale=1"' in body
+
+
+def test_the_filters_read_the_catalogues_once_and_see_a_rename_at_once(client, bureau, app, monkeypatch):
+    """The town and industry choices come through the reference cache (registry.refcache): a warm list reads
+    neither catalogue, and renaming a town in this process shows on the next view."""
+    from registry import refcache
+    from registry.extensions import db
+
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 3600)
+    refcache.clear()
+    EnterpriseFactory()
+    client.get("/enterprises")
+    with count_queries() as statements:
+        body = client.get("/enterprises").get_data(as_text=True)
+    assert not any("FROM jurisdictions" in s or "FROM industries" in s for s in statements), statements
+    assert '<option value="331082001">古城街道</option>' in body
+    town = jurisdiction("331082001")
+    town.name = "古城街道（新）"
+    db.session.commit()
+    assert '<option value="331082001">古城街道（新）</option>' in client.get("/enterprises").get_data(as_text=True)
+    selected = client.get("/enterprises?jurisdiction=331082001&above_scale=1").get_data(as_text=True)
+    assert '<option selected value="331082001">古城街道（新）</option>' in selected
+    assert '<option selected value="1">规上</option>' in selected

@@ -223,3 +223,14 @@ def test_history_shows_choice_labels_for_a_record_change(client, auth, make_user
     history = _page(client, cert.enterprise_id).split('id="history"')[1]
     assert "修改 · 认证证书" in history and "登记状态" in history
     assert 'class="old">有效</td>' in history and 'class="new">暂停</td>' in history
+
+
+def test_record_cells_are_escaped(client, auth, make_user):
+    """The cells are written in Python (registry.enterprises.display), not by Jinja's autoescape: markup a user
+    typed stays text."""
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    PatentFactory(enterprise=e, title='<img src=x onerror="alert(1)">&amp;')
+    body = _page(client, e.id)
+    assert '<img src=x' not in body
+    assert '<td data-label="专利名称">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;amp;</td>' in body
