@@ -333,14 +333,16 @@ def http(app, database_url, redis_url, tmp, ids, town_id):
         token = tokens.issue_token(db.session.get(User, town_id), "bench", 30)
         db.session.remove()
     workers = os.cpu_count() or 2
+    threads = app.config["WEB_THREADS"]
     port = 5117
     env = {**os.environ, "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://"),
            "REDIS_URL": redis_url, "INSTANCE_DIR": tmp, "REGISTRY_ENV": "development", "CELERY_QUEUE": "wf-bench",
            "RATELIMIT_ENABLED": "0"}
     log = open(os.path.join(tmp, "gunicorn.log"), "w")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "registry.wsgi:app"], cwd=ROOT, env=env, stdout=log,
-                              stderr=log, start_new_session=True)
+    # The production settings (deploy/gunicorn.conf.py: gthread workers, WEB_THREADS threads each), one worker per CPU.
+    env.update(WEB_BIND=f"127.0.0.1:{port}", WEB_WORKERS=str(workers))
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"], cwd=ROOT, env=env,
+                              stdout=log, stderr=log, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
     try:
@@ -399,7 +401,7 @@ def http(app, database_url, redis_url, tmp, ids, town_id):
         run("read", 1.0)  # warm-up
         actions = run("action", HTTP_SECONDS)
         reads = run("read", HTTP_SECONDS)
-        print(f"HTTP API, {CLIENTS} clients, gunicorn {workers} workers ({load()}):")
+        print(f"HTTP API, {CLIENTS} clients, gunicorn {workers} gthread workers x {threads} threads ({load()}):")
         for label, (rate, p50, p95, errors) in (("POST .../actions (recommend)", actions),
                                                 ("baseline GET /api/v1/applications/N", reads)):
             print(f"   {label:<38} {rate:7.1f}/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {len(errors)} "

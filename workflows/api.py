@@ -37,8 +37,22 @@ def show(application_id: int):
 
 @bp.post("/applications/<int:application_id>/actions")
 def act(application_id: int):
-    applications.get(api_user(), application_id)  # a missing or foreign application is a 404 before the body
-    body = json_body()
+    body = request.get_json(silent=True)
+    errors = _action_errors(body) if isinstance(body, dict) else {"body": []}
+    if errors:
+        # A missing or foreign application is a 404 whatever the body (ids cannot be probed); with a good body the
+        # engine's own check answers that, so the application is not read here first.
+        applications.get(api_user(), application_id)
+        json_body()  # 413 / 422 for a body that is no JSON object
+        raise ValidationFailed(errors)
+    outcome = applications.act(api_user(), application_id, body["action"], reason=body.get("reason"),
+                               version=body["version"], payload=body.get("payload", {}))
+    # The engine's commit keeps the application as written (``outcome.application``) and the caller loaded: the
+    # visibility check reads nothing, the answer reads only the history.
+    return jsonify(serialize.detail(applications.get(api_user(), outcome.application_id), api_user()))
+
+
+def _action_errors(body: dict) -> dict:
     action, version, reason = body.get("action"), body.get("version"), body.get("reason")
     errors = {}
     if not isinstance(action, str) or not action:
@@ -47,13 +61,9 @@ def act(application_id: int):
         errors["version"] = ["请提供当前版本号（version，整数）。"]
     if reason is not None and not isinstance(reason, str):
         errors["reason"] = ["reason 必须是字符串。"]
-    payload = body.get("payload", {})
-    if not isinstance(payload, dict):
+    if not isinstance(body.get("payload", {}), dict):
         errors["payload"] = ["payload 必须是对象。"]
-    if errors:
-        raise ValidationFailed(errors)
-    applications.act(api_user(), application_id, action, reason=reason, version=version, payload=payload)
-    return jsonify(serialize.detail(applications.get(api_user(), application_id), api_user()))
+    return errors
 
 
 @bp.get("/inbox")

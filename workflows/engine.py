@@ -7,7 +7,7 @@ and only then publishes the outbox jobs. Pages, the API, the CLI and beat jobs a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
@@ -39,6 +39,9 @@ class Outcome:
     stage: str
     status: str
     version: int
+    # The application as written (``apply``): its commit keeps it loaded, and holding it here keeps it in the
+    # session (whose identity map holds objects weakly), so the answer that follows reads it without SQL.
+    application: Application | None = field(default=None, compare=False, repr=False)
 
 
 def stage_enabled(stage: Stage) -> bool:
@@ -95,8 +98,9 @@ def apply(application_id: int, action_name: str, actor: User | None, *, reason: 
     with writer_turn():
         begin_write(keep_loaded=True)  # the actor stays loaded; the application is read again under lock
         try:
-            outcome, jobs = _apply(application_id, action_name, actor, reason, version, dict(payload or {}), now)
-            db.session.commit()
+            outcome, jobs, application = _apply(application_id, action_name, actor, reason, version,
+                                                dict(payload or {}), now)
+            _commit_keeping(actor, application, application.__dict__.get("enterprise"))
         except Exception:
             db.session.rollback()
             raise
@@ -234,7 +238,26 @@ def _apply(application_id, action_name, actor, reason, version, payload, now):
         _insert_statement(Transition), _column_values(transition)).scalar_one())
     jobs = _notify(application, checked.workflow, checked.stage, target, checked.action, to_status, actor,
                    transition, now) if checked.action.notify else []
-    return Outcome(application.id, transition.id, target.name, to_status, application.version), jobs
+    return Outcome(application.id, transition.id, target.name, to_status, application.version, application), jobs, \
+        application
+
+
+def _commit_keeping(*kept) -> None:
+    """Commit, expiring what the session holds as a commit does, except ``kept``: the actor, and the application
+    as just written (read under its lock, its new state set by the compare-and-set, what the effects changed
+    flushed by this commit), with its enterprise. The page or API answer that follows reads them without
+    reading them again."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    keep = {id(obj) for obj in kept if obj is not None}
+    for obj in list(session.identity_map.values()):
+        if id(obj) not in keep:
+            session.expire(obj)
 
 
 def _check(application, action_name, actor, reason, version, payload) -> _Checked:

@@ -75,6 +75,24 @@ def test_an_action_costs_the_same_statements_for_one_recipient_or_thirty(cached,
     assert channels == 2 * 30  # e-mail and webhook of each of the 30
 
 
+def test_an_action_through_the_api_reads_nothing_twice(cached, client, api, cast, draft):
+    # the token (its account joined), the engine's statements, the history for the answer: the application is not
+    # read before the engine's locked read, nor again after its commit, and neither is the caller
+    first, second = _submitted(cast, draft), _submitted(cast, draft)
+    town = api(cast.town)
+    assert client.get(f"/api/v1/applications/{first}", headers=town).status_code == 200  # the token's use stamped
+    db.session.remove()
+    with Statements() as counted:
+        answer = client.post(f"/api/v1/applications/{second}/actions", json={"action": "recommend", "version": 2},
+                             headers=town)
+    assert answer.status_code == 200, answer.get_json()
+    shown = answer.get_json()
+    assert (shown["stage"], shown["version"]) == ("pool_review", 3)
+    assert [h["action"] for h in shown["history"]][-1] == "recommend"
+    assert shown["allowed_actions"] == []  # the town has nothing left to do at the bureau's stage
+    assert len(counted.seen) == 1 + MOVE + 1, "\n".join(counted.seen)
+
+
 def test_settings_and_holidays_are_read_once_then_served_from_the_cache(cached, cast, draft):
     from registry import refcache
 

@@ -29,6 +29,10 @@ def test_api_round_trip(client, api, cast):
     assert client.post(url, json={"action": "recommend", "version": 2}, headers=api(cast.bureau)).status_code == 403
     assert client.post(url, json={"action": "recommend", "version": 2},
                        headers=api(cast.other_town)).status_code == 404
+    assert client.post(url, json={"action": "recommend"}, headers=api(cast.other_town)).status_code == 404
+    assert client.post(url, data="nonsense", headers=api(cast.other_town)).status_code == 404
+    assert client.post("/api/v1/applications/999999/actions", json={"action": "recommend", "version": 2},
+                       headers=town).status_code == 404
     assert client.post(url, json={"action": "reject", "version": 2}, headers=town).status_code == 422
     assert client.post(url, json={"action": "recommend"}, headers=town).status_code == 422
     assert client.post(url, data="nonsense", headers=town).status_code == 422
