@@ -58,13 +58,14 @@ def register_extensions(app: Flask) -> None:
     from registry.celery_app import celery_init_app
     from registry.database import configure_database
     from registry.extensions import babel, csrf, db, limiter, migrate
-    from registry.i18n import select_locale
+    from registry.i18n import install_template_gettext, select_locale
 
     configure_database(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     configure_login(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     celery_init_app(app)
 

@@ -5,6 +5,8 @@ routes to this blueprint. Views parse the request, call services and render; the
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -93,10 +95,17 @@ def show(enterprise_id: int):
     records = record_pages(enterprise.id, wanted, day)
     # Each kind's pager keeps the other kinds where they are: only pages past the first are in its links.
     at = {page_param(slug): page.page for slug, page in records.pages.items() if page.page > 1}
+    here = url_for(".show", enterprise_id=enterprise.id)
+
+    def pager_link(slug: str):
+        """The link to page n of one kind, the other kinds kept where they are (url_for once, not per link)."""
+        param = page_param(slug)
+        return lambda n: f"{here}?{urlencode(dict(at, **{param: n}))}#{slug}"
+
     return render_template(
         "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day, records=records, at=at,
         kind_labels=per_locale("kind-labels", lambda: {slug: str(kind.label) for slug, kind in KINDS.items()}),
-        page_param=page_param, master=master_rows(enterprise),
+        page_param=page_param, pager_link=pager_link, master=master_rows(enterprise),
         tables={slug: record_table(kind, records.pages[slug].items, day) for slug, kind in KINDS.items()},
         history=history_rows(enterprise_history(current_user, enterprise.id, limit=HISTORY_LIMIT)),
         can_edit=policy.can(current_user, "enterprise.edit", enterprise),
