@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from registry import pagination, policy
+from registry import pagination, policy, refcache
 from registry.clock import today
 from registry.database import begin_write
 from registry.extensions import db
@@ -95,8 +95,11 @@ def _uscc_starts_with(prefix: str):
 
 
 def _is_entry(column, model, code: str):
-    """``column`` is the id of the catalogue entry ``code`` (false when no entry has that code)."""
-    entry_id = db.session.scalar(select(model.id).where(model.code == code))
+    """``column`` is the id of the catalogue entry ``code`` (false when no entry has that code). The catalogue's
+    codes come through the reference cache (``registry.refcache``), as the list's filter choices do."""
+    ids = refcache.cached(f"catalogue-ids:{model.__tablename__}",
+                          lambda: dict(db.session.execute(select(model.code, model.id)).all()))
+    entry_id = ids.get(code)
     return false() if entry_id is None else column == entry_id
 
 

@@ -225,3 +225,26 @@ def test_the_filters_read_the_catalogues_once_and_see_a_rename_at_once(client, b
     selected = client.get("/enterprises?jurisdiction=331082001&above_scale=1").get_data(as_text=True)
     assert '<option selected value="331082001">古城街道（新）</option>' in selected
     assert '<option selected value="1">规上</option>' in selected
+
+
+def test_a_filter_code_is_looked_up_in_the_cached_catalogue(client, bureau, app, monkeypatch):
+    """With the reference cache on, a town or industry filter reads no catalogue, and a code that names nothing (or
+    a town added in this process) is still answered rightly."""
+    from registry import refcache
+    from registry.extensions import db
+    from registry.models import Jurisdiction
+
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 3600)
+    refcache.clear()
+    here = EnterpriseFactory(jurisdiction=jurisdiction("331082001"), industry=industry("auto_machinery"))
+    EnterpriseFactory(jurisdiction=jurisdiction("331082002"))
+    client.get("/enterprises?jurisdiction=331082001&industry=auto_machinery")
+    with count_queries() as statements:
+        got = client.get("/enterprises?jurisdiction=331082001&industry=auto_machinery")
+    assert listed_ids(got) == [here.id]
+    assert not any("FROM jurisdictions" in s or "FROM industries" in s for s in statements), statements
+    assert listed_ids(client.get("/enterprises?jurisdiction=999999999")) == []
+    db.session.add(Jurisdiction(code="331082999", name="测试新镇", kind="town", sort_order=99, active=True))
+    db.session.commit()
+    moved = EnterpriseFactory(jurisdiction=jurisdiction("331082999"))
+    assert listed_ids(client.get("/enterprises?jurisdiction=331082999")) == [moved.id]
