@@ -7,6 +7,7 @@ enters that year's days.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 import chinese_calendar
 from sqlalchemy import select
@@ -28,6 +29,12 @@ def is_workday(day: date, known: dict[date, bool] | None = None) -> bool:
     known = overrides() if known is None else known
     if day in known:
         return known[day]
+    return _announced_workday(day)
+
+
+@lru_cache(maxsize=4096)
+def _announced_workday(day: date) -> bool:
+    """The package's answer, which never changes within a process (every stage run opened counts its days)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:  # a year the package does not know yet

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from registry import clock, policy, settings
@@ -133,8 +134,14 @@ def by_ids(user: User, ids: set[int]) -> dict[int, Application]:
 
 
 def history(application_id: int) -> list[Transition]:
-    return list(db.session.scalars(select(Transition).where(Transition.application_id == application_id)
-                                   .order_by(*Transition.in_order())))
+    return list(db.session.scalars(_history_statement(), {"application_id": application_id}))
+
+
+@cache
+def _history_statement():
+    """Built once: every application page and API answer reads the history (a statement object keeps its cache key)."""
+    return (select(Transition).where(Transition.application_id == bindparam("application_id"))
+            .order_by(*Transition.in_order()))
 
 
 def actors_of(history: list[Transition]) -> dict[int, User]:
