@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy.orm import defaultload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from registry import clock, policy, settings
@@ -395,8 +396,11 @@ def _load(application_id: int) -> tuple[Application | None, StageRun | None]:
 
 @cache
 def _locked_read():
-    """Built once: a statement object keeps its cache key, so each action skips building and keying it."""
+    """Built once: a statement object keeps its cache key, so each action skips building and keying it. The
+    enterprise comes joined (who is told, the town's relation), not its jurisdiction and industry rows, which
+    no rule of an action reads (loaded on first use)."""
     return (select(Application).where(Application.id == bindparam("id")).with_for_update(of=Application)
+            .options(defaultload(Application.enterprise).lazyload("*"))
             .execution_options(populate_existing=True))
 
 
