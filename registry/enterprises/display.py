@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from registry import policy
+from registry import policy, refcache
 from registry.i18n import per_locale
 from registry.timefmt import local_time
 from registry.extensions import db
@@ -114,11 +114,14 @@ _ENTITIES["standard_drafters"] = (_l("标准起草单位"), {s.name: s for s in 
 
 
 def _catalogue_names(logs) -> dict[str, dict[str, str]]:
-    """id -> name of the catalogues the history mentions (one query per catalogue, only when needed)."""
+    """id -> name of the catalogues the history mentions (only when needed; through the reference cache, so a warm
+    process reads no catalogue and a page of history costs the same statements whatever it mentions)."""
     names: dict[str, dict[str, str]] = {}
     for field, model in (("jurisdiction_id", Jurisdiction), ("industry_id", Industry)):
         if any(log.field == field for log in logs):
-            names[field] = {str(i): n for i, n in db.session.execute(select(model.id, model.name))}
+            names[field] = refcache.cached(
+                f"catalogue-names:{model.__tablename__}",
+                lambda model=model: {str(i): n for i, n in db.session.execute(select(model.id, model.name))})
     return names
 
 

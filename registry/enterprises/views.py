@@ -28,7 +28,7 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 # '_scheme'... as instructions, so a raw request.args must never be splatted into it).
 FILTER_KEYS = ("q", "jurisdiction", "industry", "above_scale", "pinzibiao", "credit", "sort", "direction")
 MAX_PAGE = 100_000
-HISTORY_LIMIT = 200
+HISTORY_PARAM = "history_page"  # the query parameter naming the page of the enterprise's change history
 LIST_COUNT_CAP = 1000  # beyond this the list says "more than 1000" and asks for a narrower search
 
 
@@ -84,33 +84,36 @@ def index():
 @login_required
 def show(enterprise_id: int):
     """GET /enterprises/<id>: master record, a page of each record kind (``?patents_page=2`` ...: a pager per kind,
-    its total in the heading), computed statuses, change history.
+    its total in the heading), computed statuses, change history 20 changes a page (``?history_page=2``).
 
-    A fixed number of queries whatever the records: the enterprise, the totals and badges, one per record kind, the
-    history (and catalogue names).
+    A fixed number of queries whatever the records and changes: the enterprise, the totals and badges (and the
+    history's total), one per record kind, a page of the history (and catalogue names).
     """
     enterprise = get_enterprise(current_user, enterprise_id)
     day = today()
     wanted = {slug: _page_number(page_param(slug)) for slug in KINDS}
     records = record_pages(enterprise.id, wanted, day)
-    # Each kind's pager keeps the other kinds where they are: only pages past the first are in its links.
-    at = {page_param(slug): page.page for slug, page in records.pages.items() if page.page > 1}
+    history = enterprise_history(current_user, enterprise.id, _page_number(HISTORY_PARAM),
+                                 total=records.history_total)
+    # Each pager keeps the other lists where they are: only pages past the first are in its links.
+    pages = {page_param(slug): page for slug, page in records.pages.items()}
+    pages[HISTORY_PARAM] = history
+    at = {param: page.page for param, page in pages.items() if page.page > 1}
     here = url_for(".show", enterprise_id=enterprise.id)
 
-    def pager_link(slug: str):
-        """The link to page n of one kind, the other kinds kept where they are (url_for once, not per link)."""
-        param = page_param(slug)
-        return lambda n: f"{here}?{urlencode(dict(at, **{param: n}))}#{slug}"
+    def pager_link(param: str, anchor: str):
+        """The link to page n of one list, the others kept where they are (url_for once, not per link)."""
+        return lambda n: f"{here}?{urlencode(dict(at, **{param: n}))}#{anchor}"
 
     return render_template(
         "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day, records=records, at=at,
         kind_labels=per_locale("kind-labels", lambda: {slug: str(kind.label) for slug, kind in KINDS.items()}),
         page_param=page_param, pager_link=pager_link, master=master_rows(enterprise),
         tables={slug: record_table(kind, records.pages[slug].items, day) for slug, kind in KINDS.items()},
-        history=history_rows(enterprise_history(current_user, enterprise.id, limit=HISTORY_LIMIT)),
+        history=history, history_table_rows=history_rows(history.items), history_param=HISTORY_PARAM,
         can_edit=policy.can(current_user, "enterprise.edit", enterprise),
         can_edit_kind=can_edit_kinds(current_user, enterprise),
-        can_delete=policy.can(current_user, "enterprise.delete"), history_limit=HISTORY_LIMIT,
+        can_delete=policy.can(current_user, "enterprise.delete"),
         export_url=_optional_url("excel.export_enterprise_records", enterprise_id=enterprise.id))
 
 

@@ -1,7 +1,7 @@
 """An enterprise's records one page per kind (企业页面的分页记录), for its page.
 
-The totals per kind and the page's badges (a valid 品字标 certificate, a credit listing, expired certificates) come
-from one statement, then each kind's page from one statement: the page issues the same statements for an
+The totals per kind, the page's badges (a valid 品字标 certificate, a credit listing, expired certificates) and the
+history's total come from one statement, then each kind's page from one statement: the page issues the same statements for an
 enterprise with one record as with 2,000, and renders at most ``per_page`` rows of each kind.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from registry.models import Certification, Enterprise
 from registry.extensions import db
 from registry.records.kinds import KINDS, STANDARDS
 from registry.services.enterprises import holds_valid_pinzibiao, on_credit_list
+from registry.services.history import history_count
 from registry.services.records import record_query
 
 PER_PAGE = 10
@@ -28,6 +29,7 @@ class RecordPages:
     pinzibiao: bool  # holds a 品字标 certificate valid on the day
     credit_listed: bool  # on a credit list on the day
     expired_certificates: int  # certificates past their expiry date on the day, not otherwise ended
+    history_total: int  # changes in the enterprise's history (its page is read by services.history)
 
 
 def page_param(slug: str) -> str:
@@ -46,13 +48,13 @@ def _expired_certificates(day: date):
 
 @cache
 def _totals_statement():
-    """Records per kind slug and the badges of enterprise ``:enterprise_id`` on ``:day``: one statement, built once
-    per process."""
+    """Records per kind slug, the badges of enterprise ``:enterprise_id`` on ``:day`` and its changes' count: one
+    statement, built once per process."""
     day = bindparam("day", type_=Date)
     counts = [select(func.count()).select_from(kind.model).where(kind.model.enterprise_id == Enterprise.id)
               .scalar_subquery().label(slug) for slug, kind in KINDS.items()]
     return select(*counts, holds_valid_pinzibiao(day).label("pinzibiao"), on_credit_list(day).label("credit_listed"),
-                  _expired_certificates(day).label("expired")).where(Enterprise.id == bindparam("enterprise_id"))
+                  _expired_certificates(day).label("expired"), history_count(Enterprise.id).label("history")).where(Enterprise.id == bindparam("enterprise_id"))
 
 
 @cache
@@ -70,4 +72,4 @@ def record_pages(enterprise_id: int, wanted: dict[str, int], day: date, per_page
                                        params={"enterprise_id": enterprise_id}, unique=kind is STANDARDS)
              for slug, kind in KINDS.items()}
     return RecordPages(pages=pages, pinzibiao=bool(totals["pinzibiao"]), credit_listed=bool(totals["credit_listed"]),
-                       expired_certificates=totals["expired"] or 0)
+                       expired_certificates=totals["expired"] or 0, history_total=totals["history"] or 0)

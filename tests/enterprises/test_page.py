@@ -5,11 +5,11 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from registry.clock import today
 from registry.extensions import db
-from registry.models import Patent
+from registry.models import ChangeLog, Patent
 from tests.enterprises.helpers import count_queries, submit
 from tests.factories import (CertificationFactory, CreditRecordFactory, EnterpriseFactory, HonourFactory,
                              IncidentRecordFactory, PatentFactory, StandardDrafterFactory, TrademarkFactory,
@@ -72,6 +72,17 @@ def _bulk_patents(enterprise_id: int, n: int, first_day: dt.date) -> None:
     db.session.commit()
 
 
+def _bulk_history(enterprise_id: int, n: int) -> None:
+    """``n`` changes of the enterprise's legal representative in one core insert, one a minute (newest last):
+    new values 代表0000 .. so a page's rows can be named."""
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    db.session.execute(insert(ChangeLog), [
+        {"enterprise_id": enterprise_id, "changed_at": start + dt.timedelta(minutes=i), "entity": "enterprises",
+         "entity_id": enterprise_id, "action": "update", "field": "legal_representative",
+         "old_value": f"旧{i:04d}", "new_value": f"代表{i:04d}"} for i in range(n)])
+    db.session.commit()
+
+
 def test_query_count_is_the_same_for_one_record_a_hundred_and_two_thousand(client, auth, make_user):
     auth.login(make_user("bureau"))
     day = today()
@@ -88,6 +99,7 @@ def test_query_count_is_the_same_for_one_record_a_hundred_and_two_thousand(clien
         if factory is not PatentFactory:
             factory(enterprise=huge, **extra)
     _bulk_patents(huge.id, 2_000 - 86, dt.date(2010, 1, 1))
+    _bulk_history(huge.id, 1_000)
 
     def measure(path: str) -> int:
         client.get(path)
@@ -97,7 +109,9 @@ def test_query_count_is_the_same_for_one_record_a_hundred_and_two_thousand(clien
 
     counts = {path: measure(path) for path in (
         f"/enterprises/{small.id}", f"/enterprises/{big.id}", f"/enterprises/{huge.id}",
-        f"/enterprises/{huge.id}?patents_page=50", f"/enterprises/{huge.id}?patents_page=3&certifications_page=2")}
+        f"/enterprises/{huge.id}?patents_page=50", f"/enterprises/{huge.id}?patents_page=3&certifications_page=2",
+        f"/enterprises/{huge.id}?history_page=30", f"/enterprises/{huge.id}?history_page=51&patents_page=2",
+        f"/enterprises/{huge.id}?history_page=abc")}
     assert len(set(counts.values())) == 1, counts
     assert counts[f"/enterprises/{big.id}"] <= 16
 
@@ -133,6 +147,51 @@ def test_a_pager_keeps_the_other_kinds_where_they_are(client, auth, make_user):
     body = _page(client, f"{e.id}?patents_page=2&trademarks_page=2")
     assert f'href="/enterprises/{e.id}?patents_page=3&amp;trademarks_page=2#patents"' in body
     assert f'href="/enterprises/{e.id}?patents_page=2&amp;trademarks_page=1#trademarks"' in body
+
+
+def test_history_shows_twenty_changes_a_page_its_total_and_a_pager(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    _bulk_history(e.id, 45)  # and the factory's 新增 row, today: 46 changes
+    _bulk_patents(e.id, 25, dt.date(2020, 1, 1))
+    body = _page(client, e.id)
+    history = body[body.index('id="history"'):]
+    assert "变更记录 <small class=\"muted\">(46)</small>" in history
+    assert '<a href="#history">变更记录 <span class="count">46</span>' in body
+    assert re.findall(r"代表(\d{4})", history) == [f"{i:04d}" for i in range(44, 25, -1)]  # the 20 newest first
+    assert history.index("新增 · 企业") < history.index("代表0044")
+    assert "第 1–20 条，共 46 条" in history and "第 1 / 3 页" in history
+    assert f'href="/enterprises/{e.id}?history_page=2#history"' in history
+    assert "仅显示最近" not in history  # no cap: older changes are a page away
+
+    last = _page(client, f"{e.id}?history_page=3&patents_page=2")
+    history = last[last.index('id="history"'):]
+    assert re.findall(r"代表(\d{4})", history) == [f"{i:04d}" for i in range(5, -1, -1)]
+    assert "第 41–46 条，共 46 条" in history and "第 3 / 3 页" in history
+    assert f'href="/enterprises/{e.id}?patents_page=2&amp;history_page=2#history"' in history  # patents kept
+    assert f'href="/enterprises/{e.id}?patents_page=3&amp;history_page=3#patents"' in last  # history kept
+    assert re.findall(r"专利(\d{4})", last) == [f"{i:04d}" for i in range(14, 4, -1)]
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("-5", 1), ("0", 1), ("abc", 1), ("", 1), ("2.5", 1), ("9" * 5000, 1), ("99999999999999999999", 3), ("4", 3)])
+def test_a_junk_or_out_of_range_history_page_is_clamped(client, auth, make_user, raw, shown):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    _bulk_history(e.id, 45)
+    resp = client.get(f"/enterprises/{e.id}", query_string={"history_page": raw})
+    assert resp.status_code == 200
+    assert f"第 {shown} / 3 页" in resp.get_data(as_text=True)
+
+
+def test_an_enterprise_without_history_shows_no_history_pager(client, auth, make_user):
+    auth.login(make_user("bureau"))
+    e = EnterpriseFactory()
+    db.session.execute(delete(ChangeLog).where(ChangeLog.enterprise_id == e.id))
+    db.session.commit()
+    body = _page(client, f"{e.id}?history_page=7")
+    history = body[body.index('id="history"'):]
+    assert "暂无变更记录。" in history and "history_page" not in history and "(0)" in history
 
 
 @pytest.mark.parametrize("raw, shown", [
