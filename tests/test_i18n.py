@@ -145,6 +145,25 @@ def test_english_is_not_left_in_chinese(catalogue):
 def test_compiled_catalogue_matches_the_po(catalogue):
     """The committed .mo is what the app reads: it must hold every translation of the .po."""
     with open(CATALOGUE / "messages.mo", "rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-    stale = [m.id for m in catalogue if compiled.get(m.id) != m.string]
+        compiled = {(m.context, m.id): m.string for m in read_mo(fh) if m.id}
+    stale = [m.id for m in catalogue if compiled.get((m.context, m.id)) != m.string]
     assert not stale, "run `pybabel compile -d registry/translations`; stale entries:\n" + "\n".join(stale[:20])
+
+
+def test_the_pager_s_first_page_is_not_the_home_page_in_english(app):
+    """'首页' is both the home page (navigation) and a pager's first page; English tells them apart."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    def href(n):
+        return f"/p/{n}"
+
+    source = ("{% from '_macros.html' import pagination %}"
+              "{{ pagination(5, 9, 'home.index', {}, ends=True, href=href) }}|{{ _('首页') }}")
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            pager, nav = render_template_string(source, href=href).rsplit("|", 1)
+        assert "First" in pager and "Home" not in pager and "Last" in pager
+        assert nav == "Home"
+        pager_zh = render_template_string(source, href=href).rsplit("|", 1)[0]
+        assert "首页" in pager_zh and "末页" in pager_zh
