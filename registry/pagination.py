@@ -76,3 +76,11 @@ def of_paged(stmt: Select, page: int, per_page: int, *, total: int, params: dict
     page = clamp(page, total, per_page)
     result = db.session.scalars(stmt, {**params, LIMIT: per_page, OFFSET: (page - 1) * per_page})
     return Page(items=list(result.unique() if unique else result), total=total, page=page, per_page=per_page)
+
+
+def of_paged_rows(stmt: Select, page: int, per_page: int, *, total: int, params: dict) -> Page:
+    """One page of a ``paged`` statement of columns as Core rows (no ORM objects built, no session bookkeeping),
+    ``params`` bound, the page clamped to 1 .. the last one."""
+    page = clamp(page, total, per_page)
+    rows = db.session.connection().execute(stmt, {**params, LIMIT: per_page, OFFSET: (page - 1) * per_page}).all()
+    return Page(items=rows, total=total, page=page, per_page=per_page)

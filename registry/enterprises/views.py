@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import BuildError
 
 from registry import policy
@@ -80,6 +81,13 @@ def index():
         can_create=policy.can(current_user, "enterprise.create"), show_jurisdiction=current_user.role != "town")
 
 
+def _record_tables(enterprise, records, day, here: str) -> dict[str, dict]:
+    """Each kind's table of its page of records, with edit and delete buttons where the user may change them."""
+    editable, token = can_edit_kinds(current_user, enterprise), generate_csrf()
+    return {slug: record_table(kind, records.pages[slug].items, day, base=f"{here}{slug}/" if editable[slug] else None,
+                               token=token) for slug, kind in KINDS.items()}
+
+
 @bp.route("/<int:enterprise_id>")
 @login_required
 def show(enterprise_id: int):
@@ -109,7 +117,7 @@ def show(enterprise_id: int):
         "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day, records=records, at=at,
         kind_labels=per_locale("kind-labels", lambda: {slug: str(kind.label) for slug, kind in KINDS.items()}),
         page_param=page_param, pager_link=pager_link, master=master_rows(enterprise),
-        tables={slug: record_table(kind, records.pages[slug].items, day) for slug, kind in KINDS.items()},
+        tables=_record_tables(enterprise, records, day, f"{here}/"),
         history=history, history_table_rows=history_rows(history.items), history_param=HISTORY_PARAM,
         can_edit=policy.can(current_user, "enterprise.edit", enterprise),
         can_edit_kind=can_edit_kinds(current_user, enterprise),

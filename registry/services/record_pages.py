@@ -13,7 +13,7 @@ from functools import cache
 from sqlalchemy import Date, bindparam, func, or_, select
 
 from registry import pagination
-from registry.models import Certification, Enterprise
+from registry.models import Certification, Enterprise, Standard
 from registry.extensions import db
 from registry.records.kinds import KINDS, STANDARDS
 from registry.services.enterprises import holds_valid_pinzibiao, on_credit_list
@@ -25,7 +25,7 @@ PER_PAGE = 10
 
 @dataclass(frozen=True)
 class RecordPages:
-    pages: dict[str, pagination.Page]  # kind slug -> the page shown
+    pages: dict[str, pagination.Page]  # kind slug -> the page shown, its items rows (id, the fields by spec name)
     pinzibiao: bool  # holds a 品字标 certificate valid on the day
     credit_listed: bool  # on a credit list on the day
     expired_certificates: int  # certificates past their expiry date on the day, not otherwise ended
@@ -57,10 +57,22 @@ def _totals_statement():
                   _expired_certificates(day).label("expired"), history_count(Enterprise.id).label("history")).where(Enterprise.id == bindparam("enterprise_id"))
 
 
+def _shown_columns(kind):
+    """The columns the page's table of ``kind`` reads, named as its field specs (Core columns: rows, not objects)."""
+    table = kind.model.__table__
+    if kind is STANDARDS:  # a drafter row shows its standard's fields
+        return [table.c.id, table.c.role, *(Standard.__table__.c[name] for name in kind.extra["standard_fields"])]
+    extra = [table.c.source_application_id] if "source_application_id" in table.c else []  # granted by a workflow
+    return [table.c.id, *(table.c[spec.name] for spec in kind.fields if spec.name != "id"), *extra]
+
+
 @cache
 def _page_statement(slug: str):
-    """A page of enterprise ``:enterprise_id``'s records of one kind, built once per process."""
-    return pagination.paged(record_query(KINDS[slug], bindparam("enterprise_id")))
+    """A page of enterprise ``:enterprise_id``'s records of one kind as Core rows of the columns its table shows
+    (``record_query``'s joins and order), built once per process. Rows rather than ORM objects: loading a page
+    of ten objects cost twice the statement's own CPU, and the page only reads their values."""
+    kind = KINDS[slug]
+    return pagination.paged(record_query(kind, bindparam("enterprise_id")).with_only_columns(*_shown_columns(kind)))
 
 
 def record_pages(enterprise_id: int, wanted: dict[str, int], day: date, per_page: int = PER_PAGE) -> RecordPages:
@@ -68,8 +80,8 @@ def record_pages(enterprise_id: int, wanted: dict[str, int], day: date, per_page
 
     The caller has checked that the user may see the enterprise."""
     totals = db.session.execute(_totals_statement(), {"enterprise_id": enterprise_id, "day": day}).one()._asdict()
-    pages = {slug: pagination.of_paged(_page_statement(slug), wanted.get(slug, 1), per_page, total=totals[slug],
-                                       params={"enterprise_id": enterprise_id}, unique=kind is STANDARDS)
-             for slug, kind in KINDS.items()}
+    pages = {slug: pagination.of_paged_rows(_page_statement(slug), wanted.get(slug, 1), per_page,
+                                            total=totals[slug], params={"enterprise_id": enterprise_id})
+             for slug in KINDS}
     return RecordPages(pages=pages, pinzibiao=bool(totals["pinzibiao"]), credit_listed=bool(totals["credit_listed"]),
                        expired_certificates=totals["expired"] or 0, history_total=totals["history"] or 0)
