@@ -30,7 +30,9 @@ CORE = {
     "registry/targets/rules.py": ("_certificate_end", "certificates", "first_certificates"),
     "workflows/chain.py": ("digest", "append", "_KeyOrder", "_check_row", "_verify_global", "_verify_lanes",
                            "_walk_lanes", "_verify_seal"),
-    "workflows/engine.py": ("_apply", "_check", "_write", "_after_write", "_load", "_target", "_compare_and_set"),
+    "workflows/engine.py": ("_apply", "_check", "_write", "_after_write", "_store_runs", "_column_values",
+                            "_insert_statement", "_run_update", "_load", "_locked_read",
+                            "_compare_and_set_statement", "_target", "_compare_and_set"),
 }
 LABEL_CALLS = {"N_", "_l", "_", "gettext", "lazy_gettext"}
 
