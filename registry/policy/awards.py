@@ -24,7 +24,9 @@ def expert_of(user) -> Expert | None:
 
 
 def entry_condition(user):
-    """SQL condition limiting AwardEntry rows to the user's scope."""
+    """SQL condition limiting AwardEntry rows to the user's scope (nothing for a disabled account, as everywhere)."""
+    if not roles.signed_in(user):
+        return false()
     role = roles.role(user)
     if roles.staff(user):
         return true()

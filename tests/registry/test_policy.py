@@ -340,15 +340,17 @@ def test_holders_of_each_relation_are_exactly_the_active_accounts_that_hold_it(w
     assert not disabled & {u.id for relation in ("town", "bureau") for u in policy.holders(relation, a1)}
 
 
-def test_a_disabled_account_reaches_no_enterprise_and_no_application(wide):
-    # (award entries: entry_condition does not ask whether the account is signed in; see tests/MUTATION.md)
+def test_a_disabled_account_reaches_no_enterprise_no_application_and_no_award_entry(wide):
+    assert wide.entries
     for user in wide.disabled.values():
-        for action, model in (("enterprise.view", Enterprise), ("application.view", Application)):
+        for action, model in (("enterprise.view", Enterprise), ("application.view", Application),
+                              ("award_entry.view", AwardEntry)):
             query = select(model.id).where(policy.scope(user, action))
             if model is Application:
                 query = query.join(Enterprise, Enterprise.id == Application.enterprise_id)
             assert db.session.scalars(query).all() == [], (user.role, action)
         assert not policy.can(user, "enterprise.view", wide.firms["A1"])
+        assert not any(policy.can(user, "award_entry.view", entry) for entry in wide.entries.values())
 
 
 def test_each_user_has_the_inbox_and_the_account_powers_of_their_role(wide):
