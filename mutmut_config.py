@@ -32,7 +32,8 @@ CORE = {
                            "_walk_lanes", "_verify_seal"),
     "workflows/engine.py": ("_apply", "_check", "_write", "_after_write", "_store_runs", "_column_values",
                             "_insert_statement", "_run_update", "_load", "_locked_read",
-                            "_compare_and_set_statement", "_target", "_compare_and_set"),
+                            "_compare_and_set_statement", "_target", "_compare_and_set", "_commit_keeping",
+                            "_recorded_state"),
 }
 LABEL_CALLS = {"N_", "_l", "_", "gettext", "lazy_gettext"}
 
