@@ -63,6 +63,19 @@ def _action(workflow: str, name: str):
     return next(a for s in definitions.get(workflow, 1).stages for a in s.actions if a.name == name)
 
 
+def _award_entries(firms: dict) -> tuple[AwardRound, dict]:
+    """An open 临海 round of this year and an entry of each firm in it, by the firm's label."""
+    today = dt.date.today()
+    found = AwardRound(name="第五届临海市政府质量奖", level="linhai", year=today.year, call_opens_on=today,
+                       call_closes_on=today + dt.timedelta(days=30))
+    db.session.add(found)
+    db.session.flush()
+    entries = {label: AwardEntry(round_id=found.id, enterprise_id=firm.id, self_assessment={})
+               for label, firm in firms.items()}
+    db.session.add_all(entries.values())
+    return found, entries
+
+
 @pytest.fixture
 def world(app):
     home, away = jurisdiction(), list(db.session.scalars(select(type(jurisdiction())).offset(1).limit(1)))[0]
@@ -83,14 +96,7 @@ def world(app):
                                   certification_body_id=body.id if label == "甲" else None)
         db.session.add(application)
         applications[label] = application
-    today = dt.date.today()
-    found = AwardRound(name="第五届临海市政府质量奖", level="linhai", year=today.year, call_opens_on=today,
-                       call_closes_on=today + dt.timedelta(days=30))
-    db.session.add(found)
-    db.session.flush()
-    entries = {label: AwardEntry(round_id=found.id, enterprise_id=firm.id, self_assessment={})
-               for label, firm in (("甲", own), ("乙", other))}
-    db.session.add_all(entries.values())
+    _round, entries = _award_entries({"甲": own, "乙": other})
     db.session.commit()
     submit, accept = _action("pinzibiao", "submit"), _action("pinzibiao", "accept")
     objects = {
@@ -229,14 +235,7 @@ def wide(app):
         Assignment(application_id=applications["b1"].id, user_id=x.id, stage="apply", active=True),  # not b1's stage
         Assignment(application_id=applications["a2"].id, user_id=x.id, stage=None, active=False),
         Assignment(application_id=applications["b2"].id, user_id=y.id, stage="town_recommendation", active=True)])
-    today = dt.date.today()
-    found = AwardRound(name="第五届临海市政府质量奖", level="linhai", year=today.year, call_opens_on=today,
-                       call_closes_on=today + dt.timedelta(days=30))
-    db.session.add(found)
-    db.session.flush()
-    entries = {label: AwardEntry(round_id=found.id, enterprise_id=firm.id, self_assessment={})
-               for label, firm in firms.items()}
-    db.session.add_all(entries.values())
+    found, entries = _award_entries(firms)
     pool = {label: Expert(user_id=users[label].id, name=label) for label in ("expert X", "expert Y")}
     db.session.add_all(pool.values())
     db.session.flush()
