@@ -293,3 +293,31 @@ def test_what_the_effects_change_is_the_actors_doing_named_by_the_workflow_and_a
     action = workflow.stage("cert_decision").action("issue_certificate")
     assert logged and {(row.actor_id, row.note) for row in logged} == {
         (cast.bureau.id, f"{workflow.label}:{action.label}")}
+
+
+def test_after_an_action_the_actor_and_application_are_read_without_sql_and_later_commits_expire_again(cast, draft):
+    """The engine's commit keeps what it just wrote loaded (the page or API answer reads it without a second read),
+    and only that commit: the session goes back to expiring on commit, so a later transaction sees other writers."""
+    from sqlalchemy import event
+
+    application = draft()
+    statements = []
+
+    def seen(*_args):
+        statements.append(1)
+
+    engine.apply(application.id, "submit", cast.applicant)
+    kept = db.session.get(Application, application.id)
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert (kept.stage, kept.status, kept.version) == ("town_recommendation", "in_progress", 2)
+        assert cast.applicant.email
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert statements == []
+
+    assert db.session().expire_on_commit is True
+    with db.engine.begin() as other:  # another writer, outside this session
+        other.execute(update(Application).where(Application.id == application.id).values(title="别处改过的标题"))
+    db.session.commit()
+    assert kept.title == "别处改过的标题"
