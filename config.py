@@ -48,6 +48,9 @@ class BaseConfig:
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_DIR: str | None = None  # None: INSTANCE_DIR/uploads
     EXPORT_DIR: str | None = None  # None: INSTANCE_DIR/exports
+    # SQLite only, a diagnostic: append to this file every write made in a transaction that began as a read (such a
+    # write fails at once with "database is locked" if another process committed meanwhile; begin_write() avoids it).
+    SQLITE_UPGRADE_LOG: str | None = None
 
     API_TOKEN_DAYS = 90  # a new API token's lifetime unless its issuer chooses another
     API_TOKEN_MAX_DAYS = 365  # the longest lifetime an issuer may choose
@@ -268,7 +271,7 @@ def load_config(overrides: dict | None = None) -> dict:
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         settings["SQLALCHEMY_DATABASE_URI"] = url
     for key in ("REDIS_URL", "SECRET_KEY", "AUDIT_HMAC_KEY", "INSTANCE_DIR", "UPLOAD_DIR", "EXPORT_DIR",
-                "SMTP_HOST", "SMTP_SENDER", "CELERY_QUEUE", "PUBLIC_BASE_URL"):
+                "SMTP_HOST", "SMTP_SENDER", "CELERY_QUEUE", "PUBLIC_BASE_URL", "SQLITE_UPGRADE_LOG"):
         if env.get(key):
             settings[key] = env[key]
     if env.get("SMTP_PORT"):

@@ -48,6 +48,8 @@ def configure_database(app: Flask) -> None:
     if uri.startswith("sqlite"):
         with app.app_context():
             _install_sqlite_hooks(db.engine)
+            if app.config.get("SQLITE_UPGRADE_LOG"):
+                _install_upgrade_log(db.engine, app.config["SQLITE_UPGRADE_LOG"])
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
@@ -66,8 +68,33 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         if _write_intent.get():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             _write_intent.set(False)
+            connection.info["began_deferred"] = False
         else:
             connection.exec_driver_sql("BEGIN")
+            connection.info["began_deferred"] = True
+
+
+def _install_upgrade_log(engine: Engine, path: str) -> None:
+    """Log each write made in a transaction that had already read under a plain ``BEGIN``, with the code that made
+    it: each is a place that should call ``begin_write()`` first."""
+    import traceback
+
+    @event.listens_for(engine, "begin")
+    def _mark(connection):
+        connection.info["upgrade_check"] = "deferred" if connection.info.get("began_deferred") else "immediate"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(connection, _cursor, statement, _parameters, _context, _executemany):
+        word = statement.lstrip()[:6].upper()
+        if connection.info.get("upgrade_check") == "deferred" and word == "SELECT":
+            connection.info["upgrade_check"] = "read"
+        elif connection.info.get("upgrade_check") == "read" and word in ("INSERT", "UPDATE", "DELETE"):
+            connection.info["upgrade_check"] = "logged"
+            frames = [f"{f.filename.rsplit('/work/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_stack()
+                      if ("/registry/" in f.filename or "/workflows/" in f.filename or "/tests/" in f.filename)
+                      and not f.filename.endswith("registry/database.py")]
+            with open(path, "a", encoding="utf-8") as log:
+                log.write(f"{statement.split(None, 3)[:3]} | {' < '.join(reversed(frames[-6:]))}\n")
 
 
 def begin_write(keep_loaded: bool = False) -> None:

@@ -63,14 +63,21 @@ def recent_exports(user: User, limit: int = 20) -> list[TargetExport]:
 
 
 def _progress(job: TargetExport, done: int) -> None:
+    begin_write()  # the sheet was read in a transaction of its own: write in a fresh one (SQLite)
     job.progress = done
     db.session.commit()
 
 
 def run_export(export_id: int) -> str:
-    """Build the workbook of an export job; idempotent (a finished job is left alone). Returns its status."""
+    """Build the workbook of an export job; idempotent (a finished job is left alone). Returns its status.
+
+    Every write starts a transaction of its own (``begin_write``): on SQLite a read transaction cannot become a
+    write one once another process has committed since it began ("database is locked" at once, whatever the
+    busy timeout), and the web process commits the outbox row just after handing this job off."""
+    begin_write()
     job = db.session.get(TargetExport, export_id)
     if job is None or job.status == "done":
+        db.session.rollback()
         return job.status if job else "missing"
     filters = services.parse_filters(job.as_of.isoformat(), job.jurisdiction_code, job.industry_code)
     indicators = [i for i in services.plan_indicators(PLAN_14TH) if i.method == METHOD_DERIVED and i.rule in all_rules()]
@@ -91,9 +98,11 @@ def run_export(export_id: int) -> str:
         name = f"targets-{job.id}-{job.as_of.isoformat()}.xlsx"
         folder = os.path.join(current_app.config["EXPORT_DIR"], "targets")
         write_atomically(os.path.join(folder, name), wb.save)  # the file in place before the row says done
+        begin_write()
         job.file_name, job.status, job.finished_at = name, "done", utcnow()
     except Exception as exc:  # noqa: BLE001  (recorded on the job for the user; the task does not retry)
         db.session.rollback()
+        begin_write()
         job = db.session.get(TargetExport, export_id)
         job.status, job.error = "failed", (DISK_FULL if isinstance(exc, StorageFull) else str(exc))[:500]
     db.session.commit()
