@@ -15,6 +15,7 @@ from kombu import Queue
 from flask import Flask
 
 from registry import logs, request_ids
+from registry.database import writes_held
 from registry.ops import heartbeats
 from registry.queues import all_queues, kind_of, queue_for, queue_name
 from registry.redis_urls import urls_for
@@ -48,7 +49,7 @@ def beat_schedule(config: dict) -> dict:
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
-            with app.app_context():
+            with app.app_context(), writes_held():  # a task reads then writes: on SQLite, as one writer
                 return self.run(*args, **kwargs)
 
     def route(name, args, kwargs, options, task=None, **kw):

@@ -21,6 +21,10 @@ from registry import history, refcache
 from registry.extensions import db
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+# Set for a whole request that changes something (POST, PUT, PATCH, DELETE) and for a whole worker task: every
+# transaction they begin on SQLite is a write transaction (see ``writes_held``).
+_writes_held: contextvars.ContextVar[bool] = contextvars.ContextVar("writes_held", default=False)
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SQLITE_WRITERS = threading.Lock()
 
 
@@ -46,6 +50,7 @@ def configure_database(app: Flask) -> None:
     history.install(FlaskSession)
     refcache.install(FlaskSession)
     if uri.startswith("sqlite"):
+        _hold_writes_in_unsafe_requests(app)
         with app.app_context():
             _install_sqlite_hooks(db.engine)
             if app.config.get("SQLITE_UPGRADE_LOG"):
@@ -65,13 +70,46 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if _write_intent.get():
+        if _write_intent.get() or _writes_held.get():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             _write_intent.set(False)
             connection.info["began_deferred"] = False
         else:
             connection.exec_driver_sql("BEGIN")
             connection.info["began_deferred"] = True
+
+
+@contextmanager
+def writes_held() -> Iterator[None]:
+    """Make every transaction begun inside a write transaction (``BEGIN IMMEDIATE`` on SQLite; nothing on
+    PostgreSQL). SQLite cannot turn a read transaction into a write one once another connection has committed
+    since it began: the write fails at once with "database is locked", whatever the busy timeout. A request that
+    changes something and a worker task (``celery_app.FlaskTask``) run inside this, so a read-then-write anywhere
+    in them queues for the lock instead of failing half way; ``begin_write()`` remains the way for a read-only
+    request (a GET) that writes."""
+    token = _writes_held.set(True)
+    try:
+        yield
+    finally:
+        _writes_held.reset(token)
+
+
+def _hold_writes_in_unsafe_requests(app: Flask) -> None:
+    """Requests that change something run inside ``writes_held`` (first of the app's before-request hooks, so
+    that the signed-in user's read already belongs to a write transaction)."""
+    from flask import g, request
+
+    def _hold():
+        if request.method in _UNSAFE_METHODS:
+            g._writes_held = _writes_held.set(True)
+
+    def _release(_exc):
+        token = g.pop("_writes_held", None)
+        if token is not None:
+            _writes_held.reset(token)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _hold)
+    app.teardown_request(_release)
 
 
 def _install_upgrade_log(engine: Engine, path: str) -> None:

@@ -10,8 +10,9 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, session
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from registry.database import begin_write
 from registry.extensions import db
 from registry.models import User, UserSession
 from registry.models.base import utcnow
@@ -48,11 +49,13 @@ def load_session_user(user_id: str) -> User | None:
     now = utcnow()
     last_seen = row.last_seen_at if row.last_seen_at.tzinfo else row.last_seen_at.replace(tzinfo=now.tzinfo)
     if now - last_seen > current_app.config["IDLE_TIMEOUT"]:
-        db.session.delete(row)
+        begin_write()  # a page view (a read) writes here: in a write transaction of its own (SQLite)
+        db.session.execute(delete(UserSession).where(UserSession.id == row.id))
         db.session.commit()
         return None
     if now - last_seen > _TOUCH_EVERY:
-        row.last_seen_at = now
+        begin_write(keep_loaded=True)
+        db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
         db.session.commit()
     user = db.session.get(User, row.user_id)
     return user if user is not None and user.is_active else None
@@ -61,7 +64,6 @@ def load_session_user(user_id: str) -> User | None:
 def close_session(user: User | None = None) -> None:
     """End the current browser session (logout); audited as ``sign_out`` of ``user`` when one was signed in."""
     from registry.audit.trail import record
-    from registry.database import begin_write
 
     begin_write()  # a read-then-write on SQLite must not fail half way with "database is locked"
     token = session.pop("sid", None)
