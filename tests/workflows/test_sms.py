@@ -233,3 +233,38 @@ def test_channel_settings_in_a_browser(app, page, phone_page, shot, make_user, m
     page.goto("/notifications")
     assert page.locator("#sms-unavailable").is_visible() and page.locator("input[name=mobile]").count() == 0
     shot(page, "sms-04-no-gateway")
+
+
+def test_one_sms_is_seventy_characters_and_the_body_at_most_fifty():
+    """A Chinese SMS (UCS-2) holds 70 characters, the sign included; the body's part is cut at 50 so that a long
+    body never crowds out the title (both numbers are the gateway's and the notice's, not the module's)."""
+    assert sms_text("办", "正文" * 100, SIGN) == "办：" + ("正文" * 25)[:49] + "…"  # the body's 50, "…" included
+    full = sms_text("标题" * 100, "正文" * 100, SIGN)
+    assert len(SIGN) + len(full) == 70 and full.endswith("…")
+
+
+@pytest.mark.parametrize("link", ["https://registry.example/a?token=secret", "http://x.cn/b", "www.x.cn/c",
+                                  "HTTPS://X.CN/D"])
+def test_an_sms_carries_no_link_wherever_it_stands(link):
+    text = sms_text("提醒", f"请办理 {link} 谢谢", SIGN)
+    assert text == "提醒：请办理 谢谢"
+
+
+@pytest.mark.parametrize("status, permanent", [(400, True), (404, True), (409, True), (428, True), (408, False),
+                                               (429, False), (430, True), (500, False), (503, False)])
+def test_which_gateway_answers_are_retried(app, gateway, with_gateway, make_user, status, permanent):
+    """408 (request timeout) and 429 (too many requests) say "try later": retried like a 5xx; any other 4xx is the
+    gateway refusing this message for good (dead-lettered at once)."""
+    from workflows import delivery
+    from workflows.models import Notification
+
+    user = make_user("town")
+    subscribe_sms(user)
+    note = Notification(user_id=user.id, kind="reminder", title="提醒", body="请办理", link="/", effect_key=f"probe-{status}")
+    db.session.add(note)
+    db.session.commit()
+    gateway.answer(status)
+    with pytest.raises(delivery.DeliveryError) as refused:
+        delivery.send(note.id, "sms")
+    assert refused.value.permanent is permanent
+    assert [r["status"] for r in gateway.received] == [status]
