@@ -285,3 +285,17 @@ def test_a_first_certificate_counts_from_the_day_it_is_issued():
     assert {k: item[k] for k in ("key", "source", "record_id", "enterprise_id", "number", "kind_code", "start")} == {
         "key": firm.id, "source": "first_certificate", "record_id": firm.id, "enterprise_id": firm.id,
         "number": firm.uscc, "kind_code": "pinzibiao", "start": D(2024, 6, 3)}
+
+
+def test_the_plan_period_is_2021_01_01_to_2025_12_31_both_days_included():
+    """The share of the plan period passed on a day (the dashboard's "expected to date" and projection)."""
+    from datetime import date
+
+    from registry.targets.services import elapsed_share
+
+    days = (date(2025, 12, 31) - date(2021, 1, 1)).days + 1  # 1,826
+    assert elapsed_share(date(2020, 12, 31)) == 0.0
+    assert elapsed_share(date(2021, 1, 1)) == 1 / days
+    assert elapsed_share(date(2023, 7, 2)) == 913 / days
+    assert elapsed_share(date(2025, 12, 30)) == (days - 1) / days
+    assert elapsed_share(date(2025, 12, 31)) == 1.0 == elapsed_share(date(2026, 6, 1))
