@@ -4,7 +4,7 @@
 # scripts/mutation_map.py, which records which tests execute each line; then mutmut_config.py runs, for each
 # mutant, only the tests that execute its line (fastest first, -x), and skips mutants that change only the text of
 # a translatable label or sit on a line no test executes (both counted as "skipped"). mutmut lives in its own
-# tool venv (.venv-mutmut), outside the locked test dependencies. Everything runs under nice -n 19.
+# tool venv (.venv-mutmut), outside the locked test dependencies. Everything runs under nice -n 19 (MUTATION_NICE).
 # MUTATION_TARGETS narrows the run: "registry/identifiers.py" or several, space-separated. MUTATION_KEEP_CACHE=1 keeps
 # .mutmut-cache (one module): after adding tests, only the mutants not killed before are run again.
 # The selections: no browser, no worker-process or outage tests; a temporary SQLite database per pytest run.
@@ -49,9 +49,9 @@ for module in $targets; do
   tests=$(echo ${TESTS[$module]})
   # 1. which tests execute each line (one run of the selection, traced)
   MUTATION_MAP_TARGET="$module" MUTATION_MAP_OUT="test-artifacts/mutation/$name.map.json" \
-    nice -n 19 $PY -m pytest $options -p scripts.mutation_map $tests
+    nice -n "${MUTATION_NICE:-19}" $PY -m pytest $options -p scripts.mutation_map $tests
   # 2. the mutants; mutmut_config.py narrows each one's tests from the map
-  MUTATION_RUNNER_BASE="bash $PWD/scripts/mutation_pytest.sh $options" nice -n 19 "$TOOL/bin/mutmut" run \
+  MUTATION_RUNNER_BASE="bash $PWD/scripts/mutation_pytest.sh $options" nice -n "${MUTATION_NICE:-19}" "$TOOL/bin/mutmut" run \
     --paths-to-mutate "$module" --no-progress --simple-output \
     --runner "bash $PWD/scripts/mutation_pytest.sh $options $tests" || true  # survivors: exit != 0
   "$TOOL/bin/mutmut" results | tee "test-artifacts/mutation/$name.txt"
