@@ -282,9 +282,10 @@ def test_a_first_certificate_counts_from_the_day_it_is_issued():
     assert counting.count(rule, D(2024, 6, 2)).total == 0
     assert counting.count(rule, D(2024, 6, 3)).total == 1
     (item,) = counting.records(rule, D(2024, 6, 3))
-    assert {k: item[k] for k in ("key", "source", "record_id", "enterprise_id", "number", "kind_code", "start")} == {
+    assert {k: item[k] for k in ("key", "source", "record_id", "enterprise_id", "number", "kind_code", "start",
+                                 "title")} == {
         "key": firm.id, "source": "first_certificate", "record_id": firm.id, "enterprise_id": firm.id,
-        "number": firm.uscc, "kind_code": "pinzibiao", "start": D(2024, 6, 3)}
+        "number": firm.uscc, "kind_code": "pinzibiao", "start": D(2024, 6, 3), "title": None}
 
 
 def test_the_plan_period_is_2021_01_01_to_2025_12_31_both_days_included():
@@ -299,3 +300,23 @@ def test_the_plan_period_is_2021_01_01_to_2025_12_31_both_days_included():
     assert elapsed_share(date(2023, 7, 2)) == 913 / days
     assert elapsed_share(date(2025, 12, 30)) == (days - 1) / days
     assert elapsed_share(date(2025, 12, 31)) == 1.0 == elapsed_share(date(2026, 6, 1))
+
+
+def test_a_cumulative_first_certificate_rule_counts_each_year_end_by_the_certificate_then_in_good_standing():
+    """A year column of a cumulative rule asks "in good standing on 31 December" of each year: a day the facts
+    were not computed for, so the rule's own correlated test (``alive``) answers. No rule of today's plan is both
+    cumulative and first-certificate; the language allows it, and this is how it must count."""
+    from dataclasses import replace
+
+    from tests.targets.factories import CertificationFactory
+
+    held, also_held, revoked = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+    for firm in (held, also_held):
+        CertificationFactory(enterprise=firm, cert_type="pinzibiao", issued_on=D(2022, 3, 1), expires_on=D(2030, 1, 1))
+    CertificationFactory(enterprise=revoked, cert_type="pinzibiao", issued_on=D(2022, 4, 1), expires_on=D(2030, 1, 1),
+                         status="revoked", status_changed_on=D(2023, 5, 1))
+    db.session.commit()
+    rule = replace(get_rule("pinzibiao_enterprises"), kind=counting.CUMULATIVE)
+    result = counting.count(rule, D(2024, 6, 30))
+    assert result.total == 2
+    assert {y: result.by_year[y] for y in (2021, 2022, 2023, 2024)} == {2021: 0, 2022: 3, 2023: 2, 2024: 2}
