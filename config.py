@@ -51,6 +51,8 @@ class BaseConfig:
     # SQLite only, a diagnostic: append to this file every write made in a transaction that began as a read (such a
     # write fails at once with "database is locked" if another process committed meanwhile; begin_write() avoids it).
     SQLITE_UPGRADE_LOG: str | None = None
+    # SQLite only: a web request that writes in a transaction that began as a read raises instead (the test suite).
+    SQLITE_UPGRADE_REFUSE = False
 
     API_TOKEN_DAYS = 90  # a new API token's lifetime unless its issuer chooses another
     API_TOKEN_MAX_DAYS = 365  # the longest lifetime an issuer may choose
@@ -177,6 +179,8 @@ class TestingConfig(BaseConfig):
     # The session's one worker outlives each test's rows: it must not serve a holiday or setting an earlier test
     # stored (tests of the cache turn it on).
     REFERENCE_CACHE_SECONDS = 0.0
+    # A page view that writes without begin_write() fails its test (registry/database.py) rather than a user's page.
+    SQLITE_UPGRADE_REFUSE = True
 
 
 class ProductionConfig(BaseConfig):

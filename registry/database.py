@@ -53,8 +53,9 @@ def configure_database(app: Flask) -> None:
         _hold_writes_in_unsafe_requests(app)
         with app.app_context():
             _install_sqlite_hooks(db.engine)
-            if app.config.get("SQLITE_UPGRADE_LOG"):
-                _install_upgrade_log(db.engine, app.config["SQLITE_UPGRADE_LOG"])
+            if app.config.get("SQLITE_UPGRADE_LOG") or app.config.get("SQLITE_UPGRADE_REFUSE"):
+                _install_upgrade_check(db.engine, app.config.get("SQLITE_UPGRADE_LOG"),
+                                       bool(app.config.get("SQLITE_UPGRADE_REFUSE")))
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
@@ -112,10 +113,19 @@ def _hold_writes_in_unsafe_requests(app: Flask) -> None:
     app.teardown_request(_release)
 
 
-def _install_upgrade_log(engine: Engine, path: str) -> None:
-    """Log each write made in a transaction that had already read under a plain ``BEGIN``, with the code that made
-    it: each is a place that should call ``begin_write()`` first."""
+class ReadThenWrite(RuntimeError):
+    """A web request wrote in a transaction that began as a read (SQLite; refused where SQLITE_UPGRADE_REFUSE)."""
+
+
+def _install_upgrade_check(engine: Engine, log_path: str | None, refuse_in_requests: bool) -> None:
+    """Find each write made in a transaction that had already read under a plain ``BEGIN``: each is a place that
+    should call ``begin_write()`` first. ``log_path``: append it, with the code that made it, to that file (a
+    diagnostic over any run). ``refuse_in_requests``: inside a web request, raise ``ReadThenWrite`` instead of
+    writing (the test suite: a page view that writes without ``begin_write()`` fails its test, not a user's page
+    on a busy day)."""
     import traceback
+
+    from flask import has_request_context
 
     @event.listens_for(engine, "begin")
     def _mark(connection):
@@ -131,8 +141,12 @@ def _install_upgrade_log(engine: Engine, path: str) -> None:
             frames = [f"{f.filename.rsplit('/work/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_stack()
                       if ("/registry/" in f.filename or "/workflows/" in f.filename or "/tests/" in f.filename)
                       and not f.filename.endswith("registry/database.py")]
-            with open(path, "a", encoding="utf-8") as log:
-                log.write(f"{statement.split(None, 3)[:3]} | {' < '.join(reversed(frames[-6:]))}\n")
+            where = " < ".join(reversed(frames[-6:]))
+            if log_path:
+                with open(log_path, "a", encoding="utf-8") as log:
+                    log.write(f"{statement.split(None, 3)[:3]} | {where}\n")
+            if refuse_in_requests and has_request_context():
+                raise ReadThenWrite(f"a write after a read in one transaction (call begin_write() first): {where}")
 
 
 def begin_write(keep_loaded: bool = False) -> None:
