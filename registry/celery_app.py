@@ -8,6 +8,7 @@ holds a lock there (celery-redbeat), so a second beat started by mistake waits i
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 from celery import Celery, Task
@@ -48,8 +49,13 @@ def beat_schedule(config: dict) -> dict:
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
+        # On SQLite a task's transactions are write transactions (``database.writes_held``), so a read-then-write
+        # cannot fail half way. A task that only reads, or writes each step through ``begin_write()`` itself (the
+        # long exports and counts), says ``holds_writes=False`` and leaves the web's writers free meanwhile.
+        holds_writes = True
+
         def __call__(self, *args, **kwargs):
-            with app.app_context(), writes_held():  # a task reads then writes: on SQLite, as one writer
+            with app.app_context(), (writes_held() if self.holds_writes else nullcontext()):
                 return self.run(*args, **kwargs)
 
     def route(name, args, kwargs, options, task=None, **kw):
