@@ -21,6 +21,7 @@ from registry.ops import heartbeats
 from registry.queues import all_queues, kind_of, queue_for, queue_name
 from registry.redis_urls import urls_for
 from registry.schedule import BEAT_SCHEDULE, TASK_MODULES
+from registry.task_producer import KeptProducer
 
 
 class TimeLimits:
@@ -107,4 +108,5 @@ def celery_init_app(app: Flask) -> Celery:
     logs.connect_celery(app.config)  # worker and beat log as the web does
     request_ids.connect_celery()
     app.extensions["celery"] = celery_app
+    app.extensions["task_producer"] = KeptProducer(celery_app, urls.client, app.config["BROKER_PUBLISH_TIMEOUT"])
     return celery_app

@@ -6,7 +6,8 @@ own job row or idempotent re-check makes a second run harmless; the row is done 
 is written in the same transaction as the change that asks for it, so a rollback takes the job back too.
 
 Publishing never raises: when Redis is down the rows simply stay pending and the relay (a beat job) sends them
-once it is back. Publish timeouts are bounded in ``registry.celery_app`` so a request never waits long.
+once it is back. Publish timeouts are bounded (``BROKER_PUBLISH_TIMEOUT``, ``registry.task_producer``) so a request
+never waits long.
 """
 from __future__ import annotations
 
@@ -37,11 +38,12 @@ def backoff(attempts: int) -> timedelta:
 
 def publish(jobs: list[tuple[int, str]]) -> int:
     """Send each (outbox id, task) to the broker; stop at the first failure (the relay retries). Returns how many."""
-    celery = current_app.extensions["celery"]
+    celery, producer = current_app.extensions["celery"], current_app.extensions["task_producer"]
     sent = 0
     for outbox_id, task in jobs:
         try:
-            celery.send_task(task, args=[outbox_id], retry=False)  # to its queue: registry.queues
+            # to its queue (registry.queues), over the process's kept Redis client (registry.task_producer)
+            celery.send_task(task, args=[outbox_id], retry=False, producer=producer)
             sent += 1
         except Exception as exc:  # noqa: BLE001  (broker down: the relay will send it)
             log.warning("publish of outbox %s deferred: %s", outbox_id, exc)
@@ -73,12 +75,13 @@ def send_handed_off() -> int:
 
 def _publish_hand_offs(rows) -> int:
     """Send each (id, task, payload) hand-off row and mark it done; stop at the first failure (the relay retries)."""
-    celery = current_app.extensions["celery"]
+    celery, producer = current_app.extensions["celery"], current_app.extensions["task_producer"]
     sent = 0
     for row_id, task, payload in rows:
         call = (payload or {}).get(HAND_OFF) or {}
         try:
-            celery.send_task(task, args=call.get("args") or [], kwargs=call.get("kwargs") or {}, retry=False)
+            celery.send_task(task, args=call.get("args") or [], kwargs=call.get("kwargs") or {}, retry=False,
+                             producer=producer)
         except Exception as exc:  # noqa: BLE001  (broker down: the relay will send it)
             log.warning("hand-off of outbox %s (%s) deferred: %s", row_id, task, exc)
             break
