@@ -82,11 +82,9 @@ def declare(key: str, kind: type, default: Any, label: str, **more: Any) -> Sett
     return SettingSpec(key=key, type=TYPES[kind], default=default, label=label, **more)
 
 
-def _stage_settings() -> list[SettingSpec]:
-    from workflows import definitions
-
+def _stage_settings(workflows) -> list[SettingSpec]:
     found = []
-    for workflow in definitions.all_versions():
+    for workflow in workflows:
         for stage in workflow.stages:
             names = {"workflow": workflow.label, "stage": stage.label}
             if stage.time_limit_setting and stage.time_limit_days is not None:
@@ -100,19 +98,32 @@ def _stage_settings() -> list[SettingSpec]:
     return found
 
 
+_built: list[tuple[tuple, dict[str, SettingSpec]]] = []  # the last table ``declared`` built, and from what
+
+
 def declared() -> dict[str, SettingSpec]:
     """Every declared setting by key: the areas' in ``AREAS`` order, then the workflow stages' (an older definition
-    version repeating a key keeps the first declaration). Raises ValueError when two areas declare one key."""
+    version repeating a key keeps the first declaration). Raises ValueError when two areas declare one key.
+
+    Built again only when the areas' declarations or the app's definitions are other objects than last time: every
+    ``get`` looks its key up here (each workflow action reads several settings), so the callers share the table
+    and must not change it."""
     from importlib import import_module
 
+    from workflows import definitions
+
+    sources = (tuple(import_module(module).SETTINGS for module in AREAS), tuple(definitions.all_versions()))
+    if _built and _built[0][0] == sources:
+        return _built[0][1]
     found: dict[str, SettingSpec] = {}
-    for module in AREAS:
-        for spec in import_module(module).SETTINGS:
+    for area in sources[0]:
+        for spec in area:
             if spec.key in found:
                 raise ValueError(f"setting {spec.key} declared twice")
             found[spec.key] = spec
-    for spec in _stage_settings():
+    for spec in _stage_settings(sources[1]):
         found.setdefault(spec.key, spec)
+    _built[:] = [(sources, found)]
     return found
 
 
