@@ -41,7 +41,8 @@ SINGLE = int(os.environ.get("BENCH_SINGLE", 300))  # actions measured one at a t
 BULK = int(os.environ.get("BENCH_BULK", 1000))
 SWEEP = int(os.environ.get("BENCH_SWEEP", 10_000))
 HTTP_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", 15))
-PHASES = ("action", "bulk", "sweep", "http", "threads", "latency")
+PHASES = ("action", "api", "bulk", "sweep", "http", "threads", "latency")
+PROFILE = os.environ.get("BENCH_PROFILE")  # a file: the ``api`` phase writes a cProfile (process CPU) of its POSTs there
 
 
 def load() -> str:
@@ -185,6 +186,8 @@ def main(argv=None):
 
         if "action" in phases:
             single_action(app, take(SINGLE + 20), town_id)
+        if "api" in phases:
+            api_in_process(app, take(SINGLE + 20), town_id)
         if "bulk" in phases:
             bulk(app, take(BULK), take(BULK), town_id)
         if "http" in phases:
@@ -254,6 +257,65 @@ def single_action(app, ids, town_id):
     print(f"   engine action / baseline: CPU {got[1] / base[1]:.1f}x, statements {statistics.median(got[0]):.0f} vs "
           f"{max(base[0])}; goal <= 8 statements and <= 4 ms: "
           f"{'OK' if statistics.median(got[0]) <= 8 and got[1] <= 4 else 'MISSED'}")
+
+
+def api_in_process(app, ids, town_id):
+    """The HTTP API's action, in-process through Flask's test client, one request at a time: app CPU and SQL
+    statements per POST .../actions (the request as gunicorn's worker runs it, without the socket), against the
+    signed-in API read of one application. ``BENCH_PROFILE=file``: a cProfile of the POSTs (process CPU)."""
+    from registry.auth import tokens
+    from registry.extensions import db
+    from registry.models import User
+
+    with app.app_context():
+        token = tokens.issue_token(db.session.get(User, town_id), "bench-api", 30)
+        db.session.remove()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    profiler = None
+    if PROFILE:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+
+    def measure(request, items, profile=False):
+        counts, cpus = [], []
+        with app.app_context():
+            engine = db.engine
+        with Counter(engine) as counter:
+            for item in items:
+                before, cpu = counter.count, time.process_time()
+                if profile and profiler:
+                    profiler.enable()
+                status = request(item)
+                if profile and profiler:
+                    profiler.disable()
+                cpus.append((time.process_time() - cpu) * 1000)
+                counts.append(counter.count - before)
+                if status != 200:
+                    raise RuntimeError(f"API answered {status}")
+        return statistics.median(counts), statistics.median(cpus), statistics.mean(cpus)
+
+    def act(application_id):
+        return client.post(f"/api/v1/applications/{application_id}/actions", headers=headers,
+                           json={"action": "recommend", "version": 2}).status_code
+
+    def read(_item):
+        return client.get(f"/api/v1/applications/{ids[0]}", headers=headers).status_code
+
+    warm, measured = ids[:20], ids[20:]
+    measure(act, warm)
+    reads = measure(read, measured)
+    if profiler:  # the profiler's own cost would count: the CPU is measured on half, the other half is profiled
+        measured, profiled = measured[:len(measured) // 2], measured[len(measured) // 2:]
+        measure(act, profiled, profile=True)
+        profiler.dump_stats(PROFILE)
+    acts = measure(act, measured)
+    print(f"API in-process (Flask test client), {len(measured)} requests one at a time, {load()}:")
+    for label, (count, median, mean) in (("POST .../actions (recommend)", acts),
+                                         ("GET /api/v1/applications/N", reads)):
+        print(f"   {label:<30} statements {count:.0f}  app CPU ms median {median:.2f} mean {mean:.2f}")
+    print(f"   POST / GET: CPU {acts[1] / reads[1]:.2f}x")
 
 
 def bulk(app, ids, one_by_one_ids, town_id):
