@@ -77,6 +77,9 @@ def test_a_cut_prefix_keeps_the_rest_verifiable_and_a_forged_anchor_shows(trail,
     assert [r.seq for r in _rows()] == [3, 4, 5] and chain.verify(chain=AUDIT) == []
     assert runner.invoke(args=["verify-chain"]).exit_code == 0
     anchor = db.session.scalar(select(ChainAnchor))
+    anchor.key_id = None  # an anchor written before key ids: a key id "1" anchor (mutation run: #123, #124)
+    db.session.commit()
+    assert chain.verify(chain=AUDIT) == []
     anchor.seq, anchor.hash = 3, _rows()[0].hash  # hide one more removed row behind a moved anchor
     db.session.delete(_rows()[0])
     db.session.commit()

@@ -99,6 +99,8 @@ def test_return_pauses_the_clock_until_resubmission(cast, draft):
     moved = run.due_at.replace(tzinfo=timezone.utc) if run.due_at.tzinfo is None else run.due_at
     assert moved - due == timedelta(days=3)
     assert db.session.get(Application, application.id).paused is False
+    submitted = db.session.get(Application, application.id).submitted_at  # the first submission's time, kept
+    assert (submitted if submitted.tzinfo else submitted.replace(tzinfo=timezone.utc)) == t0  # (mutants #240, #241)
 
 
 def test_application_keeps_its_definition_version(cast, draft, workflow_definitions):
