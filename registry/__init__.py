@@ -100,7 +100,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from registry import logs, navigation, proxies, request_ids, security_headers, timefmt, upload_rules
+    from registry import logs, navigation, pager, proxies, request_ids, security_headers, timefmt, upload_rules
     from registry.ops import metrics
 
     request_ids.register(app)
@@ -108,6 +108,7 @@ def register_request_hooks(app: Flask) -> None:
     proxies.register(app)
     security_headers.register(app)
     navigation.register(app)
+    pager.register(app)
     timefmt.register(app)
     upload_rules.register(app)
     metrics.install(app)
