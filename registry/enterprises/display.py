@@ -36,20 +36,24 @@ def granted_by_workflow(obj) -> bool:
     return getattr(obj, "source_application_id", None) is not None
 
 
-def _columns(kind: RecordKind) -> tuple[list[Markup], int | None]:
-    """The kind's column labels, escaped once (certificates show their computed status under 当前状态), and the
-    index of its recorded-status column."""
-    labels = [str(_l("当前状态")) if kind.slug == "certifications" and spec.name == "status" else str(spec.label)
+def _columns(kind: RecordKind) -> tuple[list[Markup], list[str], int | None]:
+    """The kind's column labels, escaped once (certificates show their computed status under 当前状态), each
+    column's opening ``<td>`` (dates do not wrap), and the index of its recorded-status column."""
+    labels = [escape(str(_l("当前状态")) if kind.slug == "certifications" and spec.name == "status" else str(spec.label))
               for spec in kind.fields]
+    opening = [f'<td data-label="{label}" class="nowrap">' if spec.type == "date" else f'<td data-label="{label}">'
+               for label, spec in zip(labels, kind.fields)]
     status = next((n for n, spec in enumerate(kind.fields) if spec.name == "status"), None)
-    return [escape(label) for label in labels], status
+    return labels, opening, status
 
 
-def _cell(label: Markup, text: str, badge: str | None, nowrap: bool) -> str:
-    """One table cell's markup: ``label`` is escaped already, ``text`` and ``badge`` are escaped here."""
-    inner = f'<span class="badge {escape(badge)}">{escape(text)}</span>' if badge and text else escape(text)
-    return f'<td data-label="{label}" class="nowrap">{inner}</td>' if nowrap else \
-        f'<td data-label="{label}">{inner}</td>'
+def _text(spec: FieldSpec, value) -> str:
+    """A cell's escaped text: ``display``'s words, dates as ISO (nothing to escape), the rest escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(escape(display(spec, value)))
 
 
 def _row_actions(kind: RecordKind) -> tuple[str, str]:
@@ -77,40 +81,44 @@ def record_table(kind: RecordKind, objs: list, day: date, *, base: str | None = 
     Returns the escaped column labels, the header row's cells, the number of rows and the body's markup. The cells are written here rather
     than in the template: a page of records renders hundreds of them, and a Jinja loop per cell was most of its
     CPU; so are the rows' buttons (a tenth of the page's CPU in the template)."""
-    columns, status_at = per_locale(("record-columns", kind.slug), lambda: _columns(kind))
-    # Choice, yes/no and certificate status labels, translated once per process and locale (gettext is the costly
-    # part): codes -> labels do not change while the process runs.
+    columns, opening, status_at = per_locale(("record-columns", kind.slug), lambda: _columns(kind))
+    # Choice, yes/no and certificate status labels, translated and escaped once per process and locale (gettext is
+    # the costly part): codes -> labels do not change while the process runs.
     shown: dict[tuple, str] = per_locale(("record-labels", kind.slug), dict)
     if base is not None:
         granted_cell, other_cell = per_locale(("row-actions", kind.slug), lambda: _row_actions(kind))
         base, token = escape(base), escape(token)
     specs = kind.fields
-    nowrap = [spec.type == "date" for spec in specs]
     certificates = kind.slug == "certifications"
+    fields = objs[0]._fields if objs else ()
+    # Each column's place in the row, and whether its text is a label looked up once (choice, yes/no).
+    plan = [(n, fields.index(spec.name), spec, spec.type in ("choice", "bool")) for n, spec in enumerate(specs)] \
+        if objs else []
+    granted_at = fields.index("source_application_id") if "source_application_id" in fields else None
+    id_at = fields.index("id") if objs else None
     rows = []
     for obj in objs:
-        values = obj._mapping
         cells = []
-        for n, spec in enumerate(specs):
-            value = values.get(spec.name)
-            if spec.type in ("choice", "bool"):
+        for n, at, spec, labelled in plan:
+            value = obj[at]
+            if labelled:
                 key = (spec.name, value)
-                text = shown[key] if key in shown else shown.setdefault(key, display(spec, value))
+                text = shown[key] if key in shown else shown.setdefault(key, _text(spec, value))
             else:
-                text = display(spec, value)
-            badge = None
+                text = _text(spec, value)
             if n == status_at:
+                # Certificates: the model's rule read off the row's columns (one rule for the page, the API and the
+                # exports); other kinds show their recorded status as a badge.
+                badge = Certification.status_on(obj, day) if certificates else value
                 if certificates:
-                    # The model's rule read off the row's columns: one rule for the page, the API and the exports.
-                    badge = Certification.status_on(obj, day)
                     key = ("status-on", badge)
-                    text = shown[key] if key in shown else shown.setdefault(key, CERT_STATUS.label(badge))
-                else:
-                    badge = value
-            cells.append(_cell(columns[n], text, badge, nowrap[n]))
+                    text = shown[key] if key in shown else shown.setdefault(key, str(escape(CERT_STATUS.label(badge))))
+                if badge and text:
+                    text = f'<span class="badge {escape(badge)}">{text}</span>'
+            cells.append(f"{opening[n]}{text}</td>")
         if base is not None:
-            cells.append(granted_cell if granted_by_workflow(obj) else
-                         other_cell.format(base=base, id=int(obj.id), token=token))
+            cells.append(granted_cell if granted_at is not None and obj[granted_at] is not None else
+                         other_cell.format(base=base, id=int(obj[id_at]), token=token))
         rows.append(f"<tr>{''.join(cells)}</tr>")
     head = per_locale(("record-head", kind.slug, base is not None), lambda: Markup("".join(
         f"<th>{label}</th>" for label in [*columns, *([escape(gettext("操作"))] if base is not None else [])])))
