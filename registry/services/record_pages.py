@@ -79,7 +79,9 @@ def record_pages(enterprise_id: int, wanted: dict[str, int], day: date, per_page
     """Page ``wanted[slug]`` (default 1, held within 1 .. the last page) of each kind of the enterprise's records.
 
     The caller has checked that the user may see the enterprise."""
-    totals = db.session.execute(_totals_statement(), {"enterprise_id": enterprise_id, "day": day}).one()._asdict()
+    # On the session's connection (Core rows): through the ORM session the same statement cost twice the CPU.
+    totals = db.session.connection().execute(_totals_statement(),
+                                             {"enterprise_id": enterprise_id, "day": day}).one()._asdict()
     pages = {slug: pagination.of_paged_rows(_page_statement(slug), wanted.get(slug, 1), per_page,
                                             total=totals[slug], params={"enterprise_id": enterprise_id})
              for slug in KINDS}
