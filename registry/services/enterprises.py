@@ -151,7 +151,9 @@ def search_enterprises(user: User, filters: EnterpriseFilters, page: int = 1, pe
     counted = query.order_by(None).with_only_columns(Enterprise.id)
     if count_cap:
         counted = counted.limit(count_cap + 1)
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+    # Counts and the badges run on the session's connection (Core rows): through the ORM session each of these
+    # statements cost about twice the CPU.
+    total = db.session.connection().scalar(select(func.count()).select_from(counted.subquery()))
     capped = bool(count_cap) and total > count_cap
     if capped:
         total = count_cap
@@ -180,7 +182,8 @@ def page_badges(enterprise_ids: list[int], day: date | None = None) -> tuple[set
         return set(), set()
     params = {"ids": list(enterprise_ids), "day": day or today()}
     pinzibiao, listed = _badge_statements()
-    return set(db.session.scalars(pinzibiao, params)), set(db.session.scalars(listed, params))
+    connection = db.session.connection()
+    return set(connection.scalars(pinzibiao, params)), set(connection.scalars(listed, params))
 
 
 def serialize(enterprise: Enterprise) -> dict:
