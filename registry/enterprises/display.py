@@ -5,6 +5,7 @@ Presentation only: nothing here changes data or decides access (``registry.polic
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import gettext
 from markupsafe import Markup, escape
@@ -72,7 +73,16 @@ def _row_actions(kind: RecordKind) -> tuple[str, str]:
         "{{id}}", "{id}").replace("{{token}}", "{token}")
 
 
-def record_table(kind: RecordKind, objs: list, day: date, *, base: str | None = None, token: str = "") -> dict:
+class RecordTable(NamedTuple):
+    """One kind's table on the enterprise page (attributes, not a dict: Jinja tries an attribute first)."""
+    columns: list[Markup]  # the column labels, escaped
+    head: Markup  # the header row's cells
+    rows: int  # how many rows the body holds
+    body: Markup  # the rows
+
+
+def record_table(kind: RecordKind, objs: list, day: date, *, base: str | None = None,
+                 token: str = "") -> RecordTable:
     """Column labels and the table body of one kind's records (``services.record_pages`` rows: the id, the fields
     by spec name, an honour's ``source_application_id``); certificates show their status on ``day``. With
     ``base`` (the kind's records' address, '/enterprises/1/patents/') each row ends in its edit and delete buttons
@@ -122,7 +132,7 @@ def record_table(kind: RecordKind, objs: list, day: date, *, base: str | None = 
         rows.append(f"<tr>{''.join(cells)}</tr>")
     head = per_locale(("record-head", kind.slug, base is not None), lambda: Markup("".join(
         f"<th>{label}</th>" for label in [*columns, *([escape(gettext("操作"))] if base is not None else [])])))
-    return {"columns": columns, "head": head, "rows": len(rows), "body": Markup("\n".join(rows))}
+    return RecordTable(columns=columns, head=head, rows=len(rows), body=Markup("\n".join(rows)))
 
 
 def master_rows(enterprise) -> list[tuple[str, str]]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from registry import policy
 from registry.clock import today
-from registry.enterprises.display import can_edit_kinds, history_rows, master_rows, record_table
+from registry.enterprises.display import RecordTable, can_edit_kinds, history_rows, master_rows, record_table
 from registry.enterprises.forms import SearchForm
 from registry.i18n import per_locale
 from registry.models.accounts import ROLE_ENTERPRISE
@@ -81,11 +83,18 @@ def index():
         can_create=policy.can(current_user, "enterprise.create"), show_jurisdiction=current_user.role != "town")
 
 
-def _record_tables(enterprise, records, day, here: str) -> dict[str, dict]:
+def _record_tables(enterprise, records, day, here: str) -> dict[str, RecordTable]:
     """Each kind's table of its page of records, with edit and delete buttons where the user may change them."""
     editable, token = can_edit_kinds(current_user, enterprise), generate_csrf()
     return {slug: record_table(kind, records.pages[slug].items, day, base=f"{here}{slug}/" if editable[slug] else None,
                                token=token) for slug, kind in KINDS.items()}
+
+
+def _kind_words() -> dict[str, tuple[Markup, Markup]]:
+    """Per kind slug, its "新增…" button and "暂无…。" line as the templates' ``_()`` writes them (the label escaped):
+    translated once per locale, not once per kind and view."""
+    return {slug: (Markup(gettext("新增%(kind)s")) % {"kind": str(kind.label)},
+                   Markup(gettext("暂无%(kind)s。")) % {"kind": str(kind.label)}) for slug, kind in KINDS.items()}
 
 
 @bp.route("/<int:enterprise_id>")
@@ -116,6 +125,7 @@ def show(enterprise_id: int):
     return render_template(
         "enterprises/show.html", enterprise=enterprise, kinds=KINDS, day=day, records=records, at=at,
         kind_labels=per_locale("kind-labels", lambda: {slug: str(kind.label) for slug, kind in KINDS.items()}),
+        kind_words=per_locale("kind-words", _kind_words), records_url=f"{here}/",
         page_param=page_param, pager_link=pager_link, master=master_rows(enterprise),
         tables=_record_tables(enterprise, records, day, f"{here}/"),
         history=history, history_table_rows=history_rows(history.items), history_param=HISTORY_PARAM,
