@@ -83,7 +83,25 @@ def test_a_cut_prefix_keeps_the_rest_verifiable_and_a_forged_anchor_shows(trail,
     anchor.seq, anchor.hash = 3, _rows()[0].hash  # hide one more removed row behind a moved anchor
     db.session.delete(_rows()[0])
     db.session.commit()
-    assert any("anchor" in p for p in chain.verify(chain=AUDIT))
+    assert "anchor at seq 3: seal does not match" in chain.verify(chain=AUDIT)
+
+
+def test_a_row_without_a_place_and_a_head_that_disagrees_with_the_last_row_show(trail):
+    """(mutation run: #141, never reached; #160, "or" -> "and": a head wrong in its seq alone, or its hash alone)"""
+    from workflows.chain import ChainHead
+
+    head = db.session.get(ChainHead, AUDIT.head_id)
+    head.seq += 1  # the hash still the last row's
+    db.session.commit()
+    assert chain.verify(chain=AUDIT) == ["chain head does not match the last row"]
+    head.seq -= 1
+    head.hash = _rows()[-2].hash  # the seq still the last row's
+    db.session.commit()
+    assert chain.verify(chain=AUDIT) == ["chain head does not match the last row"]
+    head.hash = _rows()[-1].hash
+    _rows()[1].seq = None
+    db.session.commit()
+    assert "a committed row has no place in the chain" in chain.verify(chain=AUDIT)
 
 
 def test_removing_old_rows_without_an_anchor_shows(trail):
