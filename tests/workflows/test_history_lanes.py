@@ -231,25 +231,25 @@ def test_history_whose_application_row_is_gone_shows_wherever_it_falls(cast, dra
     """An application row deleted behind the foreign keys' back (their checks switched off, as only someone with
     the database's own rights can): its lane is named, whether it comes before another application or after the
     last one (mutation run: the two loops of _verify_lanes were never reached)."""
-    first, middle, last = draft(), draft(), draft()
-    for application in (first, middle, last):
+    first, middle, last, after = draft(), draft(), draft(), draft()
+    for application in (first, middle, last, after):
         walk(cast, application.id)
-    first_id, last_id = first.id, last.id
+    first_id, last_id, after_id = first.id, last.id, after.id
     db.session.commit()
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         import sqlite3
 
-        ids = (first_id, last_id)
+        ids = (first_id, last_id, after_id)
         raw = sqlite3.connect(db.engine.url.database, isolation_level=None, timeout=30)  # foreign keys off: the default
         try:
-            raw.execute("DELETE FROM applications WHERE id IN (?, ?)", ids)
+            raw.execute("DELETE FROM applications WHERE id IN (?, ?, ?)", ids)
         finally:
             raw.close()
     else:
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no FK triggers
-        db.session.execute(delete(Application).where(Application.id.in_((first_id, last_id))))
+        db.session.execute(delete(Application).where(Application.id.in_((first_id, last_id, after_id))))
         db.session.commit()
     db.session.expire_all()
-    assert chain.verify() == [f"application {first_id}: history without its application",
-                              f"application {last_id}: history without its application"]
+    assert chain.verify() == [f"application {gone}: history without its application"
+                              for gone in (first_id, last_id, after_id)]
