@@ -28,6 +28,9 @@ class Cast:
 
 @pytest.fixture
 def cast(app):
+    from registry.database import begin_write
+
+    begin_write()  # reads then writes: on SQLite, take the lock first (the session's worker may be committing)
     jurisdictions = list(db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.sort_order)))
     home, away = jurisdictions[0], jurisdictions[1]
     enterprise = EnterpriseFactory(jurisdiction=home)
@@ -70,6 +73,9 @@ def place(application_id: int, stage: str, status: str) -> None:
     from workflows import engine, stageruns
     from workflows.models import Application
 
+    from registry.database import begin_write
+
+    begin_write()  # reads then writes (see ``cast``)
     application = db.session.get(Application, application_id)
     workflow = engine.definition_of(application)
     stageruns.close(stageruns.current_run(application_id), clock.now())

@@ -13,6 +13,7 @@ from registry import clock
 from registry.awards import files, flow, rounds
 from registry.awards.gbt19580 import MAX_POINTS
 from registry.awards.models import AwardEntry, AwardRound
+from registry.database import begin_write
 from registry.extensions import db
 from registry.models import Honour
 from tests.factories import UserFactory
@@ -91,6 +92,7 @@ def _prepare(action: str, application_id: int, round_id: int, enterprise_id: int
     """Put the entry and round where ``action``'s guard lets it through (the submit creates its own entry)."""
     if action == "submit":
         return
+    begin_write()  # reads then writes: on SQLite, take the lock first (the session's worker may be committing)
     entry = _entry(application_id, round_id, enterprise_id)
     round_status = {"to_notice": "notice", "not_selected": "notice", "notice_closed": "approval",
                     "objection_upheld": "approval"}.get(action, "reviewing")
