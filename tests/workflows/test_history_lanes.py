@@ -54,9 +54,13 @@ def test_a_history_cut_short_after_a_seal_shows(cast, draft):
     sealed = history_seal.seal(NOW)
     assert sealed == 2 and chain.verify() == []
     begin_write()
-    db.session.scalar(select(ChainSeal)).key_id = None  # a seal from before key ids: key id "1" (#216, #217)
+    seal = db.session.scalar(select(ChainSeal))
+    seal.key_id = None  # a seal from before key ids: key id "1" (#216, #217)
     db.session.flush()
     assert chain.verify() == []
+    seal.key_id = "9"  # a key AUDIT_HMAC_KEYS does not list: reported, not a crash (#224)
+    db.session.flush()
+    assert chain.verify() == [f"seal of {chain.canonical_time(seal.at)}: does not match its heads"]
     db.session.rollback()
 
     # cut the newest row and move the head back onto the row before: the lane alone is consistent again
