@@ -74,6 +74,12 @@ def test_a_history_cut_short_after_a_seal_shows(cast, draft):
                               "is gone"]
     db.session.rollback()
 
+    # remove the only row of a draft's lane, the application kept: the seal names it (#232: "seq > 1")
+    begin_write()
+    db.session.execute(delete(Transition).where(Transition.application_id == other.id))
+    assert f"application {other.id}: sealed history up to position 1 is gone" in chain.verify()
+    db.session.rollback()
+
     # remove a whole application (its history goes with it)
     begin_write()
     db.session.execute(delete(Transition).where(Transition.application_id == other.id))
@@ -118,6 +124,9 @@ def test_rows_of_the_old_global_chain_stay_verifiable_and_the_lane_continues_fro
         chain.seal(row)
     head = db.session.get(Application, application.id)
     head.chain_seq, head.chain_hash = 0, old[-1].hash  # what the migration sets
+    db.session.commit()
+    assert chain.verify() == []
+    history_seal.seal(NOW)  # sealed at position 0: no lane row to lose (#231: "seq >= 0")
     db.session.commit()
     assert chain.verify() == []
 
