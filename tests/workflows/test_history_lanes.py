@@ -274,3 +274,15 @@ def test_history_whose_application_row_is_gone_shows_wherever_it_falls(cast, dra
     assert chain.verify() == [f"application {gone}: history without its application"
                               for gone in (first_id, last_id, after_id)] + [
         f"application {gone}: sealed history up to position 4 is gone" for gone in (first_id, last_id, after_id)]
+
+
+def test_the_seal_names_at_most_fifty_lost_applications(cast, draft):
+    """A wholesale loss is reported by its first 50 applications, not one line per application (chain #236)."""
+    ids = [draft().id for _ in range(51)]
+    history_seal.seal(NOW)
+    db.session.commit()
+    begin_write()
+    db.session.execute(delete(Transition).where(Transition.application_id.in_(ids)))
+    lost = [p for p in chain.verify() if "sealed history" in p]
+    db.session.rollback()
+    assert lost == [f"application {i}: sealed history up to position 1 is gone" for i in sorted(ids)[:50]]
