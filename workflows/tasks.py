@@ -15,7 +15,7 @@ def relay_outbox(now: str | None = None) -> int:
     return dispatch.relay(parse_now(now))
 
 
-@shared_task(name="workflows.send_notification")
+@shared_task(name="workflows.send_notification", holds_writes=False)  # claim and finish write via begin_write(); no lock over the send
 def send_notification(outbox_id: int, now: str | None = None) -> str:
     """Deliver one outbox row (one notification, one channel) at most once per effect key. A delivery past its
     soft time limit (a gateway that never answers) is a failed attempt; past the hard limit the process is killed

@@ -74,11 +74,13 @@ def test_a_worker_task_that_reads_then_writes_finishes_when_another_process_comm
 
 def test_tasks_that_write_step_by_step_leave_the_lock_free_while_they_read(app):
     """The long exports and counts write each step through begin_write() (tested below) and hold no lock while
-    they read; every other task holds it."""
+    they read; a delivery claims and finishes its row through begin_write() and holds no lock while it waits on
+    the mail server or webhook; every other task holds it."""
     from registry.targets import tasks
     from workflows import tasks as workflow_tasks
 
     assert (tasks.export.holds_writes, tasks.review.holds_writes, tasks.warm_figures.holds_writes) == (False,) * 3
+    assert workflow_tasks.send_notification.holds_writes is False  # no write lock held over an e-mail or webhook
     assert tasks.snapshot_month.holds_writes is True and workflow_tasks.seal_history.holds_writes is True
 
 
